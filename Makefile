@@ -1,0 +1,39 @@
+# Atelier: make setup | make demo | make test
+SHELL := /bin/bash
+VENV := .venv
+# Django 6 needs Python 3.12 or newer; find one (PATH first, then pyenv's versions).
+PYTHON ?= $(shell bin/find-python)
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo test lint benchmark clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -n "$(PYTHON)" || { echo "error: Atelier needs Python >= 3.12 (none found on PATH or in ~/.pyenv)"; exit 1; }
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+demo: setup
+	$(VENV)/bin/atelier migrate --noinput
+	$(VENV)/bin/atelier seed_demo --if-empty
+	@echo
+	@echo "  Atelier demo: http://127.0.0.1:$${PORT:-8000}/   API docs: http://127.0.0.1:$${PORT:-8000}/api/docs/"
+	@echo "  Log in as  demo / demo-password   (staff: admin / admin-password at /admin/)"
+	@echo
+	$(VENV)/bin/atelier runserver 127.0.0.1:$${PORT:-8000}
+
+test: setup
+	$(VENV)/bin/ruff check atelier config
+	$(VENV)/bin/pytest -q
+
+lint: setup
+	$(VENV)/bin/ruff check atelier config
+
+benchmark: setup
+	$(VENV)/bin/atelier benchmark_feed
+
+clean:
+	rm -rf $(VENV) db.sqlite3

@@ -1,0 +1,1 @@
+"""Atelier: the backend of an art community with a personalized feed."""

@@ -1,0 +1,1 @@
+"""Collectives, their channels and memberships."""

@@ -1,0 +1,61 @@
+"""Collectives, channels and memberships."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Collective(models.Model):
+    class Visibility(models.TextChoices):
+        PUBLIC = "public"
+        PRIVATE = "private"
+
+    name = models.CharField(max_length=100)
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    members_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["visibility", "name"], name="collective_vis_name_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Channel(models.Model):
+    collective = models.ForeignKey(Collective, on_delete=models.CASCADE, related_name="channels")
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["collective", "name"], name="channel_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.collective_id}/{self.name}"
+
+
+class CollectiveMember(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "admin"
+        MEMBER = "member"
+
+    collective = models.ForeignKey(Collective, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["collective", "user"], name="member_unique_pair"),
+        ]
+        indexes = [models.Index(fields=["user", "collective"], name="member_user_collective_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.collective_id} ({self.role})"

@@ -1,0 +1,66 @@
+"""Shared pytest fixtures: API clients for named personas and a clean cache per test."""
+
+import pytest
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from atelier.core.tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def anon_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def client_for():
+    """Return a function that gives an APIClient authenticated by token as `user`."""
+
+    def make(user) -> APIClient:
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def ana(db):
+    """Ana, a writer: the usual acting user."""
+    return UserFactory(username="ana", artist_type="writer")
+
+
+@pytest.fixture
+def ben(db):
+    """Ben, a photographer: the other side of most interactions."""
+    return UserFactory(username="ben", artist_type="photographer")
+
+
+@pytest.fixture
+def cleo(db):
+    """Cleo, a musician: a bystander."""
+    return UserFactory(username="cleo", artist_type="musician")
+
+
+@pytest.fixture
+def ana_client(ana, client_for) -> APIClient:
+    return client_for(ana)
+
+
+@pytest.fixture
+def ben_client(ben, client_for) -> APIClient:
+    return client_for(ben)
+
+
+@pytest.fixture
+def cleo_client(cleo, client_for) -> APIClient:
+    return client_for(cleo)

@@ -1,0 +1,1 @@
+"""Users, fellows, blocks and preferences."""

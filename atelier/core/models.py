@@ -1,0 +1,89 @@
+"""Users, fellow relations, blocks and feed preferences."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models.functions import Greatest, Least
+
+from atelier.core.choices import ArtistType
+
+
+class User(AbstractUser):
+    artist_type = models.CharField(
+        max_length=20, choices=ArtistType.choices, default=ArtistType.OTHER
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+
+class UserFellow(models.Model):
+    """A fellow request from `user` to `fellow_user`; accepted means the two are fellows.
+
+    One row per unordered pair (a functional unique constraint), so a pair can never be
+    fellows twice nor have two open requests.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        ACCEPTED = "accepted"
+        DECLINED = "declined"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="fellow_requests_sent")
+    fellow_user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="fellow_requests_received"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField()
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                Least("user", "fellow_user"),
+                Greatest("user", "fellow_user"),
+                name="userfellow_one_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(user=models.F("fellow_user")), name="userfellow_not_self"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "fellow_user", "status"], name="userfellow_lookup_idx"),
+            models.Index(fields=["user", "status"], name="userfellow_user_status_idx"),
+            models.Index(fields=["fellow_user", "status"], name="userfellow_fellow_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} -> {self.fellow_user_id} ({self.status})"
+
+
+class Block(models.Model):
+    """`blocker` blocked `blocked`: neither sees the other's posts."""
+
+    blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_received")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_unique_pair"),
+        ]
+        indexes = [models.Index(fields=["blocked", "blocker"], name="block_reverse_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocks {self.blocked_id}"
+
+
+class UserPreference(models.Model):
+    """Explicit feed preferences; muted collectives and blocks live in their own tables."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="preference")
+    preferred_post_types = models.JSONField(default=list, blank=True)
+    preferred_artist_types = models.JSONField(default=list, blank=True)
+    muted_collectives = models.ManyToManyField(
+        "collective.Collective", blank=True, related_name="muted_by"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"preferences of {self.user_id}"

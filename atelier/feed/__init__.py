@@ -1,0 +1,1 @@
+"""The personalized feed: ranking engine, its caches, configuration and experiments."""

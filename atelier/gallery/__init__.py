@@ -1,0 +1,1 @@
+"""Galleries: curated, ordered selections of posts."""

@@ -1,0 +1,1 @@
+"""Notifications of appreciations, remarks and fellow requests."""

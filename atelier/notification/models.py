@@ -1,0 +1,37 @@
+"""Notifications addressed to one user."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        HEART = "heart"
+        PRAISE = "praise"
+        TROPHY = "trophy"
+        COMMENT = "comment"
+        CRITIQUE = "critique"
+        FELLOW_REQUEST = "fellow_request"
+        FELLOW_ACCEPT = "fellow_accept"
+
+    notified_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    post = models.ForeignKey(
+        "post.Post", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    is_read = models.BooleanField(default=False)
+    notified_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["notified_to", "is_read", "notified_at"], name="notif_to_read_at_idx"
+            ),
+            models.Index(fields=["notified_to", "notified_at"], name="notif_to_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.notified_to_id}"

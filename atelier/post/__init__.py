@@ -1,0 +1,1 @@
+"""Posts, appreciations (hearts, praise, trophies), comments, critiques, seen and hidden marks."""

@@ -1,0 +1,138 @@
+"""Posts with denormalised counters, appreciations, remarks, seen and hidden marks."""
+
+from django.conf import settings
+from django.db import models
+
+from atelier.core.choices import PostType
+
+
+class Post(models.Model):
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts"
+    )
+    post_type = models.CharField(max_length=10, choices=PostType.choices)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True, default="")
+    channel = models.ForeignKey(
+        "collective.Channel", on_delete=models.CASCADE, null=True, blank=True, related_name="posts"
+    )
+    # Denormalised from channel so visibility is one indexed column, no join.
+    collective = models.ForeignKey(
+        "collective.Collective",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="posts",
+    )
+    created_at = models.DateTimeField(db_index=True)
+    is_deleted = models.BooleanField(default=False)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    hearts_count = models.PositiveIntegerField(default=0)
+    praise_count = models.PositiveIntegerField(default=0)
+    trophy_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0)
+    critique_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["author", "created_at"], name="post_author_created_idx"),
+            models.Index(fields=["channel", "created_at"], name="post_channel_created_idx"),
+            models.Index(fields=["collective", "created_at"], name="post_collective_created_idx"),
+            models.Index(fields=["post_type", "created_at"], name="post_type_created_idx"),
+            models.Index(fields=["is_deleted", "created_at"], name="post_deleted_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}"
+
+
+class Appreciation(models.Model):
+    """A heart, praise or trophy. One table so that per-author counts are one indexed scan."""
+
+    class Kind(models.TextChoices):
+        HEART = "heart"
+        PRAISE = "praise"
+        TROPHY = "trophy"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appreciations"
+    )
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="appreciations")
+    # Denormalised from post: "how often did I appreciate this author" without a join.
+    post_author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "post", "kind"], name="appreciation_once_per_kind"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "post_author"], name="appr_user_author_idx"),
+            models.Index(fields=["post", "user"], name="appr_post_user_idx"),
+            models.Index(fields=["user", "created_at"], name="appr_user_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.post_id}"
+
+
+class Remark(models.Model):
+    """What comments and critiques share: text on a post, soft-deletable."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(max_length=10_000)
+    created_at = models.DateTimeField()
+    is_deleted = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"#{self.pk} on {self.post_id}"
+
+
+class Comment(Remark):
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["post", "is_deleted", "created_at"], name="comment_post_created_idx"
+            ),
+            models.Index(fields=["author", "created_at"], name="comment_author_created_idx"),
+        ]
+
+
+class Critique(Remark):
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["post", "is_deleted", "created_at"], name="critique_post_created_idx"
+            ),
+            models.Index(fields=["author", "created_at"], name="critique_author_created_idx"),
+        ]
+
+
+class SeenPost(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "post"], name="seen_once")]
+
+
+class HiddenPost(models.Model):
+    """"Not interested": the post never appears in this user's feed."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "post"], name="hidden_once")]

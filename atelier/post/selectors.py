@@ -1,0 +1,53 @@
+"""Reads of posts: which posts a user may see, and lookups that 404 otherwise."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from atelier.collective.selectors import member_collective_ids
+from atelier.core.selectors import blocked_ids_either_way
+from atelier.post.models import Post
+
+
+def post_base_queryset() -> QuerySet[Post]:
+    """The one queryset every post read starts from; it owns the select_related."""
+    return Post.objects.select_related("author")
+
+
+def visible_posts(user) -> QuerySet[Post]:
+    """Return the posts `user` may see (API.md "Visible posts").
+
+    Not deleted; public or in a collective the user belongs to; not by a user the viewer
+    blocked or who blocked the viewer. Anonymous users see public posts only.
+    """
+    qs = post_base_queryset().filter(is_deleted=False)
+    if user is None or not user.is_authenticated:
+        return qs.filter(collective__isnull=True)
+    collectives = member_collective_ids(user.id)
+    qs = qs.filter(Q(collective__isnull=True) | Q(collective_id__in=collectives))
+    blocked = blocked_ids_either_way(user.id)
+    if blocked:
+        qs = qs.exclude(author_id__in=blocked)
+    return qs
+
+
+def is_post_visible_to(post: Post, user) -> bool:
+    """Return True if `user` may see `post` (the same rule as `visible_posts`)."""
+    if post.is_deleted:
+        return False
+    if post.collective_id is not None:
+        if not user.is_authenticated or post.collective_id not in member_collective_ids(user.id):
+            return False
+    if user.is_authenticated and post.author_id in blocked_ids_either_way(user.id):
+        return False
+    return True
+
+
+def get_visible_post(user, post_id) -> Post:
+    """Return the post if `user` may see it; raise Http404 otherwise (never leak existence)."""
+    try:
+        post = post_base_queryset().get(pk=int(post_id))
+    except (Post.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404("No post matches the given query.") from None
+    if not is_post_visible_to(post, user):
+        raise Http404("No post matches the given query.")
+    return post
