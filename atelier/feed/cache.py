@@ -45,3 +45,32 @@ def bump_calc_version(user_id: int) -> int | None:
     except Exception:
         logger.warning("cache unavailable bumping %s", key, exc_info=True)
         return None
+
+
+# --- Building blocks: the per-user inputs of the ranking ------------------------------------
+# Keyed by the calculation version, so a bump drops them all at once without a delete.
+
+
+def block_key(name: str, user_id: int, version: int) -> str:
+    return f"feed:{name}:{user_id}:v{version}"
+
+
+def snapshot_key(user_id: int, version: int, config_version: int, unseen: bool) -> str:
+    return f"feed:snapshot:{user_id}:v{version}:c{config_version}:{'u' if unseen else 'a'}"
+
+
+def cache_get(key: str):
+    """cache.get that treats an unreachable cache as a miss."""
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.warning("cache unavailable reading %s", key, exc_info=True)
+        return None
+
+
+def cache_set(key: str, value, timeout: int) -> None:
+    """cache.set that treats an unreachable cache as a no-op."""
+    try:
+        cache.set(key, value, timeout=timeout)
+    except Exception:
+        logger.warning("cache unavailable writing %s", key, exc_info=True)

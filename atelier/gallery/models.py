@@ -22,7 +22,9 @@ class Gallery(models.Model):
     class Meta:
         verbose_name_plural = "galleries"
         indexes = [
-            models.Index(fields=["creator", "status", "created_at"], name="gallery_creator_status_idx"),
+            models.Index(
+                fields=["creator", "status", "created_at"], name="gallery_creator_status_idx"
+            ),
             models.Index(
                 fields=["creator", "is_deleted", "created_at"], name="gallery_creator_deleted_idx"
             ),

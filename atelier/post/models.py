@@ -128,7 +128,7 @@ class SeenPost(models.Model):
 
 
 class HiddenPost(models.Model):
-    """"Not interested": the post never appears in this user's feed."""
+    """ "Not interested": the post never appears in this user's feed."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")

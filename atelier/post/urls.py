@@ -1,3 +1,41 @@
-"""URL routes of the post app."""
+"""URL routes of the post app (the feed is GET /api/posts/)."""
 
-urlpatterns = []
+from django.urls import path
+from drf_spectacular.utils import extend_schema_view
+
+from atelier.post import apis
+
+
+def _kind_view(base, kind: str, op: str):
+    view = type(f"{kind.title()}{base.__name__}", (base,), {"kind": kind})
+    tagged = extend_schema_view(
+        **{m: _op(f"{op}_{kind}_{m}") for m in ("get", "post", "delete") if hasattr(base, m)}
+    )(view)
+    return tagged.as_view()
+
+
+def _op(operation_id: str):
+    from drf_spectacular.utils import extend_schema
+
+    return extend_schema(operation_id=operation_id)
+
+
+urlpatterns = [
+    path("posts/", apis.PostListCreateApi.as_view(), name="post-list"),
+    path("posts/meta/", apis.PostMetaApi.as_view(), name="post-meta"),
+    path("posts/seen/", apis.PostSeenApi.as_view(), name="post-seen"),
+    path("posts/<int:pk>/", apis.PostDetailApi.as_view(), name="post-detail"),
+    path("posts/<int:pk>/hide/", apis.PostHideApi.as_view(), name="post-hide"),
+]
+for kind in ("heart", "praise", "trophy"):
+    urlpatterns.append(
+        path(f"posts/<int:pk>/{kind}/", _kind_view(apis.AppreciationApi, kind, "post"))
+    )
+for kind, plural in (("comment", "comments"), ("critique", "critiques")):
+    urlpatterns += [
+        path(f"posts/<int:pk>/{plural}/", _kind_view(apis.RemarkListCreateApi, kind, "remarks")),
+        path(
+            f"posts/<int:pk>/{plural}/<int:remark_pk>/",
+            _kind_view(apis.RemarkDetailApi, kind, "remark"),
+        ),
+    ]

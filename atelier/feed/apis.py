@@ -1,0 +1,146 @@
+"""GET /api/posts/: parameter validation, the page, and the `ranking` object."""
+
+from django.http import Http404
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from atelier.feed.service import FeedPage, chronological_feed_page, personalized_page
+from atelier.post.serializers import PostOutputSerializer
+
+_BOOL_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+class StrictBooleanField(serializers.Field):
+    """A query-string boolean: true/false, 1/0, yes/no; anything else is a 400."""
+
+    def to_internal_value(self, data):
+        value = _BOOL_WORDS.get(str(data).strip().lower())
+        if value is None:
+            raise serializers.ValidationError("Must be true or false.")
+        return value
+
+    def to_representation(self, value):
+        return bool(value)
+
+
+class FeedQuerySerializer(serializers.Serializer):
+    page = serializers.IntegerField(min_value=1, max_value=1_000_000, required=False, default=1)
+    page_size = serializers.IntegerField(min_value=1, max_value=100, required=False, default=20)
+    ordering = serializers.ChoiceField(
+        choices=["personalized", "chronological"],
+        required=False,
+        help_text="Default: personalized when authenticated, chronological otherwise.",
+    )
+    invalidate_cache = StrictBooleanField(
+        required=False, default=False, help_text="true: rank the feed again now"
+    )
+    explain = StrictBooleanField(
+        required=False, default=False, help_text="true: add score, score_breakdown and reason"
+    )
+    unseen = StrictBooleanField(
+        required=False, default=False, help_text="true: leave out posts I have already seen"
+    )
+    snapshot = serializers.RegexField(
+        r"^\d{1,20}\.\d{1,10}$",
+        required=False,
+        help_text="Opaque; carried by `next`/`previous` to page through one ranked snapshot.",
+    )
+
+
+class FeedPostSerializer(PostOutputSerializer):
+    score = serializers.FloatField(required=False, allow_null=True)
+    score_breakdown = serializers.DictField(required=False, allow_null=True)
+    reason = serializers.CharField(required=False)
+
+    class Meta(PostOutputSerializer.Meta):
+        fields = [*PostOutputSerializer.Meta.fields, "score", "score_breakdown", "reason"]
+
+
+class RankingInfoSerializer(serializers.Serializer):
+    ordering = serializers.CharField()
+    variant = serializers.CharField()
+    cached = serializers.BooleanField()
+    calc_version = serializers.IntegerField(allow_null=True)
+    config_version = serializers.IntegerField()
+    exact = serializers.BooleanField(allow_null=True)
+    score_bound = serializers.FloatField(allow_null=True)
+    candidates = serializers.IntegerField(allow_null=True)
+    count_exact = serializers.BooleanField()
+
+
+class FeedPageSerializer(serializers.Serializer):
+    """Schema of the feed's answer."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = FeedPostSerializer(many=True)
+    ranking = RankingInfoSerializer()
+
+
+def _page_link(request, page: int, token: str | None) -> str:
+    params = request.query_params.copy()
+    params["page"] = str(page)
+    params.pop("invalidate_cache", None)
+    if token:
+        params["snapshot"] = token
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+
+def serve_feed(request) -> Response:
+    """Validate the parameters, serve the page, describe how it was ranked."""
+    query = FeedQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    q = query.validated_data
+    user = request.user if request.user.is_authenticated else None
+    ordering = q.get("ordering") or ("personalized" if user else "chronological")
+
+    if user is not None and ordering == "personalized":
+        page: FeedPage = personalized_page(
+            user,
+            page=q["page"],
+            page_size=q["page_size"],
+            unseen=q["unseen"],
+            refresh=q["invalidate_cache"],
+            snapshot_token=q.get("snapshot"),
+            explain=q["explain"],
+        )
+    else:
+        page = chronological_feed_page(
+            user, page=q["page"], page_size=q["page_size"], unseen=q["unseen"]
+        )
+    start = (q["page"] - 1) * q["page_size"]
+    if q["page"] > 1 and (start >= page.count or not page.posts):
+        raise Http404("That page is past the end of the feed.")
+
+    results = []
+    for post in page.posts:
+        item = PostOutputSerializer(post).data
+        if q["explain"]:
+            scored = page.scored.get(post.id)
+            item["score"] = scored.score if scored else None
+            item["score_breakdown"] = scored.breakdown() if scored else None
+            item["reason"] = page.reasons.get(post.id, "Newest first")
+        results.append(item)
+    has_next = start + q["page_size"] < page.count
+    return Response(
+        {
+            "count": page.count,
+            "next": _page_link(request, q["page"] + 1, page.snapshot_token) if has_next else None,
+            "previous": _page_link(request, q["page"] - 1, page.snapshot_token)
+            if q["page"] > 1
+            else None,
+            "results": results,
+            "ranking": {
+                "ordering": ordering,
+                "variant": page.variant,
+                "cached": page.cached,
+                "calc_version": page.calc_version,
+                "config_version": page.config_version,
+                "exact": page.exact,
+                "score_bound": page.score_bound,
+                "candidates": page.candidates,
+                "count_exact": page.count_exact,
+            },
+        }
+    )

@@ -1,0 +1,99 @@
+"""The ranking configuration as an immutable value: loaded once per request, cached by version."""
+
+from dataclasses import asdict, dataclass, fields
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+
+from atelier.feed.models import RankingConfig
+
+CONFIG_CACHE_KEY = "feed:ranking_config"
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Every number of API.md's ranking formula (see RankingConfig for the meaning)."""
+
+    weight_recency: float
+    weight_social: float
+    weight_interaction: float
+    weight_engagement: float
+    weight_collective: float
+    weight_post_type: float
+    weight_recent_boost: float
+    weight_artist_type: float
+    recency_points: float
+    recency_decay_hours: float
+    social_points: float
+    interaction_points_each: float
+    interaction_cap: float
+    engagement_cap: float
+    collective_points: float
+    post_type_cap: float
+    preferred_post_type_points: float
+    post_type_top_n: int
+    recent_boost_points: float
+    recent_boost_days: float
+    artist_type_points: float
+    seen_factor: float
+    diversity_decay: float
+    diversity_floor: float
+    candidate_budget: int
+    feed_cache_seconds: int
+    fellows_cache_seconds: int
+    collectives_cache_seconds: int
+    stats_cache_seconds: int
+    version: int
+
+    def weight(self, component: str) -> float:
+        return getattr(self, f"weight_{component}")
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+_FIELDS = [f.name for f in fields(Ranking)]
+
+
+def _from_row(row: RankingConfig) -> Ranking:
+    return Ranking(**{name: getattr(row, name) for name in _FIELDS})
+
+
+def default_ranking() -> Ranking:
+    """API.md's defaults, without touching the database."""
+    return _from_row(RankingConfig())
+
+
+def load_ranking() -> Ranking:
+    """Return the current configuration: from the cache, else the database row (made if missing)."""
+    try:
+        cached = cache.get(CONFIG_CACHE_KEY)
+    except Exception:
+        cached = None
+    if cached is not None:
+        return Ranking(**cached)
+    row, _ = RankingConfig.objects.get_or_create(pk=1)
+    ranking = _from_row(row)
+    try:
+        cache.set(CONFIG_CACHE_KEY, ranking.as_dict(), timeout=60)
+    except Exception:
+        pass
+    return ranking
+
+
+def save_ranking(row: RankingConfig) -> None:
+    """Save a configuration change and bump its version atomically; drop the cached copy."""
+    with transaction.atomic():
+        row.pk = 1
+        row.save()
+        RankingConfig.objects.filter(pk=1).update(version=F("version") + 1)
+        transaction.on_commit(lambda: _forget_cached_config())
+    row.refresh_from_db()
+
+
+def _forget_cached_config() -> None:
+    try:
+        cache.delete(CONFIG_CACHE_KEY)
+    except Exception:
+        pass
