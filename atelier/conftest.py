@@ -9,6 +9,12 @@ from atelier.core.tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 costs ~0.2 s a user; tests care that hashing happens, not that it is slow.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     cache.clear()
     yield

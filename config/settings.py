@@ -82,7 +82,7 @@ REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "atelier.core.cache_backend.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "atelier"),
             "OPTIONS": {
@@ -150,6 +150,13 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ArtistTypeEnum": "atelier.core.choices.ArtistType",
+        "PostTypeEnum": "atelier.core.choices.PostType",
+        "FellowStatusEnum": "atelier.core.models.UserFellow.Status",
+        "GalleryStatusEnum": "atelier.gallery.models.Gallery.Status",
+        "NotificationKindEnum": "atelier.notification.models.Notification.Kind",
+    },
 }
 
 # --- Production hardening (see `atelier check --deploy`) ------------------------------------

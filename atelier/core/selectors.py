@@ -1,8 +1,21 @@
-"""Reads about users and their relations: fellows and blocks."""
+"""Reads about users: profiles, fellow relations, blocks and preferences."""
 
-from django.db.models import Q
+from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
 
-from atelier.core.models import Block, User, UserFellow
+from atelier.collective.models import Collective, CollectiveMember
+from atelier.core.models import Block, User, UserFellow, UserPreference
+from atelier.post.models import Post
+
+# The largest id a BIGINT column holds. Foreign-key lookups do not guard against larger
+# Python ints (SQLite raises OverflowError), so ids from clients are checked against it.
+MAX_ID = 2**63 - 1
+
+
+def is_storable_id(value: int) -> bool:
+    """Return True if `value` can be a row id (1..MAX_ID)."""
+    return 0 < value <= MAX_ID
 
 
 def fellow_ids(user_id: int) -> set[int]:
@@ -31,3 +44,92 @@ def is_blocked_either_way(a_id: int, b_id: int) -> bool:
 def fellows_of(user_id: int):
     """Return a QuerySet of the fellows of `user_id`, by username."""
     return User.objects.filter(id__in=fellow_ids(user_id)).order_by("username")
+
+
+def _count_of(queryset) -> Coalesce:
+    """Wrap `queryset` (filtered on an OuterRef) as a correlated COUNT subquery, 0 if none."""
+    counted = queryset.order_by().annotate(n=Func(F("id"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def user_profile_queryset() -> QuerySet[User]:
+    """Users annotated with `fellows_count` (accepted relations) and `posts_count` (live posts)."""
+    fellows = UserFellow.objects.filter(
+        Q(user_id=OuterRef("pk")) | Q(fellow_user_id=OuterRef("pk")),
+        status=UserFellow.Status.ACCEPTED,
+    )
+    posts = Post.objects.filter(author_id=OuterRef("pk"), is_deleted=False)
+    return User.objects.annotate(fellows_count=_count_of(fellows), posts_count=_count_of(posts))
+
+
+def get_user_profile(*, viewer: User, user_id: int) -> User:
+    """Return the user `user_id` with its counts; Http404 if unknown or blocked either way.
+
+    A block hides both people from each other, so the profile answers as if missing.
+    """
+    if not is_storable_id(user_id):
+        raise Http404("No user matches the given query.")
+    if user_id != viewer.id and is_blocked_either_way(viewer.id, user_id):
+        raise Http404("No user matches the given query.")
+    try:
+        return user_profile_queryset().get(pk=user_id)
+    except User.DoesNotExist:
+        raise Http404("No user matches the given query.") from None
+
+
+def pair_relation_queryset(a_id: int, b_id: int) -> QuerySet[UserFellow]:
+    """The (at most one) fellow relation between two users, whichever way it was requested."""
+    return UserFellow.objects.filter(
+        Q(user_id=a_id, fellow_user_id=b_id) | Q(user_id=b_id, fellow_user_id=a_id)
+    )
+
+
+def pending_fellow_requests(user_id: int) -> QuerySet[UserFellow]:
+    """Pending requests sent to or by `user_id`, newest first, without blocked counterparts."""
+    blocked = blocked_ids_either_way(user_id)
+    qs = UserFellow.objects.filter(
+        Q(user_id=user_id) | Q(fellow_user_id=user_id), status=UserFellow.Status.PENDING
+    )
+    if blocked:
+        qs = qs.exclude(user_id__in=blocked).exclude(fellow_user_id__in=blocked)
+    return qs.order_by("-created_at", "-id")
+
+
+def blocked_by(user_id: int) -> list[int]:
+    """Return the ids of the users `user_id` blocked, ascending."""
+    return list(
+        Block.objects.filter(blocker_id=user_id)
+        .order_by("blocked_id")
+        .values_list("blocked_id", flat=True)
+    )
+
+
+def collective_visible_to(user_id: int) -> Q:
+    """A Collective filter: public, or one `user_id` belongs to (an IN subquery, no DISTINCT)."""
+    mine = CollectiveMember.objects.filter(user_id=user_id).values("collective_id")
+    return Q(visibility=Collective.Visibility.PUBLIC) | Q(pk__in=mine)
+
+
+def preferences_of(user: User) -> dict:
+    """Return the user's four preference lists (all empty when they never set any).
+
+    Mutes of collectives the user can no longer see (a private one they left) are left
+    out: they have no effect, and a client echoing GET into PUT must not get a 400.
+    """
+    preference = UserPreference.objects.filter(user=user).first()
+    if preference is None:
+        post_types, artist_types, muted = [], [], []
+    else:
+        post_types = list(preference.preferred_post_types)
+        artist_types = list(preference.preferred_artist_types)
+        muted = list(
+            preference.muted_collectives.filter(collective_visible_to(user.id))
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+    return {
+        "preferred_post_types": post_types,
+        "preferred_artist_types": artist_types,
+        "muted_collectives": muted,
+        "blocked_users": blocked_by(user.id),
+    }

@@ -41,7 +41,7 @@ class FeedQuerySerializer(serializers.Serializer):
         required=False, default=False, help_text="true: leave out posts I have already seen"
     )
     snapshot = serializers.RegexField(
-        r"^\d{1,20}\.\d{1,10}$",
+        r"^v\d{1,20}e\d{1,20}\.\d{1,10}$",
         required=False,
         help_text="Opaque; carried by `next`/`previous` to page through one ranked snapshot.",
     )

@@ -64,7 +64,8 @@ class HoursBetween(Func):
         earlier_sql, earlier_p = compiler.compile(self.source_expressions[1])
 
         def epoch(sql: str) -> str:
-            return f"(CAST(strftime('%%s', {sql}) AS REAL) + CAST(substr({sql}, 20) AS REAL))"
+            whole = f"CAST(strftime('%%s', substr({sql}, 1, 19)) AS REAL)"
+            return f"({whole} + CAST(substr({sql}, 20) AS REAL))"
 
         sql = f"(({epoch(later_sql)} - {epoch(earlier_sql)}) / 3600.0)"
         return sql, (*later_p, *later_p, *earlier_p, *earlier_p)

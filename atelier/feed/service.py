@@ -1,5 +1,6 @@
 """Serving the feed: inputs from the cache, the snapshot from the cache or freshly ranked."""
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,39 +18,42 @@ from atelier.feed.inputs import (
 )
 from atelier.feed.scoring import Scored, reason_for
 from atelier.feed.selectors import (
-    Snapshot,
     build_snapshot,
     chronological_page,
     posts_by_id,
     tail_page,
 )
 
+# How long a request waits for another one building the same snapshot before building too.
+BUILD_WAIT_SECONDS = 5.0
 
-def _block(name: str, user_id: int, version: int, ttl: int, compute):
-    key = feed_cache.block_key(name, user_id, version)
+
+def _block(name: str, user_id: int, tag: str, ttl: int, compute):
+    key = feed_cache.block_key(name, user_id, tag)
     value = feed_cache.cache_get(key)
+    feed_cache.record(name, value is not None)
     if value is None:
         value = compute()
         feed_cache.cache_set(key, value, ttl)
     return value
 
 
-def inputs_for(user_id: int, version: int, r: Ranking) -> FeedInputs:
-    """The viewer's ranking inputs, each building block cached under their version."""
+def inputs_for(user_id: int, tag: str, r: Ranking) -> FeedInputs:
+    """The viewer's ranking inputs, each building block cached under their version tag."""
     fellows = _block(
-        "fellows", user_id, version, r.fellows_cache_seconds, lambda: fellows_as_of(user_id)
+        "fellows", user_id, tag, r.fellows_cache_seconds, lambda: fellows_as_of(user_id)
     )
     collectives = _block(
         "collectives",
         user_id,
-        version,
+        tag,
         r.collectives_cache_seconds,
         lambda: collectives_as_of(user_id),
     )
     stats = _block(
         "stats",
         user_id,
-        version,
+        tag,
         r.stats_cache_seconds,
         lambda: (*interaction_stats(user_id), blocks_of(user_id), preferences_of(user_id)),
     )
@@ -66,6 +70,50 @@ def inputs_for(user_id: int, version: int, r: Ranking) -> FeedInputs:
         author_latest=latest,
         type_interactions=types,
     )
+
+
+def _snapshot(
+    user_id: int,
+    r: Ranking,
+    inputs: FeedInputs,
+    tag: str,
+    *,
+    unseen: bool,
+    refresh: bool,
+    token: str | None,
+    now: datetime | None,
+):
+    """Return (snapshot, token, cached): the one named by `token` if still cached, else the
+    current one, built by one request at a time (the others wait for it briefly)."""
+    if token and not refresh:
+        old_tag, _, old_config = token.partition(".")
+        snapshot = feed_cache.cache_get(
+            feed_cache.snapshot_key(user_id, old_tag, int(old_config), unseen)
+        )
+        if snapshot is not None:
+            feed_cache.record("snapshot", True)
+            return snapshot, token, True
+    token = f"{tag}.{r.version}"
+    key = feed_cache.snapshot_key(user_id, tag, r.version, unseen)
+    if not refresh:
+        snapshot = feed_cache.cache_get(key)
+        feed_cache.record("snapshot", snapshot is not None)
+        if snapshot is not None:
+            return snapshot, token, True
+    lock = feed_cache.build_lock_key(user_id, tag, r.version, unseen)
+    if not refresh and not feed_cache.acquire_build_lock(lock):
+        deadline = time.monotonic() + BUILD_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            snapshot = feed_cache.cache_get(key)
+            if snapshot is not None:
+                return snapshot, token, True
+    try:
+        snapshot = build_snapshot(r, inputs, now or timezone.now(), unseen=unseen)
+        feed_cache.cache_set(key, snapshot, r.feed_cache_seconds)
+    finally:
+        feed_cache.release_build_lock(lock)
+    return snapshot, token, False
 
 
 @dataclass
@@ -99,17 +147,11 @@ def personalized_page(
 ) -> FeedPage:
     """A page of the user's ranked feed, served as a slice of a (cached) snapshot."""
     r = load_ranking()
-    version = feed_cache.calc_version(user.id)
-    inputs = inputs_for(user.id, version, r)
-    token = snapshot_token or f"{version}.{r.version}"
-    key = feed_cache.snapshot_key(user.id, *_parse_token(token, version, r.version), unseen)
-    snapshot: Snapshot | None = None if refresh else feed_cache.cache_get(key)
-    cached = snapshot is not None
-    if snapshot is None:
-        token = f"{version}.{r.version}"
-        key = feed_cache.snapshot_key(user.id, version, r.version, unseen)
-        snapshot = build_snapshot(r, inputs, now or timezone.now(), unseen=unseen)
-        feed_cache.cache_set(key, snapshot, r.feed_cache_seconds)
+    version, tag = feed_cache.versions(user.id)
+    inputs = inputs_for(user.id, tag, r)
+    snapshot, token, cached = _snapshot(
+        user.id, r, inputs, tag, unseen=unseen, refresh=refresh, token=snapshot_token, now=now
+    )
 
     start, end = (page - 1) * page_size, page * page_size
     ranked_ids = [s.id for s in snapshot.ranked[start:end]]
@@ -158,14 +200,6 @@ def personalized_page(
     )
 
 
-def _parse_token(token: str, version: int, config_version: int) -> tuple[int, int]:
-    try:
-        v, c = token.split(".")
-        return int(v), int(c)
-    except ValueError:
-        return version, config_version
-
-
 def chronological_feed_page(user, *, page: int, page_size: int, unseen: bool) -> FeedPage:
     """A newest-first page: public posts for anonymous visitors, visible posts for users."""
     inputs = None
@@ -174,8 +208,8 @@ def chronological_feed_page(user, *, page: int, page_size: int, unseen: bool) ->
     if user is not None and user.is_authenticated:
         r = load_ranking()
         config_version = r.version
-        version = feed_cache.calc_version(user.id)
-        inputs = inputs_for(user.id, version, r)
+        version, tag = feed_cache.versions(user.id)
+        inputs = inputs_for(user.id, tag, r)
     posts, count, exact = chronological_page(
         inputs, offset=(page - 1) * page_size, limit=page_size, unseen=unseen and inputs is not None
     )

@@ -45,3 +45,6 @@ class GalleryItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["gallery", "post"], name="gallery_item_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} at {self.position} in {self.gallery_id}"

@@ -1,0 +1,268 @@
+"""Writes about users: registration, tokens, fellow relations, preferences and blocks."""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+from rest_framework import status
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import APIException, ValidationError
+
+from atelier.collective.models import Collective
+from atelier.core.choices import ArtistType
+from atelier.core.models import Block, User, UserFellow, UserPreference
+from atelier.core.selectors import (
+    collective_visible_to,
+    is_blocked_either_way,
+    is_storable_id,
+    pair_relation_queryset,
+)
+from atelier.feed.invalidation import ranking_inputs_changed
+from atelier.notification.models import Notification
+from atelier.notification.services import notification_create
+
+
+class InvalidState(APIException):
+    """A well-formed request the current state forbids: 400 `{"detail": "..."}`."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "This cannot be done in the current state."
+    default_code = "invalid_state"
+
+
+# --- Accounts -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_register(
+    *, username: str, password: str, email: str = "", artist_type: str = ArtistType.OTHER
+) -> tuple[User, Token]:
+    """Create a user with a hashed password and their API token.
+
+    Usernames are unique regardless of case, as in Django's own sign-up form, so "Ana"
+    cannot pose as "ana". The password goes through settings' AUTH_PASSWORD_VALIDATORS.
+    """
+    username = User.normalize_username(username)
+    email = User.objects.normalize_email(email or "")
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": ["A user with that username already exists."]})
+    try:
+        validate_password(password, user=User(username=username, email=email))
+    except DjangoValidationError as error:
+        raise ValidationError({"password": list(error.messages)}) from None
+    try:
+        # The savepoint keeps the outer transaction usable if a concurrent sign-up won.
+        with transaction.atomic():
+            user = User.objects.create_user(
+                username=username, email=email, password=password, artist_type=artist_type
+            )
+    except IntegrityError:
+        raise ValidationError({"username": ["A user with that username already exists."]}) from None
+    token = Token.objects.create(user=user)
+    return user, token
+
+
+def auth_token_for(*, user: User) -> Token:
+    """Return the user's API token, creating it on first use."""
+    token, _ = Token.objects.get_or_create(user=user)
+    return token
+
+
+# --- Fellows --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def fellow_request_create(*, from_user: User, to_user_id: int) -> tuple[UserFellow, bool]:
+    """Ask `to_user_id` to become fellows; return (relation, created).
+
+    The pair has one row whichever way it was asked: a pending or accepted one is returned
+    as is (created False); a declined one is reopened as a new pending request from
+    `from_user`. The addressee is notified of every new request.
+    """
+    if to_user_id == from_user.id:
+        raise ValidationError({"user_id": ["You cannot send a fellow request to yourself."]})
+    if Block.objects.filter(blocker=from_user, blocked_id=to_user_id).exists():
+        raise ValidationError({"user_id": ["You blocked this user; unblock them first."]})
+    # Someone who blocked the requester answers like a missing user: no leak of the block.
+    if (
+        not User.objects.filter(pk=to_user_id).exists()
+        or Block.objects.filter(blocker_id=to_user_id, blocked=from_user).exists()
+    ):
+        raise ValidationError({"user_id": ["No such user."]})
+
+    relation = pair_relation_queryset(from_user.id, to_user_id).select_for_update().first()
+    if relation is None:
+        try:
+            with transaction.atomic():
+                relation = UserFellow.objects.create(
+                    user=from_user,
+                    fellow_user_id=to_user_id,
+                    status=UserFellow.Status.PENDING,
+                    created_at=timezone.now(),
+                )
+        except IntegrityError:
+            # A concurrent request for the same pair won the race; use its row.
+            relation = pair_relation_queryset(from_user.id, to_user_id).select_for_update().get()
+        else:
+            _notify_fellow_request(relation)
+            return relation, True
+
+    if relation.status != UserFellow.Status.DECLINED:
+        return relation, False
+    relation.user = from_user
+    relation.fellow_user_id = to_user_id
+    relation.status = UserFellow.Status.PENDING
+    relation.created_at = timezone.now()
+    relation.responded_at = None
+    relation.save(update_fields=["user", "fellow_user", "status", "created_at", "responded_at"])
+    _notify_fellow_request(relation)
+    return relation, True
+
+
+def _notify_fellow_request(relation: UserFellow) -> None:
+    notification_create(
+        recipient_id=relation.fellow_user_id,
+        actor_id=relation.user_id,
+        kind=Notification.Kind.FELLOW_REQUEST,
+    )
+
+
+def _request_addressed_to(user: User, request_id: int) -> UserFellow:
+    """Lock and return the request `request_id` addressed to `user`; Http404 for anyone else."""
+    relation = (
+        UserFellow.objects.select_for_update().filter(pk=request_id, fellow_user=user).first()
+    )
+    if relation is None:
+        raise Http404("No fellow request matches the given query.")
+    return relation
+
+
+@transaction.atomic
+def fellow_request_accept(*, user: User, request_id: int) -> UserFellow:
+    """Accept a request addressed to `user`: the two become fellows. Idempotent."""
+    relation = _request_addressed_to(user, request_id)
+    if relation.status == UserFellow.Status.ACCEPTED:
+        return relation
+    if relation.status == UserFellow.Status.DECLINED:
+        raise InvalidState("This request was declined; send a new fellow request instead.")
+    if is_blocked_either_way(relation.user_id, relation.fellow_user_id):
+        raise InvalidState("You cannot become fellows with a user blocked either way.")
+    relation.status = UserFellow.Status.ACCEPTED
+    relation.responded_at = timezone.now()
+    relation.save(update_fields=["status", "responded_at"])
+    notification_create(
+        recipient_id=relation.user_id, actor_id=user.id, kind=Notification.Kind.FELLOW_ACCEPT
+    )
+    ranking_inputs_changed(relation.user_id, relation.fellow_user_id)
+    return relation
+
+
+@transaction.atomic
+def fellow_request_decline(*, user: User, request_id: int) -> UserFellow:
+    """Decline a request addressed to `user`. Idempotent; fellows must unfriend instead."""
+    relation = _request_addressed_to(user, request_id)
+    if relation.status == UserFellow.Status.DECLINED:
+        return relation
+    if relation.status == UserFellow.Status.ACCEPTED:
+        raise InvalidState("You are already fellows; remove the fellow instead.")
+    relation.status = UserFellow.Status.DECLINED
+    relation.responded_at = timezone.now()
+    relation.save(update_fields=["status", "responded_at"])
+    return relation
+
+
+@transaction.atomic
+def fellow_remove(*, user: User, fellow_id: int) -> None:
+    """End the fellowship between `user` and `fellow_id` for both; Http404 if not fellows."""
+    if not is_storable_id(fellow_id):
+        raise Http404("You are not fellows with this user.")
+    deleted, _ = (
+        pair_relation_queryset(user.id, fellow_id)
+        .filter(status=UserFellow.Status.ACCEPTED)
+        .delete()
+    )
+    if not deleted:
+        raise Http404("You are not fellows with this user.")
+    ranking_inputs_changed(user.id, fellow_id)
+
+
+# --- Preferences and blocks -----------------------------------------------------------------
+
+
+def _unique(values: Iterable) -> list:
+    """Drop repeats, keeping the first occurrence's position."""
+    return list(dict.fromkeys(values))
+
+
+@transaction.atomic
+def preferences_update(
+    *,
+    user: User,
+    preferred_post_types: list[str] | None = None,
+    preferred_artist_types: list[str] | None = None,
+    muted_collectives: list[int] | None = None,
+    blocked_users: list[int] | None = None,
+) -> None:
+    """Replace the given preference lists (None leaves one unchanged), all or nothing.
+
+    The types must already be valid vocabulary. Muted collectives must exist and be
+    visible to the user; blocked users must exist and not be the user. Blocks are
+    `core.Block` rows; as a block hides posts both ways, both sides' feeds are
+    invalidated. Blocking a fellow keeps the fellowship: visibility hides their posts.
+    """
+    errors = {}
+    if muted_collectives is not None:
+        muted_collectives = _unique(muted_collectives)
+        known = set(
+            Collective.objects.filter(
+                collective_visible_to(user.id), pk__in=muted_collectives
+            ).values_list("id", flat=True)
+        )
+        unknown = [cid for cid in muted_collectives if cid not in known]
+        if unknown:
+            errors["muted_collectives"] = [f"Unknown collective ids: {unknown}."]
+    if blocked_users is not None:
+        blocked_users = _unique(blocked_users)
+        if user.id in blocked_users:
+            errors["blocked_users"] = ["You cannot block yourself."]
+        else:
+            known = set(User.objects.filter(pk__in=blocked_users).values_list("id", flat=True))
+            unknown = [uid for uid in blocked_users if uid not in known]
+            if unknown:
+                errors["blocked_users"] = [f"Unknown user ids: {unknown}."]
+    if errors:
+        raise ValidationError(errors)
+
+    # Locking the preference row serialises concurrent updates of the same user, so two
+    # PUTs cannot interleave their block replacements.
+    preference, _ = UserPreference.objects.select_for_update().get_or_create(user=user)
+    if preferred_post_types is not None:
+        preference.preferred_post_types = _unique(preferred_post_types)
+    if preferred_artist_types is not None:
+        preference.preferred_artist_types = _unique(preferred_artist_types)
+    preference.save()
+    if muted_collectives is not None:
+        preference.muted_collectives.set(muted_collectives)
+
+    concerned = {user.id}
+    if blocked_users is not None:
+        concerned |= _blocks_replace(user=user, blocked_ids=set(blocked_users))
+    ranking_inputs_changed(*concerned)
+
+
+def _blocks_replace(*, user: User, blocked_ids: set[int]) -> set[int]:
+    """Make `blocked_ids` exactly the users `user` blocks; return the ids whose block changed."""
+    current = set(Block.objects.filter(blocker=user).values_list("blocked_id", flat=True))
+    removed = current - blocked_ids
+    added = blocked_ids - current
+    if removed:
+        Block.objects.filter(blocker=user, blocked_id__in=removed).delete()
+    if added:
+        Block.objects.bulk_create(
+            [Block(blocker=user, blocked_id=uid) for uid in sorted(added)],
+            ignore_conflicts=True,
+        )
+    return removed | added
