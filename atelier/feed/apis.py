@@ -1,6 +1,8 @@
 """GET /api/posts/: parameter validation, the page, and the `ranking` object."""
 
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -10,6 +12,7 @@ from atelier.post.serializers import PostOutputSerializer
 _BOOL_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 
+@extend_schema_field(OpenApiTypes.BOOL)
 class StrictBooleanField(serializers.Field):
     """A query-string boolean: true/false, 1/0, yes/no; anything else is a 400."""
 

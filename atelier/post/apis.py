@@ -1,7 +1,12 @@
 """Post endpoints: create and feed, detail, appreciations, remarks, meta, seen, hide."""
 
 from django.db.models import Q
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -30,6 +35,7 @@ class PostListCreateApi(APIView):
             return [AllowAny()]
         return [IsAuthenticated()]
 
+    @extend_schema_serializer(component_name="PostCreateInput")
     class InputSerializer(serializers.Serializer):
         title = serializers.CharField(max_length=200)
         post_type = serializers.ChoiceField(choices=PostType.choices)
@@ -160,6 +166,7 @@ class RemarkListCreateApi(APIView):
 
     kind: str = ""
 
+    @extend_schema_serializer(component_name="RemarkInput")
     class InputSerializer(serializers.Serializer):
         text = serializers.CharField(max_length=10_000)
 
@@ -228,7 +235,8 @@ def _parse_id_list(raw: str, *, field: str, limit: int) -> list[int]:
         raise ValidationError({field: ["Give at least one id, as ids=1,2,3."]})
     ids: list[int] = []
     for part in parts:
-        if not part.isdigit() or not (1 <= int(part) <= MAX_ID):
+        # isdigit() alone accepts "²", which int() rejects: ASCII digits only, never a 500.
+        if not (part.isascii() and part.isdigit()) or not (1 <= int(part) <= MAX_ID):
             raise ValidationError({field: [f"{part!r} is not a valid id."]})
         if int(part) not in ids:
             ids.append(int(part))
@@ -274,6 +282,7 @@ class PostMetaApi(APIView):
 
 
 class PostSeenApi(APIView):
+    @extend_schema_serializer(component_name="PostsSeenInput")
     class InputSerializer(serializers.Serializer):
         post_ids = serializers.ListField(
             child=serializers.IntegerField(min_value=1, max_value=MAX_ID),

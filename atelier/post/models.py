@@ -126,9 +126,12 @@ class SeenPost(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "post"], name="seen_once")]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} saw {self.post_id}"
+
 
 class HiddenPost(models.Model):
-    """ "Not interested": the post never appears in this user's feed."""
+    """A "not interested" mark: the post never appears in this user's feed."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
@@ -136,3 +139,6 @@ class HiddenPost(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "post"], name="hidden_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} hid {self.post_id}"
