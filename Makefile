@@ -20,7 +20,7 @@ demo: setup
 	$(VENV)/bin/atelier migrate --noinput
 	$(VENV)/bin/atelier seed_demo --if-empty
 	@echo
-	@echo "  Atelier demo: http://127.0.0.1:$${PORT:-8000}/   API docs: http://127.0.0.1:$${PORT:-8000}/api/docs/"
+	@echo "  Atelier demo: http://127.0.0.1:$${PORT:-8000}/  (log in at /api-auth/login/; API docs at /api/docs/)"
 	@echo "  Log in as  demo / demo-password   (staff: admin / admin-password at /admin/)"
 	@echo
 	$(VENV)/bin/atelier runserver 127.0.0.1:$${PORT:-8000}

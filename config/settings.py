@@ -108,9 +108,9 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 1, minimum=1)},
     },
 ]
-LOGIN_URL = "/login/"
-LOGIN_REDIRECT_URL = "/"
-LOGOUT_REDIRECT_URL = "/login/"
+LOGIN_URL = "rest_framework:login"
+LOGIN_REDIRECT_URL = "/api/posts/?explain=true"
+LOGOUT_REDIRECT_URL = "/api/posts/"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from atelier.feed.config import Ranking
@@ -51,17 +52,24 @@ def _newest(qs: QuerySet, limit: int) -> QuerySet:
 
 
 def candidate_queryset(feed: QuerySet, p: CandidatePlan, inputs: FeedInputs) -> QuerySet:
-    """The feed restricted to the union of the sources (one SQL query with sub-selects)."""
-    union = Q(id__in=_newest(feed, p.budget))
+    """The feed restricted to the union of the sources, as one SQL query."""
+    sources = [_newest(feed, p.budget)]
     if inputs.fellow_ids:
-        union |= Q(id__in=_newest(feed.filter(author_id__in=inputs.fellow_ids), p.side_budget))
+        sources.append(_newest(feed.filter(author_id__in=inputs.fellow_ids), p.side_budget))
     if p.interaction_authors:
-        union |= Q(id__in=_newest(feed.filter(author_id__in=p.interaction_authors), p.side_budget))
+        sources.append(_newest(feed.filter(author_id__in=p.interaction_authors), p.side_budget))
     if inputs.collective_ids:
-        union |= Q(
-            id__in=_newest(feed.filter(collective_id__in=inputs.collective_ids), p.side_budget)
-        )
-    return feed.filter(union)
+        sources.append(_newest(feed.filter(collective_id__in=inputs.collective_ids), p.side_budget))
+    if connection.features.supports_slicing_ordering_in_compound:
+        # PostgreSQL: id IN (A UNION B ...) is a semi-join on the primary key; an OR of
+        # IN-subqueries would make it scan the whole post table.
+        union = sources[0].union(*sources[1:]) if len(sources) > 1 else sources[0]
+        return feed.filter(id__in=union)
+    # SQLite cannot slice inside UNION; the OR form is fine at the sizes SQLite serves.
+    condition = Q()
+    for source in sources:
+        condition |= Q(id__in=source)
+    return feed.filter(condition)
 
 
 def score_bound(
