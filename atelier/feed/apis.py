@@ -9,6 +9,10 @@ from rest_framework.response import Response
 from atelier.feed.service import FeedPage, chronological_feed_page, personalized_page
 from atelier.post.serializers import PostOutputSerializer
 
+# Pages beyond this are past the end of any feed: 404 at once, before any offset is computed
+# (an OFFSET too large for the database would otherwise be an error).
+MAX_PAGE = 1_000_000
+
 _BOOL_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 
@@ -27,7 +31,9 @@ class StrictBooleanField(serializers.Field):
 
 
 class FeedQuerySerializer(serializers.Serializer):
-    page = serializers.IntegerField(min_value=1, max_value=1_000_000, required=False, default=1)
+    page = serializers.IntegerField(
+        min_value=1, required=False, default=1, help_text="Past the end: 404."
+    )
     page_size = serializers.IntegerField(min_value=1, max_value=100, required=False, default=20)
     ordering = serializers.ChoiceField(
         choices=["personalized", "chronological"],
@@ -95,6 +101,8 @@ def serve_feed(request) -> Response:
     query = FeedQuerySerializer(data=request.query_params)
     query.is_valid(raise_exception=True)
     q = query.validated_data
+    if q["page"] > MAX_PAGE:
+        raise Http404("That page is past the end of the feed.")
     user = request.user if request.user.is_authenticated else None
     ordering = q.get("ordering") or ("personalized" if user else "chronological")
 
@@ -113,18 +121,18 @@ def serve_feed(request) -> Response:
             user, page=q["page"], page_size=q["page_size"], unseen=q["unseen"]
         )
     start = (q["page"] - 1) * q["page_size"]
-    if q["page"] > 1 and (start >= page.count or not page.posts):
+    # Past the end is a 404; a page emptied by posts removed since the snapshot is not (an
+    # estimated count, beyond 10,000, is only trusted once a page comes back empty).
+    if q["page"] > 1 and (start >= page.count or (not page.count_exact and not page.posts)):
         raise Http404("That page is past the end of the feed.")
 
-    results = []
-    for post in page.posts:
-        item = PostOutputSerializer(post).data
+    results = PostOutputSerializer(page.posts, many=True).data
+    for post, item in zip(page.posts, results, strict=True):
         if q["explain"]:
             scored = page.scored.get(post.id)
             item["score"] = scored.score if scored else None
             item["score_breakdown"] = scored.breakdown() if scored else None
             item["reason"] = page.reasons.get(post.id, "Newest first")
-        results.append(item)
     has_next = start + q["page_size"] < page.count
     return Response(
         {

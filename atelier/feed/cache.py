@@ -38,9 +38,9 @@ def build_lock_key(user_id: int, version: str, config_version: int, unseen: bool
 
 def _seed() -> int:
     # A missing counter (never set, evicted, or Redis flushed) restarts from the clock in
-    # milliseconds, so it is always above any value it had before: a page cached under an
-    # older version can never be served again. Bumps are far rarer than one per ms.
-    return time.time_ns() // 1_000_000
+    # microseconds, so it is always above any value it had before: a page cached under an
+    # older version can never be served again. Bumps are far rarer than one per µs.
+    return time.time_ns() // 1_000
 
 
 def calc_version(user_id: int) -> int:

@@ -83,9 +83,20 @@ def load_ranking() -> Ranking:
 
 
 def save_ranking(row: RankingConfig) -> None:
-    """Save a configuration change and bump its version atomically; drop the cached copy."""
+    """Save a configuration change and bump its version atomically; drop the cached copy.
+
+    The new version comes from the locked row, not from `row` (which may have been read
+    before someone else's save): a stale form must not write back a version in use.
+    """
     with transaction.atomic():
+        current = (
+            RankingConfig.objects.select_for_update()
+            .filter(pk=1)
+            .values_list("version", flat=True)
+            .first()
+        )
         row.pk = 1
+        row.version = current if current is not None else 1
         row.save()
         RankingConfig.objects.filter(pk=1).update(version=F("version") + 1)
         transaction.on_commit(lambda: _forget_cached_config())

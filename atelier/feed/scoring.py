@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.db.models import (
     Case,
+    DateTimeField,
     Exists,
     ExpressionWrapper,
     F,
@@ -20,7 +21,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Exp, Least
+from django.db.models.functions import Cast, Coalesce, Exp, Least
 
 from atelier.feed.config import Ranking
 from atelier.feed.inputs import FeedInputs
@@ -71,6 +72,27 @@ class HoursBetween(Func):
         return sql, (*later_p, *later_p, *earlier_p, *earlier_p)
 
 
+class AuthorLookup(Func):
+    """CASE author_id WHEN a1 THEN v1 WHEN a2 THEN v2 ... ELSE NULL END, for a per-author input.
+
+    Written as one simple CASE with plain parameters: hundreds of authors would otherwise
+    cost hundreds of When() expressions for the ORM to resolve on every ranking.
+    """
+
+    def __init__(self, mapping: dict, output_field, **extra):
+        self.mapping = sorted(mapping.items())
+        super().__init__(F("author_id"), output_field=output_field, **extra)
+
+    def as_sql(self, compiler, connection, **extra):
+        column, column_params = compiler.compile(self.source_expressions[0])
+        adapt = self.output_field.get_db_prep_value
+        is_time = isinstance(self.output_field, DateTimeField)
+        cast = "::timestamptz" if is_time and connection.vendor == "postgresql" else ""
+        whens = " ".join(f"WHEN %s THEN %s{cast}" for _ in self.mapping)
+        params = [p for a, v in self.mapping for p in (a, adapt(v, connection))]
+        return f"(CASE {column} {whens} ELSE NULL END)", (*column_params, *params)
+
+
 def _float(value: float) -> Value:
     return Value(float(value), output_field=_FLOAT)
 
@@ -107,17 +129,8 @@ def component_expressions(r: Ranking, inputs: FeedInputs, now: datetime) -> dict
     now_value = Value(now)
     hours_old = HoursBetween(now_value, F("created_at"))
 
-    by_count: dict[int, list[int]] = {}
-    for author, n in inputs.author_interactions.items():
-        by_count.setdefault(n, []).append(author)
-    if by_count:
-        n_expr = Case(
-            *[
-                When(author_id__in=sorted(ids), then=_float(n))
-                for n, ids in sorted(by_count.items())
-            ],
-            default=_float(0.0),
-        )
+    if inputs.author_interactions:
+        n_expr = Coalesce(AuthorLookup(inputs.author_interactions, _FLOAT), _float(0.0))
         interaction = Least(n_expr * _float(r.interaction_points_each), _float(r.interaction_cap))
     else:
         interaction = _float(0.0)
@@ -145,19 +158,10 @@ def component_expressions(r: Ranking, inputs: FeedInputs, now: datetime) -> dict
 
     boosted = recent_boost_authors(r, inputs, now)
     if boosted:
-        recent_boost = Case(
-            *[
-                When(
-                    author_id=a,
-                    then=_float(r.recent_boost_points)
-                    * (
-                        _float(1.0)
-                        - HoursBetween(now_value, Value(t)) / _float(24.0 * r.recent_boost_days)
-                    ),
-                )
-                for a, t in sorted(boosted.items())
-            ],
-            default=_float(0.0),
+        days = HoursBetween(now_value, AuthorLookup(boosted, DateTimeField())) / _float(24.0)
+        recent_boost = Coalesce(
+            _float(r.recent_boost_points) * (_float(1.0) - days / _float(r.recent_boost_days)),
+            _float(0.0),
         )
     else:
         recent_boost = _float(0.0)

@@ -15,12 +15,20 @@ from atelier.post.models import HiddenPost, Post, SeenPost
 EXACT_COUNT_LIMIT = 10_000
 
 
-def feed_queryset(inputs: FeedInputs | None, *, unseen: bool = False) -> QuerySet[Post]:
+def feed_queryset(
+    inputs: FeedInputs | None, *, unseen: bool = False, as_of: datetime | None = None
+) -> QuerySet[Post]:
     """The posts a feed may show: visible, not hidden, not in a muted collective.
 
-    `inputs` None means an anonymous visitor: public posts only.
+    `inputs` None means an anonymous visitor: public posts only. `as_of` (a snapshot's build
+    time) keeps the posts deleted, hidden or seen after that moment: offsets into a
+    snapshot's newest-first tail then stay where they were while the user pages through it
+    (posts_by_id drops those posts when a page is read).
     """
-    qs = Post.objects.filter(is_deleted=False)
+    if as_of is None:
+        qs = Post.objects.filter(is_deleted=False)
+    else:
+        qs = Post.objects.filter(Q(is_deleted=False) | Q(deleted_at__gt=as_of))
     if inputs is None:
         return qs.filter(collective__isnull=True)
     qs = qs.filter(Q(collective__isnull=True) | Q(collective_id__in=sorted(inputs.collective_ids)))
@@ -28,13 +36,15 @@ def feed_queryset(inputs: FeedInputs | None, *, unseen: bool = False) -> QuerySe
         qs = qs.exclude(collective_id__in=sorted(inputs.muted_collective_ids))
     if inputs.blocked_ids:
         qs = qs.exclude(author_id__in=sorted(inputs.blocked_ids))
-    qs = qs.exclude(
-        Exists(HiddenPost.objects.filter(user_id=inputs.user_id, post_id=OuterRef("pk")))
-    )
+    hidden = HiddenPost.objects.filter(user_id=inputs.user_id, post_id=OuterRef("pk"))
+    if as_of is not None:
+        hidden = hidden.filter(created_at__lte=as_of)
+    qs = qs.exclude(Exists(hidden))
     if unseen:
-        qs = qs.exclude(
-            Exists(SeenPost.objects.filter(user_id=inputs.user_id, post_id=OuterRef("pk")))
-        )
+        seen = SeenPost.objects.filter(user_id=inputs.user_id, post_id=OuterRef("pk"))
+        if as_of is not None:
+            seen = seen.filter(seen_at__lte=as_of)
+        qs = qs.exclude(Exists(seen))
     return qs
 
 
@@ -67,6 +77,11 @@ class Snapshot:
     tail_skip: list[int] = field(default_factory=list)
     score_bound: float | None = None
     exact_top: int = 0
+    # With a tail: the inputs and the moment it was built, which fix the tail's offsets.
+    inputs: FeedInputs | None = None
+    built_at: datetime | None = None
+    # The configuration it was ranked under (reasons of its pages are explained with it).
+    ranking: Ranking | None = None
 
 
 def build_snapshot(
@@ -104,7 +119,7 @@ def build_snapshot(
     ranked = apply_diversity(items, r)
     if len(items) < p.budget:
         # Source A held the whole feed: everything is ranked, nothing is left out.
-        return Snapshot(ranked, len(items), True, None, [], None, len(ranked))
+        return Snapshot(ranked, len(items), True, None, [], None, len(ranked), ranking=r)
 
     newest = sorted(items, key=lambda s: (s.created_at, s.id), reverse=True)
     oldest_a = newest[p.budget - 1]
@@ -126,17 +141,24 @@ def build_snapshot(
             break
         exact_top += 1
     count, count_exact = count_feed(feed)
-    return Snapshot(ranked, count, count_exact, tail_after, tail_skip, bound, exact_top)
+    return Snapshot(
+        ranked, count, count_exact, tail_after, tail_skip, bound, exact_top, inputs, now, r
+    )
 
 
 def tail_page(
     inputs: FeedInputs, snapshot: Snapshot, *, offset: int, limit: int, unseen: bool
 ) -> list[int]:
-    """Ids of the feed after the ranked candidates, newest first."""
+    """Ids of the feed after the ranked candidates, newest first.
+
+    Offsets count in the feed as the snapshot saw it (its inputs, as of its build time), so
+    a post hidden, deleted, seen or blocked while the user pages does not shift the later
+    pages (no post skipped); the page read drops it (posts_by_id, with the current inputs).
+    """
     if snapshot.tail_after is None or limit <= 0:
         return []
     at, pk = snapshot.tail_after
-    qs = feed_queryset(inputs, unseen=unseen).filter(
+    qs = feed_queryset(snapshot.inputs or inputs, unseen=unseen, as_of=snapshot.built_at).filter(
         Q(created_at__lt=at) | Q(created_at=at, id__lt=pk)
     )
     if snapshot.tail_skip:

@@ -8,14 +8,7 @@ from django.utils import timezone
 
 from atelier.feed import cache as feed_cache
 from atelier.feed.config import Ranking, load_ranking
-from atelier.feed.inputs import (
-    FeedInputs,
-    blocks_of,
-    collectives_as_of,
-    fellows_as_of,
-    interaction_stats,
-    preferences_of,
-)
+from atelier.feed.inputs import FeedInputs, gather_inputs
 from atelier.feed.scoring import Scored, reason_for
 from atelier.feed.selectors import (
     build_snapshot,
@@ -28,40 +21,44 @@ from atelier.feed.selectors import (
 BUILD_WAIT_SECONDS = 5.0
 
 
-def _block(name: str, user_id: int, tag: str, ttl: int, compute):
-    key = feed_cache.block_key(name, user_id, tag)
-    value = feed_cache.cache_get(key)
-    feed_cache.record(name, value is not None)
-    if value is None:
-        value = compute()
-        feed_cache.cache_set(key, value, ttl)
-    return value
-
-
 def inputs_for(user_id: int, tag: str, r: Ranking) -> FeedInputs:
-    """The viewer's ranking inputs, each building block cached under their version tag."""
-    fellows = _block(
-        "fellows", user_id, tag, r.fellows_cache_seconds, lambda: fellows_as_of(user_id)
-    )
-    collectives = _block(
-        "collectives",
-        user_id,
-        tag,
-        r.collectives_cache_seconds,
-        lambda: collectives_as_of(user_id),
-    )
-    stats = _block(
-        "stats",
-        user_id,
-        tag,
-        r.stats_cache_seconds,
-        lambda: (*interaction_stats(user_id), blocks_of(user_id), preferences_of(user_id)),
-    )
-    counts, latest, types, blocked, (post_types, artist_types, muted) = stats
+    """The viewer's ranking inputs, each building block cached under their version tag.
+
+    The blocks are read in one cache round trip; if any is missing, all are read again from
+    the database together (gather_inputs: three queries) and the missing ones are stored.
+    """
+    ttl = {
+        "fellows": r.fellows_cache_seconds,
+        "collectives": r.collectives_cache_seconds,
+        "stats": r.stats_cache_seconds,
+    }
+    keys = {name: feed_cache.block_key(name, user_id, tag) for name in ttl}
+    stored = feed_cache.cache_get_many(list(keys.values()))
+    blocks = {name: stored.get(key) for name, key in keys.items()}
+    for name, value in blocks.items():
+        feed_cache.record(name, value is not None)
+    if any(value is None for value in blocks.values()):
+        live = gather_inputs(user_id)
+        fresh = {
+            "fellows": live.fellow_ids,
+            "collectives": live.collective_ids,
+            "stats": (
+                live.author_interactions,
+                live.author_latest,
+                live.type_interactions,
+                live.blocked_ids,
+                (live.preferred_post_types, live.preferred_artist_types, live.muted_collective_ids),
+            ),
+        }
+        for name, value in fresh.items():
+            if blocks[name] is None:
+                blocks[name] = value
+                feed_cache.cache_set(keys[name], value, ttl[name])
+    counts, latest, types, blocked, (post_types, artist_types, muted) = blocks["stats"]
     return FeedInputs(
         user_id=user_id,
-        fellow_ids=fellows,
-        collective_ids=collectives,
+        fellow_ids=blocks["fellows"],
+        collective_ids=blocks["collectives"],
         blocked_ids=blocked,
         muted_collective_ids=muted,
         preferred_post_types=post_types,
@@ -101,7 +98,11 @@ def _snapshot(
         if snapshot is not None:
             return snapshot, token, True
     lock = feed_cache.build_lock_key(user_id, tag, r.version, unseen)
-    if not refresh and not feed_cache.acquire_build_lock(lock):
+    # Only the request that took the lock releases it: a refresh, or a waiter that gave up,
+    # builds without it and must not free another request's lock (that would let a third
+    # request build the same snapshot).
+    owns_lock = not refresh and feed_cache.acquire_build_lock(lock)
+    if not refresh and not owns_lock:
         deadline = time.monotonic() + BUILD_WAIT_SECONDS
         while time.monotonic() < deadline:
             time.sleep(0.05)
@@ -112,7 +113,8 @@ def _snapshot(
         snapshot = build_snapshot(r, inputs, now or timezone.now(), unseen=unseen)
         feed_cache.cache_set(key, snapshot, r.feed_cache_seconds)
     finally:
-        feed_cache.release_build_lock(lock)
+        if owns_lock:
+            feed_cache.release_build_lock(lock)
     return snapshot, token, False
 
 
@@ -153,6 +155,12 @@ def personalized_page(
         user.id, r, inputs, tag, unseen=unseen, refresh=refresh, token=snapshot_token, now=now
     )
 
+    # A snapshot named by the token may predate a bump or a configuration change: describe
+    # and explain the page with the versions and configuration it was ranked under.
+    served_tag, _, served_config = token.partition(".")
+    version = int(served_tag[1:].partition("e")[0])
+    ranked_under = snapshot.ranking or r
+
     start, end = (page - 1) * page_size, page * page_size
     ranked_ids = [s.id for s in snapshot.ranked[start:end]]
     tail_ids = (
@@ -175,7 +183,7 @@ def personalized_page(
             if post.id in scored:
                 reasons[post.id] = reason_for(
                     scored[post.id],
-                    r,
+                    ranked_under,
                     author_name=post.author.username,
                     collective_name=post.collective.name if post.collective_id else None,
                 )
@@ -196,7 +204,7 @@ def personalized_page(
         score_bound=snapshot.score_bound,
         candidates=len(snapshot.ranked),
         reasons=reasons,
-        config_version=r.version,
+        config_version=int(served_config),
     )
 
 
