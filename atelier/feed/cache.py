@@ -79,6 +79,19 @@ def bump_calc_version(user_id: int) -> int | None:
         return None
 
 
+def retire_all_feeds() -> None:
+    """Bump the global epoch that every feed key includes: no cached feed is served again.
+
+    For whole-database changes (an import, a restore) where per-user bumps would not do:
+    a new user can get the id of a user whose pages are still cached.
+    """
+    try:
+        if not cache.add(EPOCH_KEY, 1, timeout=None):
+            cache.incr(EPOCH_KEY)
+    except Exception:
+        logger.warning("cache unavailable: could not retire cached feeds", exc_info=True)
+
+
 def cache_get(key: str):
     """cache.get that treats an unreachable cache as a miss."""
     try:

@@ -1,0 +1,1 @@
+"""atelier import_community, export_community, seed_demo (see atelier/dump)."""

@@ -1,0 +1,246 @@
+"""Write the whole community as a dump: streaming, in dependency order, one snapshot.
+
+Each kind is read with values_list(...).iterator(), ordered by id, so memory stays flat
+and two exports of the same data are byte-identical. Optional fields are written only
+when they differ from the importer's default, which keeps the file close to API.md's
+examples while still round-tripping every record.
+"""
+
+import json
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db import connection, transaction
+from django.db.models import QuerySet
+
+from atelier.collective.models import Channel, Collective, CollectiveMember
+from atelier.core.models import Block, User, UserFellow, UserPreference
+from atelier.dump.records import describe_counts, format_time
+from atelier.post.models import Appreciation, Comment, Critique, Post, SeenPost
+
+CHUNK_SIZE = 5_000
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    counts: Counter[str]
+    records: int
+    seconds: float
+
+    def summary(self, path: str) -> str:
+        """One line: what was written where, and how long it took."""
+        return (
+            f"Exported {self.records:,} records to {path} in {self.seconds:.1f} s: "
+            f"{describe_counts(self.counts)}"
+        )
+
+
+def export_community(stream: TextIO) -> ExportResult:
+    """Write every record of the database to `stream` as JSON Lines."""
+    started = time.perf_counter()
+    counts: Counter[str] = Counter()
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    write = stream.write
+    # One snapshot, so a post created mid-export cannot appear as a dangling reference.
+    # REPEATABLE READ must be the transaction's first statement, so only when we open it.
+    snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with transaction.atomic():
+        if snapshot:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        for record in community_records():
+            write(encode(record))
+            write("\n")
+            counts[record["kind"]] += 1
+    return ExportResult(
+        counts=counts, records=counts.total(), seconds=time.perf_counter() - started
+    )
+
+
+def community_records() -> Iterator[dict[str, Any]]:
+    """Yield every record, kind after kind in dependency order."""
+    yield from _users()
+    yield from _collectives()
+    yield from _channels()
+    yield from _members()
+    yield from _fellows()
+    yield from _posts()
+    yield from _appreciations()
+    yield from _remarks("comment", Comment)
+    yield from _remarks("critique", Critique)
+    yield from _preferences()
+    yield from _seen()
+
+
+def _rows(queryset: QuerySet, *fields: str) -> Iterator[tuple]:
+    return queryset.order_by("id").values_list(*fields).iterator(chunk_size=CHUNK_SIZE)
+
+
+def _users() -> Iterator[dict[str, Any]]:
+    fields = (
+        "id", "username", "password", "artist_type", "date_joined", "email", "first_name",
+        "last_name", "is_active", "is_staff", "is_superuser",
+    )  # fmt: skip
+    for (user_id, username, password, artist_type, date_joined, email, first_name, last_name,
+         is_active, is_staff, is_superuser) in _rows(User.objects, *fields):  # fmt: skip
+        record: dict[str, Any] = {"kind": "user", "id": user_id, "username": username}
+        # An unusable password is random noise; leaving it out re-creates one on import.
+        if password and not password.startswith(UNUSABLE_PASSWORD_PREFIX):
+            record["password_hash"] = password
+        record["artist_type"] = artist_type
+        record["date_joined"] = format_time(date_joined)
+        if email:
+            record["email"] = email
+        if first_name:
+            record["first_name"] = first_name
+        if last_name:
+            record["last_name"] = last_name
+        if not is_active:
+            record["is_active"] = False
+        if is_staff:
+            record["is_staff"] = True
+        if is_superuser:
+            record["is_superuser"] = True
+        yield record
+
+
+def _collectives() -> Iterator[dict[str, Any]]:
+    fields = ("id", "name", "visibility", "created_by_id", "created_at")
+    for collective_id, name, visibility, created_by, created_at in _rows(
+        Collective.objects, *fields
+    ):
+        yield {
+            "kind": "collective",
+            "id": collective_id,
+            "name": name,
+            "visibility": visibility,
+            "created_by": created_by,
+            "created_at": format_time(created_at),
+        }
+
+
+def _channels() -> Iterator[dict[str, Any]]:
+    for channel_id, collective_id, name in _rows(Channel.objects, "id", "collective_id", "name"):
+        yield {"kind": "channel", "id": channel_id, "collective": collective_id, "name": name}
+
+
+def _members() -> Iterator[dict[str, Any]]:
+    fields = ("user_id", "collective_id", "role", "joined_at")
+    for user_id, collective_id, role, joined_at in _rows(CollectiveMember.objects, *fields):
+        yield {
+            "kind": "member",
+            "user": user_id,
+            "collective": collective_id,
+            "role": role,
+            "joined_at": format_time(joined_at),
+        }
+
+
+def _fellows() -> Iterator[dict[str, Any]]:
+    fields = ("user_id", "fellow_user_id", "status", "created_at", "responded_at")
+    for from_id, to_id, status, created_at, responded_at in _rows(UserFellow.objects, *fields):
+        record = {
+            "kind": "fellow",
+            "from": from_id,
+            "to": to_id,
+            "status": status,
+            "created_at": format_time(created_at),
+        }
+        if responded_at is not None:
+            record["responded_at"] = format_time(responded_at)
+        yield record
+
+
+def _posts() -> Iterator[dict[str, Any]]:
+    fields = (
+        "id", "author_id", "post_type", "title", "body", "channel_id", "created_at",
+        "is_deleted", "deleted_at",
+    )  # fmt: skip
+    for (post_id, author_id, post_type, title, body, channel_id, created_at, is_deleted,
+         deleted_at) in _rows(Post.objects, *fields):  # fmt: skip
+        record = {
+            "kind": "post",
+            "id": post_id,
+            "author": author_id,
+            "post_type": post_type,
+            "title": title,
+            "body": body,
+            "channel": channel_id,
+            "created_at": format_time(created_at),
+            "is_deleted": is_deleted,
+        }
+        if is_deleted:
+            # The importer's rule for a deletion of unknown time, so the file is stable.
+            record["deleted_at"] = format_time(deleted_at or created_at)
+        yield record
+
+
+def _appreciations() -> Iterator[dict[str, Any]]:
+    fields = ("kind", "user_id", "post_id", "created_at")
+    for kind, user_id, post_id, created_at in _rows(Appreciation.objects, *fields):
+        yield {
+            "kind": kind,
+            "user": user_id,
+            "post": post_id,
+            "created_at": format_time(created_at),
+        }
+
+
+def _remarks(kind: str, model: type[Comment] | type[Critique]) -> Iterator[dict[str, Any]]:
+    fields = ("id", "author_id", "post_id", "text", "created_at", "is_deleted")
+    for remark_id, author_id, post_id, text, created_at, is_deleted in _rows(
+        model.objects, *fields
+    ):
+        record = {
+            "kind": kind,
+            "id": remark_id,
+            "user": author_id,
+            "post": post_id,
+            "text": text,
+            "created_at": format_time(created_at),
+        }
+        if is_deleted:
+            record["is_deleted"] = True
+        yield record
+
+
+def _preferences() -> Iterator[dict[str, Any]]:
+    """One record per user with preferences or blocks (blocks travel in the preference)."""
+    # Preferences are at most one per user: small enough to group in memory.
+    preferences = {
+        user_id: (preference_id, post_types, artist_types)
+        for preference_id, user_id, post_types, artist_types in UserPreference.objects.values_list(
+            "id", "user_id", "preferred_post_types", "preferred_artist_types"
+        )
+    }
+    muted: defaultdict[int, list[int]] = defaultdict(list)
+    through = UserPreference.muted_collectives.through
+    for preference_id, collective_id in through.objects.order_by("collective_id").values_list(
+        "userpreference_id", "collective_id"
+    ):
+        muted[preference_id].append(collective_id)
+    blocked: defaultdict[int, list[int]] = defaultdict(list)
+    for blocker_id, blocked_id in Block.objects.order_by("blocked_id").values_list(
+        "blocker_id", "blocked_id"
+    ):
+        blocked[blocker_id].append(blocked_id)
+
+    for user_id in sorted(preferences.keys() | blocked.keys()):
+        preference_id, post_types, artist_types = preferences.get(user_id, (None, [], []))
+        yield {
+            "kind": "preference",
+            "user": user_id,
+            "preferred_post_types": post_types,
+            "preferred_artist_types": artist_types,
+            "muted_collectives": muted.get(preference_id, []),
+            "blocked_users": blocked.get(user_id, []),
+        }
+
+
+def _seen() -> Iterator[dict[str, Any]]:
+    for user_id, post_id, seen_at in _rows(SeenPost.objects, "user_id", "post_id", "seen_at"):
+        yield {"kind": "seen", "user": user_id, "post": post_id, "seen_at": format_time(seen_at)}

@@ -1,0 +1,306 @@
+"""Check one record of a community dump: its kind, its fields, their types and vocabularies.
+
+This module knows nothing about the database or other records; references (does user 7
+exist?) and uniqueness are the importer's job. `clean_record` turns a decoded JSON object
+into a tuple of clean values in the order of `SCHEMAS[kind]`, or raises `DumpError`.
+"""
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from atelier.collective.models import Collective, CollectiveMember
+from atelier.core.choices import ArtistType, PostType
+from atelier.core.models import UserFellow
+
+MAX_ID = 2**63 - 1  # a PostgreSQL bigint
+MAX_REMARK_LENGTH = 10_000  # Remark.text's max_length, which the database does not enforce
+APPRECIATION_KINDS = ("heart", "praise", "trophy")
+REMARK_KINDS = ("comment", "critique")
+# The dependency order: an exporter writes kinds in this order, so every reference points
+# to an earlier line, which is what the importer requires.
+KIND_ORDER = (
+    "user", "collective", "channel", "member", "fellow", "post", *APPRECIATION_KINDS,
+    *REMARK_KINDS, "preference", "seen",
+)  # fmt: skip
+
+# Django's UnicodeUsernameValidator: what registration accepts, so every imported user
+# could also have signed up.
+_USERNAME = re.compile(r"^[\w.@+-]+\Z")
+
+
+class DumpError(Exception):
+    """A record of the dump is wrong; `line` is its 1-based line number."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(line, message)
+        self.line = line
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+# A check takes a raw JSON value and returns the clean value, or raises ValueError whose
+# message completes the sentence 'field "x" ...'.
+Check = Callable[[Any], Any]
+
+
+def identifier(value: Any) -> int:
+    # type() rather than isinstance(): JSON true must not pass as the id 1.
+    if type(value) is not int or not 0 < value <= MAX_ID:
+        raise ValueError(f"must be a positive integer id, got {value!r}")
+    return value
+
+
+def optional_identifier(value: Any) -> int | None:
+    return None if value is None else identifier(value)
+
+
+def timestamp(value: Any) -> datetime:
+    if type(value) is not str:
+        raise ValueError(f"must be an ISO 8601 time string, got {value!r}")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"is not an ISO 8601 time: {value!r}") from None
+    if moment.tzinfo is None:
+        raise ValueError(f"needs a UTC offset such as Z: {value!r}")
+    return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+
+
+def optional_timestamp(value: Any) -> datetime | None:
+    return None if value is None else timestamp(value)
+
+
+def boolean(value: Any) -> bool:
+    if type(value) is not bool:
+        raise ValueError(f"must be true or false, got {value!r}")
+    return value
+
+
+def text(max_length: int | None = None, *, allow_empty: bool = True) -> Check:
+    """Return a check for a string of at most `max_length` characters."""
+
+    def check(value: Any) -> str:
+        if type(value) is not str:
+            raise ValueError(f"must be a string, got {value!r}")
+        if not allow_empty and not value:
+            raise ValueError("must not be empty")
+        if max_length is not None and len(value) > max_length:
+            raise ValueError(f"is longer than {max_length} characters")
+        # PostgreSQL text cannot hold NUL; say so here rather than fail mid-COPY.
+        if "\x00" in value:
+            raise ValueError("contains a NUL character")
+        return value
+
+    return check
+
+
+def choice(values: Iterable[str]) -> Check:
+    """Return a check for one of `values`."""
+    allowed = frozenset(values)
+    listed = ", ".join(sorted(allowed))
+
+    def check(value: Any) -> str:
+        if type(value) is not str or value not in allowed:
+            raise ValueError(f"must be one of {listed}, got {value!r}")
+        return value
+
+    return check
+
+
+def choice_list(values: Iterable[str]) -> Check:
+    """Return a check for a list of distinct members of `values`."""
+    one = choice(values)
+
+    def check(value: Any) -> list[str]:
+        if type(value) is not list:
+            raise ValueError(f"must be a list, got {value!r}")
+        items = [one(item) for item in value]
+        if len(set(items)) != len(items):
+            raise ValueError("lists a value twice")
+        return items
+
+    return check
+
+
+def identifier_list(value: Any) -> list[int]:
+    if type(value) is not list:
+        raise ValueError(f"must be a list of ids, got {value!r}")
+    items = [identifier(item) for item in value]
+    if len(set(items)) != len(items):
+        raise ValueError("lists an id twice")
+    return items
+
+
+def username(value: Any) -> str:
+    value = text(150, allow_empty=False)(value)
+    if not _USERNAME.match(value):
+        raise ValueError(f"may hold only letters, digits and @.+-_, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    check: Check
+    required: bool = True
+    default: Any = None
+
+
+def _appreciation() -> tuple[Field, ...]:
+    return (Field("user", identifier), Field("post", identifier), Field("created_at", timestamp))
+
+
+def _remark() -> tuple[Field, ...]:
+    return (
+        Field("id", identifier),
+        Field("user", identifier),
+        Field("post", identifier),
+        Field("text", text(MAX_REMARK_LENGTH)),
+        Field("created_at", timestamp),
+        Field("is_deleted", boolean, False, False),
+    )
+
+
+# Every kind and its fields, in the order clean_record returns their values. Optional
+# fields beyond API.md's examples carry what a round trip needs (staff flags, deletion
+# and response times); an exporter writes them only when they differ from the default.
+SCHEMAS: dict[str, tuple[Field, ...]] = {
+    "user": (
+        Field("id", identifier),
+        Field("username", username),
+        Field("password", text(allow_empty=False), False),
+        Field("password_hash", text(128, allow_empty=False), False),
+        Field("artist_type", choice(ArtistType.values)),
+        Field("date_joined", timestamp),
+        Field("email", text(254), False, ""),
+        Field("first_name", text(150), False, ""),
+        Field("last_name", text(150), False, ""),
+        Field("is_active", boolean, False, True),
+        Field("is_staff", boolean, False, False),
+        Field("is_superuser", boolean, False, False),
+    ),
+    "fellow": (
+        Field("from", identifier),
+        Field("to", identifier),
+        Field("status", choice(UserFellow.Status.values)),
+        Field("created_at", timestamp),
+        Field("responded_at", optional_timestamp, False),
+    ),
+    "collective": (
+        Field("id", identifier),
+        Field("name", text(100, allow_empty=False)),
+        Field("visibility", choice(Collective.Visibility.values)),
+        Field("created_by", optional_identifier),
+        Field("created_at", timestamp),
+    ),
+    "channel": (
+        Field("id", identifier),
+        Field("collective", identifier),
+        Field("name", text(100, allow_empty=False)),
+    ),
+    "member": (
+        Field("user", identifier),
+        Field("collective", identifier),
+        Field("role", choice(CollectiveMember.Role.values)),
+        Field("joined_at", timestamp),
+    ),
+    "post": (
+        Field("id", identifier),
+        Field("author", identifier),
+        Field("post_type", choice(PostType.values)),
+        Field("title", text(200)),
+        Field("body", text(), False, ""),
+        Field("channel", optional_identifier, False),
+        Field("created_at", timestamp),
+        Field("is_deleted", boolean, False, False),
+        Field("deleted_at", optional_timestamp, False),
+    ),
+    **{kind: _appreciation() for kind in APPRECIATION_KINDS},
+    **{kind: _remark() for kind in REMARK_KINDS},
+    "preference": (
+        Field("user", identifier),
+        Field("preferred_post_types", choice_list(PostType.values), False, ()),
+        Field("preferred_artist_types", choice_list(ArtistType.values), False, ()),
+        Field("muted_collectives", identifier_list, False, ()),
+        Field("blocked_users", identifier_list, False, ()),
+    ),
+    "seen": (Field("user", identifier), Field("post", identifier), Field("seen_at", timestamp)),
+}
+
+_ALLOWED_KEYS = {
+    kind: frozenset({"kind", *(field.name for field in fields)}) for kind, fields in SCHEMAS.items()
+}
+_KINDS_LISTED = ", ".join(SCHEMAS)
+
+
+def clean_record(obj: Any, line: int) -> tuple[str, tuple[Any, ...]]:
+    """Return (kind, values) for one decoded record, values in `SCHEMAS[kind]` order."""
+    if type(obj) is not dict:
+        raise DumpError(line, "is not a JSON object")
+    kind = obj.get("kind")
+    fields = SCHEMAS.get(kind) if type(kind) is str else None
+    if fields is None:
+        raise DumpError(line, f"unknown kind {kind!r} (expected one of {_KINDS_LISTED})")
+    unknown = obj.keys() - _ALLOWED_KEYS[kind]
+    if unknown:
+        raise DumpError(line, f"{kind} has unknown field(s) {', '.join(sorted(unknown))}")
+    values = []
+    for field in fields:
+        try:
+            raw = obj[field.name]
+        except KeyError:
+            if field.required:
+                raise DumpError(line, f'{kind} is missing "{field.name}"') from None
+            values.append(field.default)
+            continue
+        try:
+            values.append(field.check(raw))
+        except ValueError as error:
+            raise DumpError(line, f'{kind} "{field.name}" {error}') from None
+    return kind, tuple(values)
+
+
+def decode_lines(lines: Iterable[bytes | str]) -> Iterator[tuple[int, Any]]:
+    """Yield (line number, decoded JSON) for each non-blank line."""
+    for number, raw in enumerate(lines, start=1):
+        try:
+            # Decoding first is faster than json.loads(bytes), which sniffs the encoding.
+            obj = json.loads(raw.decode() if type(raw) is bytes else raw)
+        except UnicodeDecodeError as error:
+            raise DumpError(number, f"is not UTF-8 (byte {error.start + 1})") from None
+        except json.JSONDecodeError as error:
+            if not raw.strip():
+                continue
+            # error.lineno would always be 1 (one record a line): name the column only.
+            raise DumpError(
+                number, f"is not valid JSON ({error.msg} at column {error.colno})"
+            ) from None
+        yield number, obj
+
+
+_NOUNS = {
+    "praise": ("praise", "praise"),
+    "trophy": ("trophy", "trophies"),
+    "seen": ("seen mark", "seen marks"),
+}
+
+
+def describe_counts(counts: Mapping[str, int]) -> str:
+    """Return "3 users, 1 collective, 12 hearts" for the kinds present, in dependency order."""
+    parts = []
+    for kind in KIND_ORDER:
+        if n := counts.get(kind, 0):
+            one, many = _NOUNS.get(kind, (kind, f"{kind}s"))
+            parts.append(f"{n:,} {one if n == 1 else many}")
+    return ", ".join(parts) or "nothing"
+
+
+def format_time(moment: datetime) -> str:
+    """Return `moment` as ISO 8601 in UTC with a "Z" (microseconds only when present)."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -1,0 +1,1 @@
+"""Tests of the community dump: import, export, round trip, demo seed."""

@@ -1,0 +1,316 @@
+"""import_community: ids kept, counters recomputed, passwords, bad lines, sequences."""
+
+import io
+import sys
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from atelier.collective.models import Channel, Collective, CollectiveMember
+from atelier.collective.tests.factories import ChannelFactory, MemberFactory
+from atelier.core.models import Block, User, UserFellow, UserPreference
+from atelier.core.tests.factories import FellowFactory, UserFactory
+from atelier.dump.tests.helpers import empty_the_database
+from atelier.post.models import Appreciation, Comment, Critique, Post, SeenPost
+from atelier.post.tests.factories import (
+    AppreciationFactory,
+    CommentFactory,
+    CritiqueFactory,
+    PostFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+T = "2026-01-01T10:00:00Z"
+
+
+def community() -> list[dict]:
+    """A small valid dump, one record of most kinds, ids deliberately not 1, 2, 3."""
+    return [
+        {"kind": "user", "id": 10, "username": "ana", "password": "pw", "artist_type": "writer",
+         "date_joined": T},
+        {"kind": "user", "id": 20, "username": "ben", "artist_type": "photographer",
+         "date_joined": T},
+        {"kind": "user", "id": 30, "username": "cleo", "artist_type": "musician",
+         "date_joined": T},
+        {"kind": "collective", "id": 7, "name": "Inkers", "visibility": "private",
+         "created_by": 10, "created_at": T},
+        {"kind": "channel", "id": 70, "collective": 7, "name": "general"},
+        {"kind": "member", "user": 10, "collective": 7, "role": "admin", "joined_at": T},
+        {"kind": "member", "user": 20, "collective": 7, "role": "member", "joined_at": T},
+        {"kind": "fellow", "from": 10, "to": 20, "status": "accepted", "created_at": T},
+        {"kind": "post", "id": 100, "author": 10, "post_type": "poem", "title": "Tide",
+         "body": "", "channel": 70, "created_at": T, "is_deleted": False},
+        {"kind": "post", "id": 200, "author": 20, "post_type": "image", "title": "Harbour",
+         "body": "", "channel": None, "created_at": T, "is_deleted": False},
+        {"kind": "heart", "user": 20, "post": 100, "created_at": T},
+        {"kind": "heart", "user": 30, "post": 200, "created_at": T},
+        {"kind": "praise", "user": 20, "post": 100, "created_at": T},
+        {"kind": "trophy", "user": 10, "post": 200, "created_at": T},
+        {"kind": "comment", "id": 5, "user": 20, "post": 100, "text": "Lovely", "created_at": T},
+        {"kind": "comment", "id": 6, "user": 30, "post": 100, "text": "gone", "created_at": T,
+         "is_deleted": True},
+        {"kind": "critique", "id": 9, "user": 30, "post": 200, "text": "Crop it",
+         "created_at": T},
+        {"kind": "preference", "user": 20, "preferred_post_types": ["poem"],
+         "preferred_artist_types": [], "muted_collectives": [7], "blocked_users": [30]},
+        {"kind": "seen", "user": 20, "post": 100, "seen_at": T},
+    ]  # fmt: skip
+
+
+def import_dump(path, *extra: str) -> str:
+    out = io.StringIO()
+    call_command("import_community", str(path), *extra, stdout=out)
+    return out.getvalue()
+
+
+def assert_nothing_imported() -> None:
+    for model in (User, Collective, Channel, CollectiveMember, UserFellow, Post, Appreciation,
+                  Comment, Critique, UserPreference, Block, SeenPost):  # fmt: skip
+        assert not model.objects.exists(), model
+
+
+def test_import_keeps_ids_and_links(write_dump):
+    output = import_dump(write_dump(community()))
+
+    assert sorted(User.objects.values_list("id", flat=True)) == [10, 20, 30]
+    assert sorted(Post.objects.values_list("id", flat=True)) == [100, 200]
+    assert list(Comment.objects.order_by("id").values_list("id", flat=True)) == [5, 6]
+    assert list(Critique.objects.values_list("id", flat=True)) == [9]
+    channel_post = Post.objects.get(id=100)
+    assert (channel_post.channel_id, channel_post.collective_id) == (70, 7)
+    assert Appreciation.objects.get(kind="trophy").post_author_id == 20
+    preference = UserPreference.objects.get(user_id=20)
+    assert list(preference.muted_collectives.values_list("id", flat=True)) == [7]
+    assert Block.objects.get().blocker_id == 20
+    assert "3 users" in output and "2 posts" in output and "lines/s" in output
+
+
+def test_counters_are_recomputed_not_read(write_dump):
+    import_dump(write_dump(community()))
+
+    counters = ("hearts_count", "praise_count", "trophy_count", "comment_count", "critique_count")
+    assert Post.objects.filter(id=100).values_list(*counters).get() == (1, 1, 0, 1, 0)
+    assert Post.objects.filter(id=200).values_list(*counters).get() == (1, 0, 1, 0, 1)
+    assert Collective.objects.get(id=7).members_count == 2
+
+
+def test_password_password_hash_or_none(write_dump):
+    records = community()
+    records[1]["password_hash"] = "md5$kept$0123456789abcdef"
+    records[2]["password"] = "pw"  # the same password as ana: hashed once, both can log in
+    import_dump(write_dump(records))
+
+    assert authenticate(username="ana", password="pw").id == 10
+    assert authenticate(username="cleo", password="pw").id == 30
+    assert User.objects.get(username="ben").password == "md5$kept$0123456789abcdef"
+
+
+def test_no_password_means_unusable(write_dump):
+    import_dump(write_dump(community()))
+
+    assert not User.objects.get(username="ben").has_usable_password()
+
+
+def test_deleted_post_gets_deleted_at(write_dump):
+    records = community()
+    records[9]["is_deleted"] = True
+    import_dump(write_dump(records))
+
+    post = Post.objects.get(id=200)
+    assert post.is_deleted and post.deleted_at == post.created_at
+
+
+def test_gzip_file_is_read_transparently(write_dump):
+    import_dump(write_dump(community(), name="dump.jsonl.gz"))
+
+    assert User.objects.count() == 3
+
+
+def test_dash_reads_stdin(write_dump, monkeypatch):
+    data = write_dump(community()).read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO(data))))
+    import_dump("-")
+
+    assert Post.objects.count() == 2
+
+
+def test_non_empty_database_is_refused(write_dump):
+    UserFactory(username="already-here")
+
+    with pytest.raises(CommandError, match="not empty"):
+        import_dump(write_dump(community()))
+    assert list(User.objects.values_list("username", flat=True)) == ["already-here"]
+
+
+def test_empty_file_imports_nothing(write_dump):
+    output = import_dump(write_dump([]))
+
+    assert "nothing" in output
+
+
+def test_rows_created_after_an_import_get_fresh_ids(write_dump):
+    # Probe each table's next id, then import exactly those ids: without a sequence reset,
+    # PostgreSQL would hand them out again and the inserts below would collide.
+    probe = CommentFactory(post=PostFactory(channel=ChannelFactory()))
+    critique = CritiqueFactory(post=probe.post, author=probe.author)
+    next_ids = {
+        "user": User.objects.order_by("-id").first().id + 1,
+        "collective": probe.post.collective_id + 1,
+        "channel": probe.post.channel_id + 1,
+        "post": probe.post_id + 1,
+        "comment": probe.id + 1,
+        "critique": critique.id + 1,
+    }
+    empty_the_database()
+    u, c, ch, p = (next_ids[k] for k in ("user", "collective", "channel", "post"))
+    import_dump(
+        write_dump(
+            [
+                {"kind": "user", "id": u, "username": "ana", "artist_type": "writer",
+                 "date_joined": T},
+                {"kind": "collective", "id": c, "name": "C", "visibility": "public",
+                 "created_by": u, "created_at": T},
+                {"kind": "channel", "id": ch, "collective": c, "name": "general"},
+                {"kind": "member", "user": u, "collective": c, "role": "admin", "joined_at": T},
+                {"kind": "post", "id": p, "author": u, "post_type": "poem", "title": "t",
+                 "channel": ch, "created_at": T},
+                {"kind": "heart", "user": u, "post": p, "created_at": T},
+                {"kind": "comment", "id": next_ids["comment"], "user": u, "post": p, "text": "x",
+                 "created_at": T},
+                {"kind": "critique", "id": next_ids["critique"], "user": u, "post": p,
+                 "text": "x", "created_at": T},
+                {"kind": "preference", "user": u, "preferred_post_types": ["poem"]},
+                {"kind": "seen", "user": u, "post": p, "seen_at": T},
+            ]
+        )
+    )  # fmt: skip
+
+    ben = UserFactory(username="ben")
+    channel = ChannelFactory(collective_id=c)
+    post = PostFactory(author=ben, channel=channel)
+    comment = CommentFactory(post=post, author=ben)
+    critique = CritiqueFactory(post=post, author=ben)
+    AppreciationFactory(user=ben, post=post)
+    MemberFactory(user=ben, collective_id=c)
+    FellowFactory(user=ben, fellow_user_id=u)
+    UserPreference.objects.create(user=ben)
+    assert ben.id > u and channel.id > ch and post.id > p
+    assert comment.id > next_ids["comment"] and critique.id > next_ids["critique"]
+
+
+BAD_LINES = {
+    "bad JSON": '{"kind": "user", "id": ',
+    "not an object": "[1, 2]",
+    "unknown kind": {"kind": "like", "user": 10, "post": 100},
+    "missing kind": {"user": 10, "post": 100, "created_at": T},
+    "missing field": {"kind": "user", "id": 40, "artist_type": "writer", "date_joined": T},
+    "unknown field": {"kind": "heart", "user": 30, "post": 100, "created_at": T, "weight": 2},
+    "string id": {"kind": "user", "id": "40", "username": "dan", "artist_type": "writer",
+                  "date_joined": T},
+    "boolean id": {"kind": "heart", "user": True, "post": 100, "created_at": T},
+    "negative id": {"kind": "heart", "user": -1, "post": 100, "created_at": T},
+    "wrong-typed text": {"kind": "comment", "id": 8, "user": 10, "post": 100, "text": 5,
+                         "created_at": T},
+    "wrong-typed flag": {"kind": "comment", "id": 8, "user": 10, "post": 100, "text": "x",
+                         "created_at": T, "is_deleted": "no"},
+    "title too long": {"kind": "post", "id": 300, "author": 10, "post_type": "poem",
+                       "title": "x" * 201, "created_at": T},
+    "bad time": {"kind": "heart", "user": 30, "post": 100, "created_at": "yesterday"},
+    "time without offset": {"kind": "heart", "user": 30, "post": 100,
+                            "created_at": "2026-01-01T10:00:00"},
+    "unknown post_type": {"kind": "post", "id": 300, "author": 10, "post_type": "painting",
+                          "title": "t", "created_at": T},
+    "unknown artist_type": {"kind": "user", "id": 40, "username": "dan", "artist_type": "poet",
+                            "date_joined": T},
+    "bad username": {"kind": "user", "id": 40, "username": "dan smith", "artist_type": "writer",
+                     "date_joined": T},
+    "unknown visibility": {"kind": "collective", "id": 8, "name": "X", "visibility": "secret",
+                           "created_by": 10, "created_at": T},
+    "unknown role": {"kind": "member", "user": 30, "collective": 7, "role": "owner",
+                     "joined_at": T},
+    "unknown status": {"kind": "fellow", "from": 10, "to": 30, "status": "friends",
+                       "created_at": T},
+    "unknown user": {"kind": "heart", "user": 99, "post": 100, "created_at": T},
+    "unknown post": {"kind": "comment", "id": 8, "user": 10, "post": 999, "text": "x",
+                     "created_at": T},
+    "unknown channel": {"kind": "post", "id": 300, "author": 10, "post_type": "poem",
+                        "title": "t", "channel": 71, "created_at": T},
+    "channel of a missing collective": {"kind": "channel", "id": 71, "collective": 8,
+                                        "name": "general"},
+    "unknown muted collective": {"kind": "preference", "user": 30, "muted_collectives": [8]},
+    "unknown blocked user": {"kind": "preference", "user": 30, "blocked_users": [99]},
+    "blocking yourself": {"kind": "preference", "user": 30, "blocked_users": [30]},
+    "unknown preferred type": {"kind": "preference", "user": 30,
+                               "preferred_post_types": ["sculpture"]},
+    "duplicate user id": {"kind": "user", "id": 20, "username": "dan", "artist_type": "writer",
+                          "date_joined": T},
+    "duplicate username": {"kind": "user", "id": 40, "username": "ana", "artist_type": "writer",
+                           "date_joined": T},
+    "duplicate post id": {"kind": "post", "id": 100, "author": 10, "post_type": "poem",
+                          "title": "t", "created_at": T},
+    "duplicate comment id": {"kind": "comment", "id": 5, "user": 10, "post": 100, "text": "x",
+                             "created_at": T},
+    "duplicate heart": {"kind": "heart", "user": 20, "post": 100, "created_at": T},
+    "duplicate member": {"kind": "member", "user": 20, "collective": 7, "role": "member",
+                         "joined_at": T},
+    "duplicate fellow pair, reversed": {"kind": "fellow", "from": 20, "to": 10,
+                                        "status": "pending", "created_at": T},
+    "own fellow": {"kind": "fellow", "from": 30, "to": 30, "status": "pending",
+                   "created_at": T},
+    "duplicate channel name": {"kind": "channel", "id": 71, "collective": 7, "name": "general"},
+    "duplicate preference": {"kind": "preference", "user": 20},
+    "duplicate seen": {"kind": "seen", "user": 20, "post": 100, "seen_at": T},
+    "password and hash": {"kind": "user", "id": 40, "username": "dan", "password": "a",
+                          "password_hash": "md5$x$y", "artist_type": "writer",
+                          "date_joined": T},
+    "deleted_at on a live post": {"kind": "post", "id": 300, "author": 10, "post_type": "poem",
+                                  "title": "t", "created_at": T, "deleted_at": T},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("bad", BAD_LINES.values(), ids=BAD_LINES.keys())
+def test_a_bad_line_aborts_with_its_number_and_writes_nothing(write_dump, bad):
+    records = community()
+    bad_line = len(records) + 1
+    # --batch-size 1: earlier rows are already written when the bad line comes, so this
+    # also proves the rollback.
+    path = write_dump([*records, bad, records[0]])
+
+    with pytest.raises(CommandError, match=rf"line {bad_line}\b.*nothing was imported"):
+        import_dump(path, "--batch-size", "1")
+    assert_nothing_imported()
+
+
+def test_a_reference_must_point_to_an_earlier_line(write_dump):
+    records = community()
+    heart = records.pop(10)
+    path = write_dump([heart, *records])
+
+    with pytest.raises(CommandError, match=r"line 1: heart refers to user 20, which no earlier"):
+        import_dump(path)
+    assert_nothing_imported()
+
+
+def test_blank_lines_are_skipped_and_still_counted(write_dump):
+    records = community()
+    path = write_dump([records[0], "", {"kind": "nonsense"}])
+
+    with pytest.raises(CommandError, match=r"line 3: unknown kind 'nonsense'"):
+        import_dump(path)
+
+
+def test_missing_file_is_a_command_error(tmp_path):
+    with pytest.raises(CommandError, match="Cannot read"):
+        import_dump(tmp_path / "nope.jsonl")
+
+
+def test_import_retires_every_cached_feed(write_dump):
+    """Ids in the cache may belong to the database the import replaced."""
+    from atelier.feed import cache as feed_cache
+
+    _, tag_before = feed_cache.versions(20)
+    import_dump(write_dump(community()))
+    _, tag_after = feed_cache.versions(20)
+    assert tag_after != tag_before
