@@ -7,3 +7,6 @@ class FeedConfig(AppConfig):
     name = "atelier.feed"
     label = "feed"
     verbose_name = "Feed ranking"
+
+    def ready(self) -> None:
+        from atelier.feed import lookups  # noqa: F401  (registers field__in_ids)

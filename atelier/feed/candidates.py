@@ -55,11 +55,13 @@ def candidate_queryset(feed: QuerySet, p: CandidatePlan, inputs: FeedInputs) -> 
     """The feed restricted to the union of the sources, as one SQL query."""
     sources = [_newest(feed, p.budget)]
     if inputs.fellow_ids:
-        sources.append(_newest(feed.filter(author_id__in=inputs.fellow_ids), p.side_budget))
+        sources.append(_newest(feed.filter(author_id__in_ids=inputs.fellow_ids), p.side_budget))
     if p.interaction_authors:
-        sources.append(_newest(feed.filter(author_id__in=p.interaction_authors), p.side_budget))
+        sources.append(_newest(feed.filter(author_id__in_ids=p.interaction_authors), p.side_budget))
     if inputs.collective_ids:
-        sources.append(_newest(feed.filter(collective_id__in=inputs.collective_ids), p.side_budget))
+        sources.append(
+            _newest(feed.filter(collective_id__in_ids=inputs.collective_ids), p.side_budget)
+        )
     if connection.features.supports_slicing_ordering_in_compound:
         # PostgreSQL: id IN (A UNION B ...) is a semi-join on the primary key; an OR of
         # IN-subqueries would make it scan the whole post table.

@@ -31,11 +31,13 @@ def feed_queryset(
         qs = Post.objects.filter(Q(is_deleted=False) | Q(deleted_at__gt=as_of))
     if inputs is None:
         return qs.filter(collective__isnull=True)
-    qs = qs.filter(Q(collective__isnull=True) | Q(collective_id__in=sorted(inputs.collective_ids)))
+    qs = qs.filter(
+        Q(collective__isnull=True) | Q(collective_id__in_ids=sorted(inputs.collective_ids))
+    )
     if inputs.muted_collective_ids:
-        qs = qs.exclude(collective_id__in=sorted(inputs.muted_collective_ids))
+        qs = qs.exclude(collective_id__in_ids=sorted(inputs.muted_collective_ids))
     if inputs.blocked_ids:
-        qs = qs.exclude(author_id__in=sorted(inputs.blocked_ids))
+        qs = qs.exclude(author_id__in_ids=sorted(inputs.blocked_ids))
     hidden = HiddenPost.objects.filter(user_id=inputs.user_id, post_id=OuterRef("pk"))
     if as_of is not None:
         hidden = hidden.filter(created_at__lte=as_of)
@@ -162,7 +164,7 @@ def tail_page(
         Q(created_at__lt=at) | Q(created_at=at, id__lt=pk)
     )
     if snapshot.tail_skip:
-        qs = qs.exclude(id__in=snapshot.tail_skip)
+        qs = qs.exclude(id__in_ids=snapshot.tail_skip)
     return list(
         qs.order_by("-created_at", "-id").values_list("id", flat=True)[offset : offset + limit]
     )
@@ -191,4 +193,4 @@ def posts_by_id(ids: list[int], inputs: FeedInputs | None = None) -> dict[int, P
     if not ids:
         return {}
     qs = feed_queryset(inputs) if inputs is not None else Post.objects.filter(is_deleted=False)
-    return {p.id: p for p in qs.select_related("author", "collective").filter(id__in=ids)}
+    return {p.id: p for p in qs.select_related("author", "collective").filter(id__in_ids=ids)}
