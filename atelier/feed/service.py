@@ -180,7 +180,9 @@ def personalized_page(
     reasons = {}
     if explain:
         for post in posts:
-            if post.id in scored:
+            if post.author_id == user.id:
+                reasons[post.id] = "Your own post"
+            elif post.id in scored:
                 reasons[post.id] = reason_for(
                     scored[post.id],
                     ranked_under,

@@ -157,6 +157,7 @@ def test_own_posts_are_ranked_like_any_other(ana, ana_client, community):
     own = next(r for r in page["results"] if r["id"] == community["own"].id)
     assert own["author"]["id"] == ana.id
     assert own["score_breakdown"]["social"] == 0.0
+    assert own["reason"] == "Your own post"
 
 
 # --- Chronological for a user --------------------------------------------------------------
