@@ -148,7 +148,7 @@ def test_reasons_name_the_strongest_personal_signal(ana_client, community):
     assert reason[community["appreciated"].id] == "You often appreciate eve's work"
     assert reason[community["popular"].id] == "Popular right now"
     assert reason[community["new"].id] == "New"
-    assert reason[community["own"].id] == "New"
+    assert reason[community["own"].id] == "Your own post"
 
 
 def test_own_posts_are_ranked_like_any_other(ana, ana_client, community):
