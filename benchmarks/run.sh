@@ -19,5 +19,5 @@ for n in $SIZES; do
   /usr/bin/time -f "seed: %e s" .venv/bin/atelier seed_demo --posts "$n" --users "$users" \
     --interactions $((2 * n)) --days 60 --seed 1
   psql "$DATABASE_URL" -qc "VACUUM ANALYZE"
-  .venv/bin/atelier benchmark_feed --users 10 --rounds 5 --page-size 50 --json "$OUT/feed-$n.json"
+  .venv/bin/atelier benchmark_feed --users 8 --rounds 3 --page-size 50 --mixed 400 --json "$OUT/feed-$n.json"
 done

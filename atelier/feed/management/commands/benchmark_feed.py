@@ -40,6 +40,12 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--json", help="also write the results to this file")
         parser.add_argument("--skip-naive", action="store_true")
+        parser.add_argument(
+            "--mixed",
+            type=int,
+            default=0,
+            help="then run this many mixed operations (80%% feed reads, 20%% hearts)",
+        )
 
     def handle(self, *args, **opts):
         rng = random.Random(opts["seed"])
@@ -108,9 +114,61 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{mode:24} {row['p50_ms']:9.2f} {row['p95_ms']:9.2f} {row['queries']:8d}"
             )
+        if opts["mixed"]:
+            results["mixed"] = self._mixed(viewers, opts["mixed"], size, rng)
+            mixed = results["mixed"]
+            self.stdout.write(
+                f"mixed load, {opts['mixed']} operations ({mixed['writes']} hearts): "
+                f"cached reads p50 {mixed['cached']['p50_ms']} / p95 {mixed['cached']['p95_ms']} "
+                f"ms ({mixed['cached']['samples']}), uncached reads p50 "
+                f"{mixed['uncached']['p50_ms']} / p95 {mixed['uncached']['p95_ms']} ms "
+                f"({mixed['uncached']['samples']})"
+            )
+            for level, row in mixed["hit_rates"].items():
+                rate = "-" if row["hit_rate"] is None else f"{row['hit_rate']:.1%}"
+                self.stdout.write(f"  hit rate {level:12} {rate:>7}  ({row['hits']} hits)")
         if opts["json"]:
             with open(opts["json"], "w") as fh:
                 json.dump(results, fh, indent=2)
+
+    def _mixed(self, viewers: list[int], operations: int, size: int, rng) -> dict:
+        """Feed reads (page 1, sometimes page 2 through `next`) mixed with hearts."""
+        feed_cache.reset_hit_rates()
+        clients = {}
+        for viewer_id in viewers:
+            client = APIClient()
+            token, _ = Token.objects.get_or_create(user_id=viewer_id)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            clients[viewer_id] = client
+        latency = {"cached": [], "uncached": []}
+        writes = 0
+        recent: dict[int, list[int]] = {}
+        for _ in range(operations):
+            viewer_id = rng.choice(viewers)
+            client = clients[viewer_id]
+            if rng.random() < 0.2 and recent.get(viewer_id):
+                post_id = rng.choice(recent[viewer_id])
+                if client.post(f"/api/posts/{post_id}/heart/").status_code == 200:
+                    client.delete(f"/api/posts/{post_id}/heart/")
+                writes += 1
+                continue
+            start = time.perf_counter()
+            response = client.get(f"/api/posts/?page_size={size}")
+            elapsed = (time.perf_counter() - start) * 1000
+            body = response.json()
+            latency["cached" if body["ranking"]["cached"] else "uncached"].append(elapsed)
+            recent[viewer_id] = [p["id"] for p in body["results"][:10]]
+            if body["next"] and rng.random() < 0.3:
+                client.get(body["next"])
+        summary = {
+            kind: {
+                "p50_ms": round(statistics.median(v), 2) if v else None,
+                "p95_ms": round(_percentile(v, 0.95), 2) if v else None,
+                "samples": len(v),
+            }
+            for kind, v in latency.items()
+        }
+        return {**summary, "writes": writes, "hit_rates": feed_cache.hit_rates()}
 
     def _naive(self, viewer_id: int, size: int) -> list:
         """The seed plan's approach: annotate every visible post with its score and sort."""
