@@ -20,14 +20,21 @@ demo: setup
 	$(VENV)/bin/atelier migrate --noinput
 	$(VENV)/bin/atelier seed_demo --if-empty
 	@echo
-	@echo "  Atelier demo: http://127.0.0.1:$${PORT:-8000}/  (log in at /api-auth/login/; API docs at /api/docs/)"
-	@echo "  Log in as  demo / demo-password   (staff: admin / admin-password at /admin/)"
+	@echo "  Atelier demo: http://127.0.0.1:$${PORT:-8000}/  (your feed; API docs at /api/docs/)"
+	@echo "  Log in as  demo / demo-password   (staff: admin / admin-password, for /dashboard/ and /admin/)"
+	@echo "  On a post, \"Why am I seeing this?\" shows what put it there."
 	@echo
 	$(VENV)/bin/atelier runserver 127.0.0.1:$${PORT:-8000}
 
+# Browser tests (atelier/web) drive Debian's headless Chromium; without it they are left out.
+CHROMIUM ?= /usr/bin/chromium
+
 test: setup
 	$(VENV)/bin/ruff check atelier config
-	$(VENV)/bin/pytest -q
+	@if [ -x "$(CHROMIUM)" ]; then echo "browser tests: running with $(CHROMIUM)"; \
+	 else echo "browser tests: skipped (no $(CHROMIUM)); apt-get install chromium to run them"; fi
+	@status=0; ATELIER_CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest -q || status=$$?; \
+	 [ -x "$(CHROMIUM)" ] || echo "browser tests: skipped (no $(CHROMIUM))"; exit $$status
 
 lint: setup
 	$(VENV)/bin/ruff check atelier config

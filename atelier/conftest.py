@@ -21,6 +21,20 @@ def _clean_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _exposure_buffer(settings):
+    # Feed pages are buffered for analytics and written after a response when due; in tests
+    # they are written only by an explicit exposures.flush(), so that no request's query
+    # count depends on how long the test took, and nothing leaks from one test to the next.
+    from atelier.analytics import exposures
+
+    settings.EXPOSURE_FLUSH_PAGES = 10**9
+    settings.EXPOSURE_FLUSH_SECONDS = 10**9
+    exposures.reset()
+    yield
+    exposures.reset()
+
+
 @pytest.fixture
 def anon_client() -> APIClient:
     return APIClient()

@@ -32,9 +32,13 @@ INSTALLED_APPS = [
     "atelier.feed",
     "atelier.notification",
     "atelier.gallery",
+    "atelier.analytics",
+    "atelier.web",
 ]
 
 MIDDLEWARE = [
+    # First: times the whole request for Prometheus (atelier/analytics).
+    "atelier.analytics.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -108,9 +112,10 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 1, minimum=1)},
     },
 ]
-LOGIN_URL = "rest_framework:login"
-LOGIN_REDIRECT_URL = "/api/posts/?explain=true"
-LOGOUT_REDIRECT_URL = "/api/posts/"
+# The pages (atelier/web): log in at /login/, land on the feed.
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -174,6 +179,16 @@ if HTTPS:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# --- Analytics (atelier/analytics): /metrics and the feed-exposure buffer -----------------
+# /metrics is open to anyone when true, else to staff only.
+METRICS_PUBLIC = env_bool("METRICS_PUBLIC", DEBUG)
+# Exposed pages are buffered per process (the oldest dropped beyond EXPOSURE_BUFFER_PAGES)
+# and written after a response once EXPOSURE_FLUSH_PAGES pages wait or the oldest has
+# waited EXPOSURE_FLUSH_SECONDS.
+EXPOSURE_BUFFER_PAGES = env_int("EXPOSURE_BUFFER_PAGES", 10_000, minimum=1)
+EXPOSURE_FLUSH_PAGES = env_int("EXPOSURE_FLUSH_PAGES", 100, minimum=1)
+EXPOSURE_FLUSH_SECONDS = env_int("EXPOSURE_FLUSH_SECONDS", 10, minimum=0)
 
 LOGGING = {
     "version": 1,

@@ -1,13 +1,14 @@
-"""URL routes: the API under /api/, its schema and docs, the admin."""
+"""URL routes: the pages, the API under /api/, its schema and docs, the admin."""
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from atelier.analytics.apis import metrics_view
+
 urlpatterns = [
-    # Until the feed pages exist, the browsable API is the site: log in, see your feed.
-    path("", RedirectView.as_view(url="/api/posts/?explain=true", permanent=False)),
+    # The pages: the feed at /, /login/, /logout/, /dashboard/ (and their small JSON helpers).
+    path("", include("atelier.web.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
@@ -17,5 +18,7 @@ urlpatterns = [
     path("api/", include("atelier.feed.urls")),
     path("api/", include("atelier.notification.urls")),
     path("api/", include("atelier.gallery.urls")),
+    path("api/", include("atelier.analytics.urls")),
+    path("metrics", metrics_view, name="metrics"),
     path("api-auth/", include("rest_framework.urls")),
 ]

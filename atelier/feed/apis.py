@@ -6,6 +6,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from atelier.analytics.exposures import page_served
+from atelier.analytics.rollout import load_rollout
 from atelier.feed.service import FeedPage, chronological_feed_page, personalized_page
 from atelier.post.serializers import PostOutputSerializer
 
@@ -105,8 +107,13 @@ def serve_feed(request) -> Response:
         raise Http404("That page is past the end of the feed.")
     user = request.user if request.user.is_authenticated else None
     ordering = q.get("ordering") or ("personalized" if user else "chronological")
+    # The experiment: a signed-in user who did not ask for an ordering gets the variant the
+    # rollout assigns (a `snapshot` token continues the personalized feed it came from).
+    served = ordering
+    if user is not None and "ordering" not in q and "snapshot" not in q:
+        served = load_rollout().variant_for(user.id)
 
-    if user is not None and ordering == "personalized":
+    if user is not None and served == "personalized":
         page: FeedPage = personalized_page(
             user,
             page=q["page"],
@@ -126,6 +133,7 @@ def serve_feed(request) -> Response:
     if q["page"] > 1 and (start >= page.count or (not page.count_exact and not page.posts)):
         raise Http404("That page is past the end of the feed.")
 
+    page_served(request, page, start=start, explicit_ordering="ordering" in q)
     results = PostOutputSerializer(page.posts, many=True).data
     for post, item in zip(page.posts, results, strict=True):
         if q["explain"]:

@@ -13,6 +13,7 @@ from collections import Counter
 
 from django.core.cache import cache
 
+from atelier.analytics import metrics
 from atelier.core.cache_backend import EPOCH_KEY
 
 logger = logging.getLogger(__name__)
@@ -153,6 +154,7 @@ def _stat_key(level: str, outcome: str) -> str:
 
 
 def record(level: str, hit: bool) -> None:
+    metrics.record_cache_lookup(level, hit)
     with _local_lock:
         _local[(level, "hit" if hit else "miss")] += 1
         due = time.monotonic() - _last_flush[0] >= _FLUSH_SECONDS

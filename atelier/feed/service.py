@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from atelier.analytics import metrics
 from atelier.feed import cache as feed_cache
 from atelier.feed.config import Ranking, load_ranking
 from atelier.feed.inputs import FeedInputs, gather_inputs
@@ -110,6 +111,7 @@ def _snapshot(
             if snapshot is not None:
                 return snapshot, token, True
     try:
+        metrics.FEED_SNAPSHOT_BUILDS.inc()
         snapshot = build_snapshot(r, inputs, now or timezone.now(), unseen=unseen)
         feed_cache.cache_set(key, snapshot, r.feed_cache_seconds)
     finally:

@@ -13,6 +13,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from atelier.analytics.exposures import post_opened
 from atelier.collective.models import Channel
 from atelier.core.choices import PostType
 from atelier.feed.apis import FeedPageSerializer, FeedQuerySerializer, serve_feed
@@ -101,6 +102,7 @@ class PostDetailApi(APIView):
     )
     def get(self, request, pk: int):
         post = get_visible_post(request.user, pk)
+        post_opened(user_id=request.user.id, post_id=post.id)  # click-through (analytics)
         return Response(PostOutputSerializer(post).data)
 
     @extend_schema(

@@ -1,0 +1,1 @@
+"""Feed experiments, exposures, engagement attribution, the analytics API and /metrics."""

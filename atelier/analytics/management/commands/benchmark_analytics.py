@@ -1,0 +1,148 @@
+"""Fill a throwaway database with synthetic exposures, then time the analytics summary."""
+
+import random
+import statistics
+import time
+import uuid
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from atelier.analytics.models import ExposedPost, PostOpen
+from atelier.analytics.rollout import load_rollout
+from atelier.analytics.selectors import feed_summary
+from atelier.core.models import User
+from atelier.feed.scoring import COMPONENTS
+from atelier.post.models import Appreciation, Comment, Post
+
+PAGE_SIZE = 20
+CHUNK = 20_000
+
+
+class Command(BaseCommand):
+    help = (
+        "Write N synthetic exposed posts (pages of 20 over the last --days days, with hearts, "
+        "comments and opens attributed to some) into THIS database, then time "
+        "GET /api/analytics/summary/'s figures. Use a throwaway database filled by seed_demo; "
+        "it refuses to run on a database that already holds exposures unless --append."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--exposed-posts", type=int, default=1_000_000)
+        parser.add_argument("--days", type=int, default=30)
+        parser.add_argument("--rounds", type=int, default=5)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--append", action="store_true", help="add to existing exposures")
+        parser.add_argument("--only-time", action="store_true", help="write nothing, just time")
+
+    def handle(self, *args, **opts):
+        if not opts["only_time"]:
+            if ExposedPost.objects.exists() and not opts["append"]:
+                raise CommandError("This database already holds exposures (see --append).")
+            started = time.perf_counter()
+            written = self._fill(opts["exposed_posts"], opts["days"], random.Random(opts["seed"]))
+            self.stdout.write(f"wrote {written} in {time.perf_counter() - started:.1f} s")
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("VACUUM ANALYZE")
+        rows = ExposedPost.objects.count()
+        load_rollout()
+        timings, queries = [], 0
+        for _ in range(opts["rounds"]):
+            with CaptureQueriesContext(connection) as ctx:
+                started = time.perf_counter()
+                summary = feed_summary(days=opts["days"])
+                timings.append(time.perf_counter() - started)
+            queries = len(ctx.captured_queries)
+        self.stdout.write(
+            f"{connection.vendor}: summary over {rows:,} exposed posts ({opts['days']} days): "
+            f"median {statistics.median(timings):.3f} s, min {min(timings):.3f} s, "
+            f"max {max(timings):.3f} s over {len(timings)} rounds; {queries} queries"
+        )
+        self.stdout.write(f"variants: {summary['variants']}")
+        self.stdout.write(f"latency_ms: {summary['latency_ms']}")
+
+    def _fill(self, n: int, days: int, rng: random.Random) -> str:
+        viewers = list(User.objects.values_list("id", flat=True))
+        posts = list(
+            Post.objects.filter(is_deleted=False).values_list("id", "author_id", "post_type")
+        )
+        if len(viewers) < 2 or len(posts) < PAGE_SIZE:
+            raise CommandError("Seed users and posts first (atelier seed_demo).")
+        now = timezone.now()
+        span = days * 86400.0
+        exposed = hearts = comments = opens = 0
+        batch, likes, remarks, opened = [], {}, [], []
+        for _page in range(max(1, n // PAGE_SIZE)):
+            user_id = rng.choice(viewers)
+            variant = "personalized" if user_id % 2 else "chronological"
+            served_at = now - timedelta(seconds=rng.random() * span)
+            page_id = uuid.uuid4()
+            response_ms = rng.lognormvariate(3.5, 0.6)
+            start = rng.choice((0, 0, 0, 20, 40))
+            for i, (post_id, author_id, post_type) in enumerate(rng.sample(posts, PAGE_SIZE)):
+                score = breakdown = None
+                if variant == "personalized":
+                    points = {c: round(rng.random() * 50, 3) for c in COMPONENTS}
+                    breakdown = {**points, "seen": False, "diversity": 1.0}
+                    score = sum(points.values()) / 10
+                batch.append(
+                    ExposedPost(
+                        user_id=user_id,
+                        variant=variant,
+                        post_id=post_id,
+                        position=start + i + 1,
+                        score=score,
+                        breakdown=breakdown,
+                        post_type=post_type,
+                        author_id=author_id,
+                        page_id=page_id,
+                        served_at=served_at,
+                        response_ms=response_ms,
+                    )
+                )
+                # Some exposures lead somewhere: within the window mostly, a few later.
+                roll = rng.random()
+                later = served_at + timedelta(hours=rng.random() * 30)
+                if roll < 0.04:
+                    likes[(user_id, post_id)] = Appreciation(
+                        user_id=user_id,
+                        post_id=post_id,
+                        post_author_id=author_id,
+                        kind="heart",
+                        created_at=later,
+                    )
+                elif roll < 0.05:
+                    remarks.append(
+                        Comment(
+                            post_id=post_id, author_id=user_id, text="synthetic", created_at=later
+                        )
+                    )
+                if rng.random() < 0.1:
+                    opened.append(PostOpen(user_id=user_id, post_id=post_id, opened_at=later))
+            if len(batch) >= CHUNK:
+                exposed += self._write(batch, likes, remarks, opened)
+                hearts, comments, opens = (
+                    hearts + len(likes),
+                    comments + len(remarks),
+                    opens + len(opened),
+                )
+                batch, likes, remarks, opened = [], {}, [], []
+        exposed += self._write(batch, likes, remarks, opened)
+        hearts, comments, opens = hearts + len(likes), comments + len(remarks), opens + len(opened)
+        return (
+            f"{exposed:,} exposed posts, ~{hearts:,} hearts, {comments:,} comments, {opens:,} opens"
+        )
+
+    def _write(self, batch, likes, remarks, opened) -> int:
+        with transaction.atomic():
+            ExposedPost.objects.bulk_create(batch, batch_size=5_000)
+            Appreciation.objects.bulk_create(
+                likes.values(), batch_size=5_000, ignore_conflicts=True
+            )
+            Comment.objects.bulk_create(remarks, batch_size=5_000)
+            PostOpen.objects.bulk_create(opened, batch_size=5_000)
+        return len(batch)

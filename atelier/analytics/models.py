@@ -1,0 +1,114 @@
+"""The feed rollout (one staff-editable row), feed exposures and post opens."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from atelier.core.choices import PostType
+
+
+class Variant(models.TextChoices):
+    PERSONALIZED = "personalized"
+    CHRONOLOGICAL = "chronological"
+
+
+class FeedRollout(models.Model):
+    """Who gets the personalized feed, and how exposures are attributed and kept.
+
+    There is one row (pk=1). A user is in the personalized group when personalized ranking
+    is enabled and int(sha256("<salt>:<user id>"), 16) % 100 < percentage: the same user
+    gets the same variant on every request and in every process, and only a change of the
+    salt or the percentage moves anyone (raising the percentage only adds users).
+    """
+
+    personalized_enabled = models.BooleanField(
+        default=True, help_text="Off: every user without an explicit ordering gets chronological."
+    )
+    percentage = models.PositiveSmallIntegerField(
+        default=100,
+        validators=[MaxValueValidator(100)],
+        help_text="Share of users (0-100) who get the personalized feed.",
+    )
+    salt = models.CharField(
+        max_length=100,
+        default="feed-rollout-1",
+        help_text="Changing it reshuffles who is in which group.",
+    )
+    attribution_window_hours = models.PositiveIntegerField(
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 30)],
+        help_text="Engagement this long after an exposure counts for the exposure's variant.",
+    )
+    retention_days = models.PositiveIntegerField(
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text="Exposures and post opens older than this are pruned.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "feed rollout"
+        verbose_name_plural = "feed rollout"
+
+    def __str__(self) -> str:
+        state = f"{self.percentage}%" if self.personalized_enabled else "off"
+        return f"Personalized feed: {state} (salt {self.salt})"
+
+
+def _untied_fk(to, **extra):
+    # Exposures are a log: rows are written after the response, in batches, and must not
+    # fail (or block a delete) because a post or user went away meanwhile. No constraint,
+    # no cascade; no single-column index either (the composite indexes below serve reads).
+    return models.ForeignKey(
+        to,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+        **extra,
+    )
+
+
+class ExposedPost(models.Model):
+    """One post shown on one served feed page (at most the first 50 of a page)."""
+
+    user = _untied_fk(settings.AUTH_USER_MODEL)
+    variant = models.CharField(max_length=16, choices=Variant.choices)
+    # True when the client asked for an ordering; False when the rollout chose the variant.
+    explicit_ordering = models.BooleanField(default=False)
+    post = _untied_fk("post.Post")
+    position = models.PositiveIntegerField(help_text="1-based position in the whole feed.")
+    score = models.FloatField(null=True, blank=True)
+    breakdown = models.JSONField(null=True, blank=True)
+    post_type = models.CharField(max_length=10, choices=PostType.choices)
+    author = _untied_fk(settings.AUTH_USER_MODEL)
+    page_id = models.UUIDField(help_text="The served page this row belongs to.")
+    served_at = models.DateTimeField()
+    response_ms = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["served_at"], name="exposed_served_idx"),
+            # Attribution: did this user act on this post within the window after served_at?
+            models.Index(fields=["user", "post", "served_at"], name="exposed_user_post_served_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} saw {self.post_id} at #{self.position} ({self.variant})"
+
+
+class PostOpen(models.Model):
+    """A post detail opened by a signed-in user (GET /api/posts/{id}/): click-through."""
+
+    user = _untied_fk(settings.AUTH_USER_MODEL)
+    post = _untied_fk("post.Post")
+    opened_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["opened_at"], name="postopen_opened_idx"),
+            models.Index(fields=["user", "post", "opened_at"], name="postopen_user_post_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} opened {self.post_id}"

@@ -1,0 +1,50 @@
+"""Factories for analytics rows: exposed posts (one page at a time) and post opens."""
+
+import uuid
+from datetime import datetime
+
+from atelier.analytics.models import ExposedPost, PostOpen
+from atelier.feed.scoring import COMPONENTS
+
+
+def breakdown_for(points: dict[str, float]) -> dict:
+    """A score breakdown as the feed gives it: every component (0 unless given), seen, diversity."""
+    return {**dict.fromkeys(COMPONENTS, 0.0), **points, "seen": False, "diversity": 1.0}
+
+
+def expose_page(
+    user,
+    posts: list,
+    *,
+    variant: str,
+    served_at: datetime,
+    scores: list[float] | None = None,
+    breakdowns: list[dict] | None = None,
+    response_ms: float | None = None,
+    explicit_ordering: bool = False,
+    first_position: int = 1,
+) -> list[ExposedPost]:
+    """One served page: a row per post, in order, sharing a page id, time and response time."""
+    page_id = uuid.uuid4()
+    rows = [
+        ExposedPost(
+            user_id=user.id,
+            variant=variant,
+            explicit_ordering=explicit_ordering,
+            post_id=post.id,
+            position=first_position + i,
+            score=scores[i] if scores else None,
+            breakdown=breakdowns[i] if breakdowns else None,
+            post_type=post.post_type,
+            author_id=post.author_id,
+            page_id=page_id,
+            served_at=served_at,
+            response_ms=response_ms,
+        )
+        for i, post in enumerate(posts)
+    ]
+    return ExposedPost.objects.bulk_create(rows)
+
+
+def open_post(user, post, at: datetime) -> PostOpen:
+    return PostOpen.objects.create(user_id=user.id, post_id=post.id, opened_at=at)

@@ -1,0 +1,666 @@
+/* The feed page: cards from GET /api/posts/?explain=true, appreciations, hiding, "why",
+ * seen marks. Plain JavaScript, no dependencies; every text goes in through textContent. */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("feed");
+  if (!root) return;
+
+  var PAGE_SIZE = 20;
+  var SEEN_FLUSH_MS = 1500;
+  var authenticated = root.dataset.authenticated === "true";
+  var template = document.getElementById("card-template");
+  var weights = JSON.parse(document.getElementById("ranking-weights").textContent);
+
+  var els = {
+    loading: document.getElementById("feed-loading"),
+    more: document.getElementById("load-more"),
+    end: document.getElementById("feed-end"),
+    empty: document.getElementById("feed-empty"),
+    notice: document.getElementById("feed-notice"),
+    toast: document.getElementById("toast"),
+    lede: document.getElementById("feed-lede"),
+  };
+
+  var state = {
+    ordering: root.dataset.ordering,
+    variant: null, // the ordering the server actually served (the experiment may differ)
+    next: null,
+    loading: false,
+    generation: 0, // bumped when the ordering changes: answers for an older list are dropped
+    posts: new Map(), // id -> post object from the API
+    names: { collectives: {}, channels: {} },
+  };
+
+  // ---- HTTP ------------------------------------------------------------------------------
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) return decodeURIComponent(match[1]);
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
+
+  function api(url, options) {
+    options = options || {};
+    var method = options.method || "GET";
+    var headers = { Accept: "application/json" };
+    var init = { method: method, headers: headers, credentials: "same-origin" };
+    if (method !== "GET") headers["X-CSRFToken"] = csrfToken();
+    if (options.body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(options.body);
+    }
+    if (options.keepalive) init.keepalive = true;
+    return fetch(url, init).then(function (res) {
+      if (!res.ok) {
+        var error = new Error("HTTP " + res.status);
+        error.status = res.status;
+        throw error;
+      }
+      return res.status === 204 ? null : res.json();
+    });
+  }
+
+  // `next` is an absolute URL built by the server; keep only its path and query so a proxy
+  // in front of the site cannot send us to another scheme or host.
+  function relative(url) {
+    var u = new URL(url, window.location.href);
+    return u.pathname + u.search;
+  }
+
+  function firstPageUrl() {
+    var params = new URLSearchParams({ explain: "true", page_size: String(PAGE_SIZE) });
+    // "For you" asks for the default feed, so the feed experiment may assign this reader
+    // its comparison variant (the page says so); "Newest" is an explicit choice.
+    if (state.ordering !== "personalized") params.set("ordering", state.ordering);
+    return root.dataset.feedUrl + "?" + params.toString();
+  }
+
+  // ---- Formatting ------------------------------------------------------------------------
+
+  function humanize(word) {
+    var text = String(word || "").replace(/_/g, " ");
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
+  function age(iso) {
+    var seconds = (Date.now() - Date.parse(iso)) / 1000;
+    if (seconds < 60) return "just now";
+    var minutes = Math.floor(seconds / 60);
+    if (minutes < 60) return minutes + " min ago";
+    var hours = Math.floor(minutes / 60);
+    if (hours < 24) return hours + " h ago";
+    var days = Math.floor(hours / 24);
+    if (days < 7) return days + " d ago";
+    if (days < 35) return Math.floor(days / 7) + " wk ago";
+    var date = new Date(iso);
+    var sameYear = date.getFullYear() === new Date().getFullYear();
+    return date.toLocaleDateString(undefined, {
+      day: "numeric",
+      month: "short",
+      year: sameYear ? undefined : "numeric",
+    });
+  }
+
+  function fmt(value, digits) {
+    return Number(value).toFixed(digits === undefined ? 1 : digits);
+  }
+
+  function hue(text) {
+    var h = 0;
+    for (var i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) % 360;
+    return h;
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  var toastTimer = null;
+  function toast(message) {
+    els.toast.textContent = message;
+    els.toast.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(function () {
+      els.toast.hidden = true;
+    }, 4000);
+  }
+
+  // ---- Cards -----------------------------------------------------------------------------
+
+  function renderCard(post) {
+    var card = template.content.firstElementChild.cloneNode(true);
+    var q = function (selector) {
+      return card.querySelector(selector);
+    };
+    card.dataset.postId = String(post.id);
+    card.id = "post-" + post.id;
+
+    var avatar = q(".avatar");
+    avatar.textContent = post.author.username.charAt(0).toUpperCase();
+    avatar.style.setProperty("--avatar-hue", String(hue(post.author.username)));
+    q(".author").textContent = post.author.username;
+    q(".artist-type").textContent = humanize(post.author.artist_type);
+    var time = q(".age");
+    time.dateTime = post.created_at;
+    time.textContent = age(post.created_at);
+    time.title = new Date(post.created_at).toLocaleString();
+    var badge = q(".badge");
+    badge.textContent = humanize(post.post_type);
+    badge.classList.add("badge-" + post.post_type);
+    var title = q(".open-post");
+    title.textContent = post.title;
+    title.setAttribute("aria-controls", "post-" + post.id + "-body");
+    var body = q(".card-body");
+    body.id = "post-" + post.id + "-body";
+    if (post.body) body.textContent = post.body;
+    else body.hidden = true;
+
+    if (post.collective) {
+      q(".card-place").hidden = false;
+      var collective = state.names.collectives[post.collective];
+      q(".collective-name").textContent = collective || "A collective";
+      var channel = post.channel && state.names.channels[post.channel];
+      if (channel) q(".channel-name").textContent = " › #" + channel;
+    }
+
+    if (post.reason && post.score_breakdown) {
+      var reason = q(".card-reason");
+      reason.textContent = post.reason;
+      reason.hidden = false;
+    }
+
+    setCounts(card, {
+      hearts: post.hearts_count,
+      praise: post.praise_count,
+      trophies: post.trophy_count,
+      comments: post.comment_count,
+      critiques: post.critique_count,
+    });
+
+    if (!authenticated) {
+      card.querySelectorAll(".act").forEach(function (button) {
+        button.title = "Log in to give a " + button.dataset.kind;
+      });
+      q(".hide-post").remove();
+    }
+    return card;
+  }
+
+  function setCounts(card, counts) {
+    Object.keys(counts).forEach(function (key) {
+      var node = card.querySelector('[data-count="' + key + '"]');
+      if (node && counts[key] !== undefined) node.textContent = String(counts[key]);
+    });
+  }
+
+  function setPressed(button, pressed) {
+    button.setAttribute("aria-pressed", pressed ? "true" : "false");
+  }
+
+  function cardsById(ids) {
+    var found = {};
+    ids.forEach(function (id) {
+      var card = document.getElementById("post-" + id);
+      if (card) found[id] = card;
+    });
+    return found;
+  }
+
+  // Pressed states and fresh counts for cards (GET /api/posts/meta/).
+  function refreshMeta(ids) {
+    if (!authenticated || !ids.length) return Promise.resolve();
+    var url = root.dataset.metaUrl + "?ids=" + ids.join(",");
+    return api(url).then(function (meta) {
+      var cards = cardsById(ids);
+      Object.keys(meta).forEach(function (id) {
+        var card = cards[id];
+        if (!card) return;
+        var m = meta[id];
+        setCounts(card, m);
+        setPressed(card.querySelector(".act-heart"), m.hearted);
+        setPressed(card.querySelector(".act-praise"), m.praised);
+        setPressed(card.querySelector(".act-trophy"), m.trophied);
+      });
+    });
+  }
+
+  // Names of the collectives and channels on these posts (GET /api/feed/names/).
+  function fetchNames(posts) {
+    var collectives = new Set();
+    var channels = new Set();
+    posts.forEach(function (post) {
+      if (post.collective && !(post.collective in state.names.collectives)) {
+        collectives.add(post.collective);
+      }
+      if (post.channel && !(post.channel in state.names.channels)) channels.add(post.channel);
+    });
+    if (!collectives.size && !channels.size) return Promise.resolve();
+    var params = new URLSearchParams({
+      collectives: Array.from(collectives).join(","),
+      channels: Array.from(channels).join(","),
+    });
+    return api(root.dataset.namesUrl + "?" + params.toString())
+      .then(function (names) {
+        Object.assign(state.names.collectives, names.collectives);
+        Object.assign(state.names.channels, names.channels);
+      })
+      .catch(function () {
+        /* cards fall back to "A collective" */
+      });
+  }
+
+  // The weights that ranked this page: refetched when staff changed the configuration.
+  function ensureWeights(ranking) {
+    if (!ranking || ranking.config_version === weights.config_version) {
+      return Promise.resolve();
+    }
+    return api(root.dataset.weightsUrl)
+      .then(function (fresh) {
+        weights = fresh;
+      })
+      .catch(function () {});
+  }
+
+  // ---- Loading pages ---------------------------------------------------------------------
+
+  // Infinite scroll: the next page starts loading before the reader reaches the end; the
+  // "Load more" button stays as the way to do it by hand.
+  var moreObserver =
+    "IntersectionObserver" in window
+      ? new IntersectionObserver(
+          function (entries) {
+            if (entries[entries.length - 1].isIntersecting && !state.loading) loadMore();
+          },
+          { rootMargin: "600px 0px" }
+        )
+      : null;
+
+  function setLoading(on) {
+    state.loading = on;
+    els.loading.hidden = !on;
+    root.setAttribute("aria-busy", on ? "true" : "false");
+    els.more.disabled = on;
+  }
+
+  function updateFoot() {
+    var any = root.querySelector(".card") !== null;
+    els.more.hidden = !state.next;
+    els.end.hidden = Boolean(state.next) || !any;
+    els.empty.hidden = Boolean(state.next) || any;
+    // Observing again reports the current position at once: if the button is still near the
+    // screen after this page (a short page, a tall screen), the next page loads too.
+    if (moreObserver && state.next) {
+      moreObserver.unobserve(els.more);
+      moreObserver.observe(els.more);
+    }
+  }
+
+  function showVariant(ranking) {
+    if (ranking && ranking.ordering === "personalized" && ranking.variant === "chronological") {
+      els.notice.textContent =
+        "You are in a comparison group for now: this feed is shown newest first, " +
+        "so posts carry no score.";
+      els.notice.hidden = false;
+    } else {
+      els.notice.hidden = true;
+    }
+  }
+
+  function loadPage(url) {
+    if (state.loading) return Promise.resolve();
+    var generation = state.generation;
+    setLoading(true);
+    var data;
+    return api(url)
+      .then(function (answer) {
+        data = answer;
+        return Promise.all([ensureWeights(data.ranking), fetchNames(data.results)]);
+      })
+      .then(function () {
+        if (generation !== state.generation) return;
+        var fresh = [];
+        data.results.forEach(function (post) {
+          if (state.posts.has(post.id)) return;
+          state.posts.set(post.id, post);
+          var card = renderCard(post);
+          root.appendChild(card);
+          observeSeen(card);
+          fresh.push(post.id);
+        });
+        state.next = data.next ? relative(data.next) : null;
+        state.variant = data.ranking ? data.ranking.variant : null;
+        showVariant(data.ranking);
+        return refreshMeta(fresh);
+      })
+      .catch(function (error) {
+        if (generation !== state.generation) return;
+        toast("Could not load the feed (" + error.message + "). Try again in a moment.");
+      })
+      .then(function () {
+        if (generation !== state.generation) return;
+        setLoading(false);
+        updateFoot();
+      });
+  }
+
+  function loadMore() {
+    if (state.next) loadPage(state.next);
+  }
+
+  function restart() {
+    state.generation += 1;
+    state.next = null;
+    state.posts.clear();
+    if (seenObserver) seenObserver.disconnect();
+    root.textContent = "";
+    els.notice.hidden = true;
+    els.end.hidden = true;
+    els.empty.hidden = true;
+    els.more.hidden = true;
+    setLoading(false);
+    if (els.lede) els.lede.textContent = els.lede.dataset[state.ordering];
+    loadPage(firstPageUrl());
+  }
+
+  // ---- Actions ---------------------------------------------------------------------------
+
+  function toggleAppreciation(card, button) {
+    if (!authenticated) {
+      window.location.href = root.dataset.loginUrl;
+      return;
+    }
+    var id = card.dataset.postId;
+    var kind = button.dataset.kind;
+    var pressed = button.getAttribute("aria-pressed") === "true";
+    var count = button.querySelector(".count");
+    var before = Number(count.textContent) || 0;
+    // Show the result at once; the answer from the server then sets the true numbers.
+    setPressed(button, !pressed);
+    count.textContent = String(Math.max(0, before + (pressed ? -1 : 1)));
+    button.disabled = true;
+    api("/api/posts/" + id + "/" + kind + "/", { method: pressed ? "DELETE" : "POST" })
+      .then(function () {
+        return refreshMeta([id]);
+      })
+      .catch(function (error) {
+        setPressed(button, pressed);
+        count.textContent = String(before);
+        toast(
+          error.status === 404
+            ? "That post is no longer available."
+            : "Could not save that (" + error.message + ")."
+        );
+      })
+      .then(function () {
+        button.disabled = false;
+      });
+  }
+
+  function hidePost(card) {
+    var id = card.dataset.postId;
+    var post = state.posts.get(Number(id));
+    api("/api/posts/" + id + "/hide/", { method: "POST" })
+      .then(function () {
+        var note = el("div", "card card-hidden");
+        note.setAttribute("role", "status");
+        note.dataset.hiddenPostId = id;
+        note.appendChild(
+          el("span", "", "Hidden. You won't see “" + (post ? post.title : "this post") + "” again.")
+        );
+        var undo = el("button", "linkish undo", "Undo");
+        undo.type = "button";
+        undo.addEventListener("click", function () {
+          undo.disabled = true;
+          api("/api/posts/" + id + "/hide/", { method: "DELETE" })
+            .then(function () {
+              note.replaceWith(card);
+            })
+            .catch(function (error) {
+              undo.disabled = false;
+              toast("Could not undo (" + error.message + ").");
+            });
+        });
+        note.appendChild(undo);
+        card.replaceWith(note);
+        undo.focus();
+      })
+      .catch(function (error) {
+        toast("Could not hide that post (" + error.message + ").");
+      });
+  }
+
+  // Opening a post shows all of its text; for a signed-in reader it is read from
+  // GET /api/posts/{id}/, which also counts as opening it (the dashboard's click-through).
+  function openPost(card, button) {
+    var open = !card.classList.contains("is-open");
+    card.classList.toggle("is-open", open);
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    var body = card.querySelector(".card-body");
+    if (!open || !authenticated || card.dataset.opened) {
+      body.hidden = !body.textContent;
+      return;
+    }
+    card.dataset.opened = "true";
+    api("/api/posts/" + card.dataset.postId + "/")
+      .then(function (post) {
+        state.posts.set(post.id, Object.assign(state.posts.get(post.id) || {}, { body: post.body }));
+        body.textContent = post.body;
+        body.hidden = !post.body;
+        setCounts(card, {
+          hearts: post.hearts_count,
+          praise: post.praise_count,
+          trophies: post.trophy_count,
+          comments: post.comment_count,
+          critiques: post.critique_count,
+        });
+      })
+      .catch(function (error) {
+        if (error.status === 404) toast("That post is no longer available.");
+      });
+  }
+
+  // ---- "Why am I seeing this?" -----------------------------------------------------------
+
+  function buildWhy(panel, post) {
+    panel.textContent = "";
+    panel.appendChild(el("p", "why-reason", post.reason || "Newest first"));
+    var breakdown = post.score_breakdown;
+    if (!breakdown) {
+      var note;
+      if (!authenticated) {
+        note =
+          "Public posts are shown newest first. Log in for a feed ranked for you, " +
+          "with the score behind every post.";
+      } else if (state.ordering === "chronological") {
+        note =
+          "“Newest” shows everything you can see in time order, so posts carry no score. " +
+          "Switch to “For you” to see how each post is scored.";
+      } else if (state.variant === "chronological") {
+        note = "You are in a comparison group for now: your feed is shown newest first.";
+      } else {
+        note =
+          "Your feed scores its most recent and most relevant posts first; older posts " +
+          "like this one follow them, newest first.";
+      }
+      panel.appendChild(el("p", "why-note", note));
+      return;
+    }
+    var rows = weights.components.map(function (key) {
+      var points = Number(breakdown[key]) || 0;
+      var weight = Number(weights.weights[key]) || 0;
+      return {
+        key: key,
+        points: points,
+        weight: weight,
+        contribution: points * weight,
+        ceiling: weight * (Number(weights.max_points[key]) || 0),
+      };
+    });
+    // Every bar shares one scale (the largest contribution any signal can make), so a full
+    // track means "as much as this signal ever gives" and bars compare across posts.
+    var scale = Math.max.apply(
+      null,
+      rows
+        .map(function (r) {
+          return Math.max(r.ceiling, r.contribution);
+        })
+        .concat([1e-9])
+    );
+    rows.sort(function (a, b) {
+      return b.contribution - a.contribution;
+    });
+
+    var list = el("ul", "why-bars");
+    var sum = 0;
+    rows.forEach(function (r) {
+      sum += r.contribution;
+      var item = el("li", "why-row" + (r.contribution > 0 ? "" : " is-zero"));
+      item.dataset.component = r.key;
+      var label = el("span", "why-label", weights.labels[r.key] || humanize(r.key));
+      label.title = weights.help[r.key] || "";
+      var track = el("span", "why-track");
+      track.style.width = ((100 * r.ceiling) / scale).toFixed(2) + "%";
+      var fill = el("span", "why-fill c-" + r.key);
+      fill.style.width = r.ceiling > 0 ? Math.min(100, (100 * r.contribution) / r.ceiling) + "%" : "0";
+      track.appendChild(fill);
+      var bar = el("span", "why-bar");
+      bar.appendChild(track);
+      var value = el("span", "why-value", "+" + fmt(r.contribution, 1));
+      item.append(label, bar, value);
+      if (r.contribution > 0) {
+        var detail = el("span", "why-detail", fmt(r.points, 1) + " pts × " + fmt(r.weight, 2));
+        if (weights.help[r.key]) detail.appendChild(el("span", "", " · " + weights.help[r.key]));
+        item.appendChild(detail);
+      }
+      list.appendChild(item);
+    });
+    panel.appendChild(list);
+
+    var factors = el("dl", "why-factors");
+    function factor(name, term, value) {
+      var row = el("div", "why-factor");
+      row.dataset.factor = name;
+      row.append(el("dt", "", term), el("dd", "", value));
+      factors.appendChild(row);
+      return row;
+    }
+    factor("sum", "Sum of the signals", fmt(sum, 2));
+    factor(
+      "seen",
+      breakdown.seen ? "You have seen it before" : "Not seen yet",
+      "× " + fmt(breakdown.seen ? Number(weights.seen_factor) : 1, 2)
+    );
+    var diversity = Number(breakdown.diversity);
+    factor(
+      "diversity",
+      diversity < 1
+        ? "More by " + post.author.username + " ranks higher (variety)"
+        : "Top post by " + post.author.username,
+      "× " + fmt(diversity, 2)
+    );
+    factor("score", "Score", fmt(post.score, 2)).classList.add("why-total");
+    panel.appendChild(factors);
+  }
+
+  function toggleWhy(card, button) {
+    var panel = card.querySelector(".why-panel");
+    var open = panel.hidden;
+    if (open) buildWhy(panel, state.posts.get(Number(card.dataset.postId)));
+    panel.hidden = !open;
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    button.textContent = open ? "Hide explanation" : "Why am I seeing this?";
+  }
+
+  // ---- Seen marks ------------------------------------------------------------------------
+
+  var seenQueue = new Set();
+  var seenSent = new Set();
+  var seenTimer = null;
+
+  function flushSeen(keepalive) {
+    clearTimeout(seenTimer);
+    seenTimer = null;
+    if (!seenQueue.size) return;
+    var ids = Array.from(seenQueue).slice(0, 200);
+    ids.forEach(function (id) {
+      seenQueue.delete(id);
+      seenSent.add(id);
+    });
+    api(root.dataset.seenUrl, { method: "POST", body: { post_ids: ids }, keepalive: keepalive })
+      .catch(function () {
+        /* a lost seen mark only means the post keeps its full score */
+      });
+    if (seenQueue.size) scheduleSeen();
+  }
+
+  function scheduleSeen() {
+    if (!seenTimer) seenTimer = setTimeout(flushSeen, SEEN_FLUSH_MS);
+  }
+
+  // A card counts as seen once half of it was on screen, or once it was scrolled past.
+  var seenObserver =
+    authenticated && "IntersectionObserver" in window
+      ? new IntersectionObserver(
+          function (entries) {
+            entries.forEach(function (entry) {
+              var scrolledPast = !entry.isIntersecting && entry.boundingClientRect.bottom < 0;
+              if (entry.intersectionRatio >= 0.5 || scrolledPast) {
+                var id = Number(entry.target.dataset.postId);
+                if (!seenSent.has(id)) seenQueue.add(id);
+                seenObserver.unobserve(entry.target);
+              }
+            });
+            if (seenQueue.size) scheduleSeen();
+          },
+          { threshold: [0, 0.5] }
+        )
+      : null;
+
+  function observeSeen(card) {
+    if (seenObserver) seenObserver.observe(card);
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") flushSeen(true);
+  });
+  window.addEventListener("pagehide", function () {
+    flushSeen(true);
+  });
+
+  // ---- Wiring ----------------------------------------------------------------------------
+
+  root.addEventListener("click", function (event) {
+    var target = event.target.closest("button");
+    if (!target || !root.contains(target)) return;
+    var card = target.closest(".card");
+    if (!card || !card.dataset.postId) return;
+    if (target.classList.contains("act")) toggleAppreciation(card, target);
+    else if (target.classList.contains("why-toggle")) toggleWhy(card, target);
+    else if (target.classList.contains("hide-post")) hidePost(card);
+    else if (target.classList.contains("open-post")) openPost(card, target);
+  });
+
+  document.querySelectorAll(".segment").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var ordering = button.dataset.ordering;
+      if (ordering === state.ordering) return;
+      state.ordering = ordering;
+      document.querySelectorAll(".segment").forEach(function (b) {
+        setPressed(b, b === button);
+      });
+      var url = ordering === "personalized" ? "/" : "/?ordering=" + ordering;
+      window.history.replaceState(null, "", url);
+      restart();
+    });
+  });
+
+  els.more.addEventListener("click", loadMore);
+
+  if (els.lede) els.lede.textContent = els.lede.dataset[state.ordering];
+  loadPage(firstPageUrl());
+})();

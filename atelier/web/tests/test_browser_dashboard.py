@@ -1,0 +1,106 @@
+"""The staff dashboard in headless Chromium: charts from the real summary, and refusals."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from atelier.analytics import exposures
+from atelier.core.tests.factories import UserFactory
+from atelier.web.tests.conftest import DESKTOP
+from atelier.web.tests.factories import build_community
+
+pytestmark = pytest.mark.browser
+
+FULL_SUMMARY = Path(__file__).parent / "fixtures" / "analytics_summary.json"
+CHARTS = ("#chart-engagement", "#chart-components", "#chart-cache", "#chart-latency")
+
+
+@pytest.fixture
+def stella(transactional_db):
+    """Stella, staff: reads the dashboard."""
+    return UserFactory(username="stella", is_staff=True)
+
+
+def test_staff_see_charts_drawn_from_the_real_summary(page, stella, log_in, settle, screenshot):
+    community = build_community()
+    # Stella reads her feed (personalized and newest), so there is something to chart.
+    log_in(page, "stella")
+    expect(page.locator("#feed .card").first).to_be_visible()
+    card = page.locator(f"#post-{community.newest_post.pk}")
+    with page.expect_response(re.compile(r"/api/posts/meta/\?ids=\d+$")):
+        card.locator(".act-heart").click()
+    page.locator(".segment", has_text="Newest").click()
+    expect(page.locator("#feed .card").first).to_be_visible()
+    settle()
+    exposures.flush()  # the exposure buffer is written on demand in tests
+
+    page.set_viewport_size(DESKTOP)
+    with page.expect_response(re.compile(r"/api/analytics/summary/\?days=30$")) as answer:
+        page.goto("/dashboard/")
+    assert answer.value.status == 200
+    summary = answer.value.json()
+    assert summary["variants"]["personalized"]["exposed_posts"] > 0
+    assert summary["variants"]["chronological"]["exposed_posts"] > 0
+
+    expect(page.locator("#dashboard")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#dash-error")).to_be_hidden()
+    for chart in CHARTS:
+        expect(page.locator(f"{chart} svg")).to_have_count(1)
+    # One line per variant; the heart makes For you's engagement rate above zero.
+    expect(page.locator("#chart-engagement path.series-line")).to_have_count(2)
+    expect(page.locator("#chart-cache .hbar")).to_have_count(4)
+    expect(page.locator("#kpis .kpi")).to_have_count(6)
+    expect(page.locator("#table-variants tbody tr")).to_have_count(2)
+    screenshot(page, "dashboard", full_page=True)
+
+
+def test_every_chart_is_drawn_from_a_full_summary(page, stella, log_in, screenshot):
+    # A month of figures (the same shape the summary answers) served in place of the real one.
+    body = FULL_SUMMARY.read_text()
+    log_in(page, "stella")
+    page.route(
+        "**/api/analytics/summary/*",
+        lambda route: route.fulfill(status=200, content_type="application/json", body=body),
+    )
+
+    page.goto("/dashboard/")
+
+    expect(page.locator("#dashboard")).to_have_attribute("data-ready", "true")
+    summary = json.loads(body)
+    types = len(summary["score_by_post_type"])
+    expect(page.locator("#chart-engagement path.series-line")).to_have_count(2)
+    expect(page.locator("#chart-engagement circle")).to_have_count(
+        len(summary["engagement_over_time"])
+    )
+    expect(page.locator("#chart-components .bar-stack")).to_have_count(types)
+    expect(page.locator("#chart-components .bar-stack rect")).to_have_count(types * 8)
+    expect(page.locator("#chart-cache .hbar")).to_have_count(4)
+    expect(page.locator("#chart-latency .bar-group rect")).to_have_count(6)
+    expect(page.locator("#kpis")).to_contain_text("+48%")
+    screenshot(page, "dashboard-375", full_page=True)
+
+
+def test_a_member_who_is_not_staff_is_refused(page, transactional_db, log_in):
+    UserFactory(username="ana")
+    log_in(page, "ana")
+
+    response = page.goto("/dashboard/")
+
+    assert response.status == 403
+    expect(page.locator("h1")).to_have_text("This page is for staff")
+    expect(page.locator("#dashboard")).to_have_count(0)
+
+
+def test_a_visitor_is_sent_to_log_in_first(page, stella, log_in):
+    page.goto("/dashboard/")
+
+    expect(page).to_have_url(re.compile(r"/login/\?next=/dashboard/$"))
+    page.fill("#id_username", "stella")
+    page.fill("#id_password", "pw")
+    page.click("form.form button[type=submit]")
+
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    expect(page.locator("#chart-cache svg")).to_have_count(1)

@@ -1,0 +1,16 @@
+"""Routes of the pages and of their small JSON helpers (mounted at the site root)."""
+
+from django.urls import path
+
+from atelier.web import apis, views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.feed_page, name="feed"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("dashboard/", views.dashboard_page, name="dashboard"),
+    path("api/feed/weights/", apis.RankingWeightsApi.as_view(), name="feed-weights"),
+    path("api/feed/names/", apis.FeedNamesApi.as_view(), name="feed-names"),
+]
