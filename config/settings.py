@@ -40,6 +40,8 @@ MIDDLEWARE = [
     # First: times the whole request for Prometheus (atelier/analytics).
     "atelier.analytics.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Serves the pages' CSS and JS in production too (DEBUG off), with far-future caching.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -124,6 +126,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# Without `atelier collectstatic`, WhiteNoise finds the files in the apps themselves.
+WHITENOISE_USE_FINDERS = True
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
