@@ -125,7 +125,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+try:  # WhiteNoise warns on every request while the collectstatic target does not exist.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+except OSError:
+    pass
 # Without `atelier collectstatic`, WhiteNoise finds the files in the apps themselves.
 WHITENOISE_USE_FINDERS = True
 
