@@ -1,0 +1,60 @@
+"""`atelier simulate_feed_traffic`: real feed pages, spread over past days, for the dashboard."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from atelier.analytics.models import ExposedPost
+from atelier.analytics.rollout import load_rollout
+from atelier.core.tests.factories import FellowFactory, UserFactory
+from atelier.post.tests.factories import PostFactory
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command("simulate_feed_traffic", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def community(db):
+    """Two members who are fellows and thirty posts between them."""
+    ana, ben = UserFactory(username="ana"), UserFactory(username="ben")
+    FellowFactory(user=ana, fellow_user=ben)
+    for i in range(30):
+        PostFactory(author=ana if i % 3 else ben)
+    return ana, ben
+
+
+def test_pages_are_recorded_and_spread_over_the_past_days(community):
+    output = run("--sessions", "6", "--days", "5", "--rollout-percentage", "50")
+
+    rows = ExposedPost.objects.all()
+    assert rows.count() == 6 * 20
+    assert len(set(rows.values_list("page_id", flat=True))) == 6
+    now = timezone.now()
+    for served_at in rows.values_list("served_at", flat=True):
+        assert now - timedelta(days=5, minutes=1) <= served_at <= now
+    assert load_rollout().percentage == 50
+    assert "6 feed sessions" in output
+
+
+def test_if_empty_does_nothing_once_traffic_exists(community):
+    run("--sessions", "2")
+    before = ExposedPost.objects.count()
+
+    assert "nothing to do" in run("--sessions", "2", "--if-empty")
+    assert ExposedPost.objects.count() == before
+
+
+def test_refuses_an_empty_community(db):
+    with pytest.raises(CommandError):
+        run("--sessions", "1")
+
+
+def test_refuses_a_percentage_out_of_range(community):
+    with pytest.raises(CommandError):
+        run("--rollout-percentage", "101")
