@@ -55,7 +55,7 @@ class HoursBetween(Func):
 
     def as_sql(self, compiler, connection, **extra):  # PostgreSQL
         later, earlier, params = self._operands(compiler)
-        return f"(EXTRACT(EPOCH FROM ({later} - {earlier})) / 3600.0)", params
+        return f"(EXTRACT(EPOCH FROM ({later} - {earlier}))::double precision / 3600.0)", params
 
     def as_sqlite(self, compiler, connection, **extra):
         # julianday() keeps only milliseconds; Django stores "YYYY-MM-DD HH:MM:SS[.ffffff]",
@@ -135,8 +135,19 @@ def component_expressions(r: Ranking, inputs: FeedInputs, now: datetime) -> dict
     now_value = Value(now)
     hours_old = HoursBetween(now_value, F("created_at"))
 
-    if inputs.author_interactions:
-        n_expr = Coalesce(AuthorLookup(inputs.author_interactions, _FLOAT), _float(0.0))
+    # Authors grouped by how often I appreciated them: a few hashed IN lists (counts take
+    # few distinct values) rather than one lookup per author.
+    by_count: dict[int, list[int]] = {}
+    for author, n in inputs.author_interactions.items():
+        by_count.setdefault(n, []).append(author)
+    if by_count:
+        n_expr = Case(
+            *[
+                When(author_id__in_ids=ids, then=_float(n))
+                for n, ids in sorted(by_count.items(), key=lambda kv: -len(kv[1]))
+            ],
+            default=_float(0.0),
+        )
         interaction = Least(n_expr * _float(r.interaction_points_each), _float(r.interaction_cap))
     else:
         interaction = _float(0.0)
