@@ -60,3 +60,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+_RATE_PERIODS = {"s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day"}
+
+
+def env_rate(name: str, default: str) -> str:
+    """Return a DRF throttle rate like "600/min", checked so a typo fails at start-up."""
+    raw = os.environ.get(name, default).strip()
+    count, _, period = raw.partition("/")
+    if not count.isdigit() or period not in _RATE_PERIODS:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a rate like 600/min or 10/s")
+    return raw
