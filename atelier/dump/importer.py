@@ -153,6 +153,7 @@ class CommunityLoader:
         self._members: set[tuple[int, int]] = set()
         self._fellow_pairs: set[tuple[int, int]] = set()
         self._post_author: dict[int, int] = {}
+        self._post_type: dict[int, str] = {}
         self._appreciations: dict[str, set[tuple[int, int]]] = {
             kind: set() for kind in ("heart", "praise", "trophy")
         }
@@ -183,7 +184,8 @@ class CommunityLoader:
              "trophy_count", "comment_count", "critique_count"),
         )  # fmt: skip
         self._appreciation_table = _Table(
-            Appreciation, ("user_id", "post_id", "post_author_id", "kind", "created_at")
+            Appreciation,
+            ("user_id", "post_id", "post_author_id", "post_type", "kind", "created_at"),
         )
         remark_columns = ("id", "post_id", "author_id", "text", "created_at", "is_deleted")
         self._remark_tables = {
@@ -368,6 +370,7 @@ class CommunityLoader:
         elif deleted_at is not None:
             raise DumpError(line, 'post has "deleted_at" but is not deleted')
         self._post_author[post_id] = author_id
+        self._post_type[post_id] = post_type
         counters = (0, 0, 0, 0, 0)  # recomputed by finish()
         self._append(
             self._post_table,
@@ -383,7 +386,10 @@ class CommunityLoader:
         if (user_id, post_id) in given:
             raise DumpError(line, f"duplicate {kind}: user {user_id} on post {post_id}")
         given.add((user_id, post_id))
-        self._append(self._appreciation_table, (user_id, post_id, author_id, kind, created_at))
+        post_type = self._post_type[post_id]
+        self._append(
+            self._appreciation_table, (user_id, post_id, author_id, post_type, kind, created_at)
+        )
 
     def _remark(self, kind: str, values: tuple, line: int) -> None:
         remark_id, user_id, post_id, text, created_at, is_deleted = values

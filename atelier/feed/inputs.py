@@ -69,8 +69,8 @@ def interaction_stats(
     per_author = rows.values("post_author_id").annotate(n=Count("id"), latest=Max("created_at"))
     counts = {r["post_author_id"]: r["n"] for r in per_author}
     latest = {r["post_author_id"]: r["latest"] for r in per_author}
-    per_type = rows.values("post__post_type").annotate(n=Count("id"))
-    types = {r["post__post_type"]: r["n"] for r in per_type}
+    per_type = rows.values("post_type").annotate(n=Count("id"))
+    types = {r["post_type"]: r["n"] for r in per_type}
     return counts, latest, types
 
 
@@ -134,7 +134,7 @@ def appreciation_stats(
         rows = rows.filter(created_at__lte=as_of)
     grouped = (
         rows.order_by()
-        .values_list("post_author_id", "post__post_type")
+        .values_list("post_author_id", "post_type")
         .annotate(n=Count("id"), latest=Max("created_at"))
     )
     counts: dict[int, int] = {}

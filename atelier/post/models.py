@@ -63,6 +63,8 @@ class Appreciation(models.Model):
     post_author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
+    # Denormalised from post too: my per-type counts without joining every post.
+    post_type = models.CharField(max_length=10, choices=PostType.choices)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     created_at = models.DateTimeField()
 
@@ -73,7 +75,11 @@ class Appreciation(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["user", "post_author"], name="appr_user_author_idx"),
+            # Covers the feed's interaction stats (an index-only scan per viewer).
+            models.Index(
+                fields=["user", "post_author", "post_type", "created_at"],
+                name="appr_user_stats_idx",
+            ),
             models.Index(fields=["post", "user"], name="appr_post_user_idx"),
             models.Index(fields=["user", "created_at"], name="appr_user_created_idx"),
         ]

@@ -67,6 +67,7 @@ def appreciation_add(*, user, post: Post, kind: str) -> bool:
                 user=user,
                 post=post,
                 post_author_id=post.author_id,
+                post_type=post.post_type,
                 kind=kind,
                 created_at=timezone.now(),
             )

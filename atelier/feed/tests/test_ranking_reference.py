@@ -113,6 +113,7 @@ def build(c) -> User:
                 user=users[u],
                 post=post,
                 post_author=post.author,
+                post_type=post.post_type,
                 kind=kind,
                 created_at=NOW - timedelta(hours=hours),
             )

@@ -31,6 +31,7 @@ class AppreciationFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     post = factory.SubFactory(PostFactory)
     post_author = factory.LazyAttribute(lambda o: o.post.author)
+    post_type = factory.LazyAttribute(lambda o: o.post.post_type)
     kind = Appreciation.Kind.HEART
     created_at = factory.LazyFunction(timezone.now)
 

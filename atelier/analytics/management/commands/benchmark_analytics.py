@@ -112,6 +112,7 @@ class Command(BaseCommand):
                         user_id=user_id,
                         post_id=post_id,
                         post_author_id=author_id,
+                        post_type=post_type,
                         kind="heart",
                         created_at=later,
                     )
