@@ -45,7 +45,10 @@ class Command(BaseCommand):
             "--mixed",
             type=int,
             default=0,
-            help="then run this many mixed operations (80%% feed reads, 20%% hearts)",
+            help="then run this many mixed operations (feed reads and hearts)",
+        )
+        parser.add_argument(
+            "--write-share", type=float, default=0.2, help="share of mixed operations that heart"
         )
 
     def handle(self, *args, **opts):
@@ -125,7 +128,7 @@ class Command(BaseCommand):
                 f"{mode:24} {row['p50_ms']:9.2f} {row['p95_ms']:9.2f} {row['queries']:8d}"
             )
         if opts["mixed"]:
-            results["mixed"] = self._mixed(viewers, opts["mixed"], size, rng)
+            results["mixed"] = self._mixed(viewers, opts["mixed"], size, rng, opts["write_share"])
             mixed = results["mixed"]
             self.stdout.write(
                 f"mixed load, {opts['mixed']} operations ({mixed['writes']} hearts): "
@@ -141,7 +144,9 @@ class Command(BaseCommand):
             with open(opts["json"], "w") as fh:
                 json.dump(results, fh, indent=2)
 
-    def _mixed(self, viewers: list[int], operations: int, size: int, rng) -> dict:
+    def _mixed(
+        self, viewers: list[int], operations: int, size: int, rng, write_share: float
+    ) -> dict:
         """Feed reads (page 1, sometimes page 2 through `next`) mixed with hearts."""
         feed_cache.reset_hit_rates()
         clients = {}
@@ -156,7 +161,7 @@ class Command(BaseCommand):
         for _ in range(operations):
             viewer_id = rng.choice(viewers)
             client = clients[viewer_id]
-            if rng.random() < 0.2 and recent.get(viewer_id):
+            if rng.random() < write_share and recent.get(viewer_id):
                 post_id = rng.choice(recent[viewer_id])
                 if client.post(f"/api/posts/{post_id}/heart/").status_code == 200:
                     client.delete(f"/api/posts/{post_id}/heart/")
