@@ -29,27 +29,6 @@ class FeedInputs:
     type_interactions: dict[str, int] = field(default_factory=dict)
 
 
-def fellows_as_of(user_id: int, as_of: datetime | None = None) -> set[int]:
-    rows = UserFellow.objects.filter(
-        Q(user_id=user_id) | Q(fellow_user_id=user_id), status=UserFellow.Status.ACCEPTED
-    )
-    if as_of is not None:
-        rows = rows.filter(created_at__lte=as_of)
-    return {b if a == user_id else a for a, b in rows.values_list("user_id", "fellow_user_id")}
-
-
-def collectives_as_of(user_id: int, as_of: datetime | None = None) -> set[int]:
-    rows = CollectiveMember.objects.filter(user_id=user_id)
-    if as_of is not None:
-        rows = rows.filter(joined_at__lte=as_of)
-    return set(rows.values_list("collective_id", flat=True))
-
-
-def blocks_of(user_id: int) -> set[int]:
-    rows = Block.objects.filter(Q(blocker_id=user_id) | Q(blocked_id=user_id))
-    return {b if a == user_id else a for a, b in rows.values_list("blocker_id", "blocked_id")}
-
-
 def preferences_of(user_id: int) -> tuple[list[str], list[str], set[int]]:
     """Return (preferred post types, preferred artist types, muted collective ids)."""
     pref = UserPreference.objects.filter(user_id=user_id).first()
@@ -59,30 +38,15 @@ def preferences_of(user_id: int) -> tuple[list[str], list[str], set[int]]:
     return list(pref.preferred_post_types), list(pref.preferred_artist_types), muted
 
 
-def interaction_stats(
-    user_id: int, as_of: datetime | None = None
-) -> tuple[dict[int, int], dict[int, datetime], dict[str, int]]:
-    """Return per-author counts, per-author latest time and per-type counts of my appreciations."""
-    rows = Appreciation.objects.filter(user_id=user_id)
-    if as_of is not None:
-        rows = rows.filter(created_at__lte=as_of)
-    per_author = rows.values("post_author_id").annotate(n=Count("id"), latest=Max("created_at"))
-    counts = {r["post_author_id"]: r["n"] for r in per_author}
-    latest = {r["post_author_id"]: r["latest"] for r in per_author}
-    per_type = rows.values("post_type").annotate(n=Count("id"))
-    types = {r["post_type"]: r["n"] for r in per_type}
-    return counts, latest, types
-
-
 _RELATION_KINDS = {"f": "fellow_ids", "c": "collective_ids", "b": "blocked_ids", "m": "muted"}
 
 
 def relations_of(user_id: int, as_of: datetime | None = None) -> dict[str, set[int]]:
     """Fellows, collectives, blocks (either way) and muted collectives, in one query.
 
-    The same rows as fellows_as_of, collectives_as_of, blocks_of and the muted ids of
-    preferences_of, as a UNION ALL of (kind, id) pairs, so a feed request after a bump
-    does not pay one round trip per relation.
+    Accepted fellows (either direction), memberships, blocks (either way) and mutes, as
+    one UNION ALL of (kind, id) pairs, so a feed request after a bump does not pay one
+    round trip per relation.
     """
 
     def tagged(qs, kind: str, other):
@@ -128,7 +92,7 @@ def relations_of(user_id: int, as_of: datetime | None = None) -> dict[str, set[i
 def appreciation_stats(
     user_id: int, as_of: datetime | None = None
 ) -> tuple[dict[int, int], dict[int, datetime], dict[str, int]]:
-    """interaction_stats in one query: grouped by (author, post type), summed here."""
+    """My appreciations per author (count, latest) and per post type, in one grouped query."""
     rows = Appreciation.objects.filter(user_id=user_id)
     if as_of is not None:
         rows = rows.filter(created_at__lte=as_of)
