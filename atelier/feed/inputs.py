@@ -29,15 +29,6 @@ class FeedInputs:
     type_interactions: dict[str, int] = field(default_factory=dict)
 
 
-def preferences_of(user_id: int) -> tuple[list[str], list[str], set[int]]:
-    """Return (preferred post types, preferred artist types, muted collective ids)."""
-    pref = UserPreference.objects.filter(user_id=user_id).first()
-    if pref is None:
-        return [], [], set()
-    muted = set(pref.muted_collectives.values_list("id", flat=True))
-    return list(pref.preferred_post_types), list(pref.preferred_artist_types), muted
-
-
 _RELATION_KINDS = {"f": "fellow_ids", "c": "collective_ids", "b": "blocked_ids", "m": "muted"}
 
 
