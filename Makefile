@@ -19,7 +19,8 @@ $(STAMP): requirements.lock pyproject.toml
 demo: setup
 	$(VENV)/bin/atelier migrate --noinput
 	$(VENV)/bin/atelier seed_demo --if-empty
-	$(VENV)/bin/atelier simulate_feed_traffic --if-empty --sessions 300 --rollout-percentage 50
+	$(VENV)/bin/atelier simulate_feed_traffic --if-empty --sessions 300 --rollout-percentage 50 \
+		--personalized-for demo
 	@echo
 	@echo "  Atelier demo: http://127.0.0.1:$${PORT:-8000}/  (your feed; API docs at /api/docs/)"
 	@echo "  Log in as  demo / demo-password   (staff: admin / admin-password, for /dashboard/ and /admin/)"

@@ -58,3 +58,17 @@ def test_refuses_an_empty_community(db):
 def test_refuses_a_percentage_out_of_range(community):
     with pytest.raises(CommandError):
         run("--rollout-percentage", "101")
+
+
+def test_personalized_for_puts_that_member_in_the_personalized_group(community):
+    ana, _ = community
+    run("--sessions", "1", "--rollout-percentage", "10", "--personalized-for", "ana")
+
+    rollout = load_rollout()
+    assert rollout.percentage == 10
+    assert rollout.variant_for(ana.id) == "personalized"
+
+
+def test_personalized_for_an_unknown_member_is_refused(community):
+    with pytest.raises(CommandError):
+        run("--rollout-percentage", "50", "--personalized-for", "nobody")

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from atelier.analytics import exposures
 from atelier.analytics.models import ExposedPost, FeedRollout, PostOpen
-from atelier.analytics.rollout import save_rollout
+from atelier.analytics.rollout import bucket, save_rollout
 from atelier.core.models import User
 from atelier.feed.inputs import gather_inputs
 from atelier.post import services as post_services
@@ -37,6 +37,12 @@ class Command(BaseCommand):
             help="first set the share of members who get the personalized feed (0-100)",
         )
         parser.add_argument(
+            "--personalized-for",
+            metavar="USERNAME",
+            help="with --rollout-percentage: pick the first salt that puts this member in "
+            "the personalized group (the demo account should see its ranked feed)",
+        )
+        parser.add_argument(
             "--if-empty", action="store_true", help="do nothing if exposures already exist"
         )
 
@@ -49,6 +55,8 @@ class Command(BaseCommand):
                 raise CommandError("--rollout-percentage is 0 to 100")
             row, _ = FeedRollout.objects.get_or_create(pk=1)
             row.percentage = opts["rollout_percentage"]
+            if opts["personalized_for"]:
+                row.salt = self._salt_for(opts["personalized_for"], row.percentage)
             save_rollout(row)
         members = list(User.objects.filter(is_active=True).values_list("id", flat=True))
         if not members or not Post.objects.exists():
@@ -65,6 +73,18 @@ class Command(BaseCommand):
             f"Simulated {opts['sessions']} feed sessions over {opts['days']} days: "
             f"{written:,} exposed posts, {hearts:,} appreciations, {opens:,} opens."
         )
+
+    def _salt_for(self, username: str, percentage: int) -> str:
+        member = User.objects.filter(username=username).first()
+        if member is None:
+            raise CommandError(f"No member called {username!r}.")
+        if percentage == 0:
+            raise CommandError("At 0% nobody is in the personalized group.")
+        for n in range(1, 10_000):
+            salt = f"feed-rollout-{n}"
+            if bucket(salt, member.id) < percentage:
+                return salt
+        raise CommandError("No salt found")  # unreachable for any percentage >= 1
 
     def _session(self, user: User, served_at, rng: random.Random) -> tuple[int, int, int]:
         client = APIClient(HTTP_HOST=(settings.ALLOWED_HOSTS or ["localhost"])[0])
