@@ -6,9 +6,17 @@ import subprocess
 import sys
 
 
+def deployment_environment(**env: str) -> dict:
+    """This process's environment as a deployment would have it: no test-only switches."""
+    environment = {**os.environ, "DEBUG": "false", **env}
+    # The browser tests set this for the live server in this process; no deployment does.
+    for name in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        environment.pop(name, None)
+    return environment
+
+
 def run_check(**env: str) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50), **env}
-    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    environment = deployment_environment(SECRET_KEY=secrets.token_urlsafe(50), **env)
     return subprocess.run(
         [sys.executable, "-m", "config.manage", "check", "--deploy", "--fail-level", "WARNING"],
         env=environment,
@@ -36,7 +44,7 @@ def test_a_weak_secret_key_is_reported():
 
 
 def test_debug_off_without_a_secret_key_refuses_to_start():
-    environment = {**os.environ, "DEBUG": "false"}
+    environment = deployment_environment()
     environment.pop("SECRET_KEY", None)
     result = subprocess.run(
         [sys.executable, "-m", "config.manage", "check"],
