@@ -16,7 +16,7 @@ def deployment_environment(**env: str) -> dict:
 
 
 def run_check(**env: str) -> subprocess.CompletedProcess:
-    environment = deployment_environment(SECRET_KEY=secrets.token_urlsafe(50), **env)
+    environment = deployment_environment(**{"SECRET_KEY": secrets.token_urlsafe(50), **env})
     return subprocess.run(
         [sys.executable, "-m", "config.manage", "check", "--deploy", "--fail-level", "WARNING"],
         env=environment,
