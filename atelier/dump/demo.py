@@ -17,6 +17,7 @@ from itertools import accumulate
 from typing import Any
 
 from atelier.dump import demo_words as words
+from atelier.dump import records
 from atelier.dump.records import format_time
 
 DEMO_USERNAME, DEMO_PASSWORD = "demo", "demo-password"
@@ -142,83 +143,27 @@ class DemoCommunity:
             if user.staff:
                 record["is_staff"] = record["is_superuser"] = True
             yield record
-        for collective_id, name, visibility, created_by, created_at in self.collectives:
-            yield {
-                "kind": "collective",
-                "id": collective_id,
-                "name": name,
-                "visibility": visibility,
-                "created_by": created_by,
-                "created_at": format_time(created_at),
-            }
-        for channel_id, collective_id, name in self.channels:
-            yield {"kind": "channel", "id": channel_id, "collective": collective_id, "name": name}
-        for user_id, collective_id, role, joined_at in self.members:
-            yield {
-                "kind": "member",
-                "user": user_id,
-                "collective": collective_id,
-                "role": role,
-                "joined_at": format_time(joined_at),
-            }
-        for from_id, to_id, status, created_at, responded_at in self.fellows:
-            record = {
-                "kind": "fellow",
-                "from": from_id,
-                "to": to_id,
-                "status": status,
-                "created_at": format_time(created_at),
-            }
-            if responded_at is not None:
-                record["responded_at"] = format_time(responded_at)
-            yield record
+        for collective in self.collectives:
+            yield records.collective_record(*collective)
+        for channel in self.channels:
+            yield records.channel_record(*channel)
+        for member in self.members:
+            yield records.member_record(*member)
+        for fellow in self.fellows:
+            yield records.fellow_record(*fellow)
         for post in self.posts:
-            record = {
-                "kind": "post",
-                "id": post.id,
-                "author": post.author,
-                "post_type": post.post_type,
-                "title": post.title,
-                "body": post.body,
-                "channel": post.channel,
-                "created_at": format_time(post.created_at),
-                "is_deleted": post.deleted_at is not None,
-            }
-            if post.deleted_at is not None:
-                record["deleted_at"] = format_time(post.deleted_at)
-            yield record
-        for kind, user_id, post_id, created_at in self.appreciations:
-            yield {
-                "kind": kind,
-                "user": user_id,
-                "post": post_id,
-                "created_at": format_time(created_at),
-            }
-        for kind, remark_id, user_id, post_id, text, created_at in self.remarks:
-            yield {
-                "kind": kind,
-                "id": remark_id,
-                "user": user_id,
-                "post": post_id,
-                "text": text,
-                "created_at": format_time(created_at),
-            }
-        for user_id, post_types, artist_types, muted, blocked in self.preferences:
-            yield {
-                "kind": "preference",
-                "user": user_id,
-                "preferred_post_types": post_types,
-                "preferred_artist_types": artist_types,
-                "muted_collectives": muted,
-                "blocked_users": blocked,
-            }
-        for user_id, post_id, seen_at in self.seen:
-            yield {
-                "kind": "seen",
-                "user": user_id,
-                "post": post_id,
-                "seen_at": format_time(seen_at),
-            }
+            yield records.post_record(
+                post.id, post.author, post.post_type, post.title, post.body, post.channel,
+                post.created_at, post.deleted_at,
+            )  # fmt: skip
+        for appreciation in self.appreciations:
+            yield records.appreciation_record(*appreciation)
+        for remark in self.remarks:
+            yield records.remark_record(*remark)
+        for preference in self.preferences:
+            yield records.preference_record(*preference)
+        for seen in self.seen:
+            yield records.seen_record(*seen)
 
     # --- planning ---------------------------------------------------------------------
 

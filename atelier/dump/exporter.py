@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 
 from atelier.collective.models import Channel, Collective, CollectiveMember
 from atelier.core.models import Block, User, UserFellow, UserPreference
+from atelier.dump import records
 from atelier.dump.records import describe_counts, format_time
 from atelier.post.models import Appreciation, Comment, Critique, Post, SeenPost
 
@@ -110,49 +111,24 @@ def _users() -> Iterator[dict[str, Any]]:
 
 def _collectives() -> Iterator[dict[str, Any]]:
     fields = ("id", "name", "visibility", "created_by_id", "created_at")
-    for collective_id, name, visibility, created_by, created_at in _rows(
-        Collective.objects, *fields
-    ):
-        yield {
-            "kind": "collective",
-            "id": collective_id,
-            "name": name,
-            "visibility": visibility,
-            "created_by": created_by,
-            "created_at": format_time(created_at),
-        }
+    for row in _rows(Collective.objects, *fields):
+        yield records.collective_record(*row)
 
 
 def _channels() -> Iterator[dict[str, Any]]:
-    for channel_id, collective_id, name in _rows(Channel.objects, "id", "collective_id", "name"):
-        yield {"kind": "channel", "id": channel_id, "collective": collective_id, "name": name}
+    for row in _rows(Channel.objects, "id", "collective_id", "name"):
+        yield records.channel_record(*row)
 
 
 def _members() -> Iterator[dict[str, Any]]:
-    fields = ("user_id", "collective_id", "role", "joined_at")
-    for user_id, collective_id, role, joined_at in _rows(CollectiveMember.objects, *fields):
-        yield {
-            "kind": "member",
-            "user": user_id,
-            "collective": collective_id,
-            "role": role,
-            "joined_at": format_time(joined_at),
-        }
+    for row in _rows(CollectiveMember.objects, "user_id", "collective_id", "role", "joined_at"):
+        yield records.member_record(*row)
 
 
 def _fellows() -> Iterator[dict[str, Any]]:
     fields = ("user_id", "fellow_user_id", "status", "created_at", "responded_at")
-    for from_id, to_id, status, created_at, responded_at in _rows(UserFellow.objects, *fields):
-        record = {
-            "kind": "fellow",
-            "from": from_id,
-            "to": to_id,
-            "status": status,
-            "created_at": format_time(created_at),
-        }
-        if responded_at is not None:
-            record["responded_at"] = format_time(responded_at)
-        yield record
+    for row in _rows(UserFellow.objects, *fields):
+        yield records.fellow_record(*row)
 
 
 def _posts() -> Iterator[dict[str, Any]]:
@@ -160,52 +136,21 @@ def _posts() -> Iterator[dict[str, Any]]:
         "id", "author_id", "post_type", "title", "body", "channel_id", "created_at",
         "is_deleted", "deleted_at",
     )  # fmt: skip
-    for (post_id, author_id, post_type, title, body, channel_id, created_at, is_deleted,
-         deleted_at) in _rows(Post.objects, *fields):  # fmt: skip
-        record = {
-            "kind": "post",
-            "id": post_id,
-            "author": author_id,
-            "post_type": post_type,
-            "title": title,
-            "body": body,
-            "channel": channel_id,
-            "created_at": format_time(created_at),
-            "is_deleted": is_deleted,
-        }
-        if is_deleted:
-            # The importer's rule for a deletion of unknown time, so the file is stable.
-            record["deleted_at"] = format_time(deleted_at or created_at)
-        yield record
+    for *post, created_at, is_deleted, deleted_at in _rows(Post.objects, *fields):
+        # The importer's rule for a deletion of unknown time, so the file is stable.
+        deleted = (deleted_at or created_at) if is_deleted else None
+        yield records.post_record(*post, created_at, deleted)
 
 
 def _appreciations() -> Iterator[dict[str, Any]]:
-    fields = ("kind", "user_id", "post_id", "created_at")
-    for kind, user_id, post_id, created_at in _rows(Appreciation.objects, *fields):
-        yield {
-            "kind": kind,
-            "user": user_id,
-            "post": post_id,
-            "created_at": format_time(created_at),
-        }
+    for row in _rows(Appreciation.objects, "kind", "user_id", "post_id", "created_at"):
+        yield records.appreciation_record(*row)
 
 
 def _remarks(kind: str, model: type[Comment] | type[Critique]) -> Iterator[dict[str, Any]]:
     fields = ("id", "author_id", "post_id", "text", "created_at", "is_deleted")
-    for remark_id, author_id, post_id, text, created_at, is_deleted in _rows(
-        model.objects, *fields
-    ):
-        record = {
-            "kind": kind,
-            "id": remark_id,
-            "user": author_id,
-            "post": post_id,
-            "text": text,
-            "created_at": format_time(created_at),
-        }
-        if is_deleted:
-            record["is_deleted"] = True
-        yield record
+    for row in _rows(model.objects, *fields):
+        yield records.remark_record(kind, *row)
 
 
 def _preferences() -> Iterator[dict[str, Any]]:
@@ -231,16 +176,15 @@ def _preferences() -> Iterator[dict[str, Any]]:
 
     for user_id in sorted(preferences.keys() | blocked.keys()):
         preference_id, post_types, artist_types = preferences.get(user_id, (None, [], []))
-        yield {
-            "kind": "preference",
-            "user": user_id,
-            "preferred_post_types": post_types,
-            "preferred_artist_types": artist_types,
-            "muted_collectives": muted.get(preference_id, []),
-            "blocked_users": blocked.get(user_id, []),
-        }
+        yield records.preference_record(
+            user_id,
+            post_types,
+            artist_types,
+            muted.get(preference_id, []),
+            blocked.get(user_id, []),
+        )
 
 
 def _seen() -> Iterator[dict[str, Any]]:
-    for user_id, post_id, seen_at in _rows(SeenPost.objects, "user_id", "post_id", "seen_at"):
-        yield {"kind": "seen", "user": user_id, "post": post_id, "seen_at": format_time(seen_at)}
+    for row in _rows(SeenPost.objects, "user_id", "post_id", "seen_at"):
+        yield records.seen_record(*row)

@@ -304,3 +304,126 @@ def describe_counts(counts: Mapping[str, int]) -> str:
 def format_time(moment: datetime) -> str:
     """Return `moment` as ISO 8601 in UTC with a "Z" (microseconds only when present)."""
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+# --- Writing records: the one definition of each kind's shape, for the export and the demo --
+
+
+def collective_record(
+    collective_id: int, name: str, visibility: str, created_by: int | None, created_at: datetime
+) -> dict[str, Any]:
+    return {
+        "kind": "collective",
+        "id": collective_id,
+        "name": name,
+        "visibility": visibility,
+        "created_by": created_by,
+        "created_at": format_time(created_at),
+    }
+
+
+def channel_record(channel_id: int, collective_id: int, name: str) -> dict[str, Any]:
+    return {"kind": "channel", "id": channel_id, "collective": collective_id, "name": name}
+
+
+def member_record(
+    user_id: int, collective_id: int, role: str, joined_at: datetime
+) -> dict[str, Any]:
+    return {
+        "kind": "member",
+        "user": user_id,
+        "collective": collective_id,
+        "role": role,
+        "joined_at": format_time(joined_at),
+    }
+
+
+def fellow_record(
+    from_id: int, to_id: int, status: str, created_at: datetime, responded_at: datetime | None
+) -> dict[str, Any]:
+    record = {
+        "kind": "fellow",
+        "from": from_id,
+        "to": to_id,
+        "status": status,
+        "created_at": format_time(created_at),
+    }
+    if responded_at is not None:
+        record["responded_at"] = format_time(responded_at)
+    return record
+
+
+def post_record(
+    post_id: int,
+    author_id: int,
+    post_type: str,
+    title: str,
+    body: str,
+    channel_id: int | None,
+    created_at: datetime,
+    deleted_at: datetime | None,
+) -> dict[str, Any]:
+    """A post; `deleted_at` None means not deleted."""
+    record = {
+        "kind": "post",
+        "id": post_id,
+        "author": author_id,
+        "post_type": post_type,
+        "title": title,
+        "body": body,
+        "channel": channel_id,
+        "created_at": format_time(created_at),
+        "is_deleted": deleted_at is not None,
+    }
+    if deleted_at is not None:
+        record["deleted_at"] = format_time(deleted_at)
+    return record
+
+
+def appreciation_record(
+    kind: str, user_id: int, post_id: int, created_at: datetime
+) -> dict[str, Any]:
+    return {"kind": kind, "user": user_id, "post": post_id, "created_at": format_time(created_at)}
+
+
+def remark_record(
+    kind: str,
+    remark_id: int,
+    user_id: int,
+    post_id: int,
+    text: str,
+    created_at: datetime,
+    is_deleted: bool = False,
+) -> dict[str, Any]:
+    record = {
+        "kind": kind,
+        "id": remark_id,
+        "user": user_id,
+        "post": post_id,
+        "text": text,
+        "created_at": format_time(created_at),
+    }
+    if is_deleted:
+        record["is_deleted"] = True
+    return record
+
+
+def preference_record(
+    user_id: int,
+    post_types: list[str],
+    artist_types: list[str],
+    muted: list[int],
+    blocked: list[int],
+) -> dict[str, Any]:
+    return {
+        "kind": "preference",
+        "user": user_id,
+        "preferred_post_types": post_types,
+        "preferred_artist_types": artist_types,
+        "muted_collectives": muted,
+        "blocked_users": blocked,
+    }
+
+
+def seen_record(user_id: int, post_id: int, seen_at: datetime) -> dict[str, Any]:
+    return {"kind": "seen", "user": user_id, "post": post_id, "seen_at": format_time(seen_at)}

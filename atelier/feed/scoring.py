@@ -44,9 +44,7 @@ class HoursBetween(Func):
     """(later - earlier) in hours, as a double, to the microsecond on PostgreSQL and SQLite."""
 
     output_field = _FLOAT
-
-    def __init__(self, later, earlier, **extra):
-        super().__init__(later, earlier, **extra)
+    arity = 2
 
     def _operands(self, compiler):
         later_sql, later_params = compiler.compile(self.source_expressions[0])

@@ -1,23 +1,20 @@
 """URL routes of the post app (the feed is GET /api/posts/)."""
 
 from django.urls import path
-from drf_spectacular.utils import extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from atelier.post import apis
 
 
 def _kind_view(base, kind: str, op: str):
     view = type(f"{kind.title()}{base.__name__}", (base,), {"kind": kind})
-    tagged = extend_schema_view(
-        **{m: _op(f"{op}_{kind}_{m}") for m in ("get", "post", "delete") if hasattr(base, m)}
-    )(view)
-    return tagged.as_view()
-
-
-def _op(operation_id: str):
-    from drf_spectacular.utils import extend_schema
-
-    return extend_schema(operation_id=operation_id)
+    # One view class per kind, each with its own operation ids in the schema.
+    operations = {
+        method: extend_schema(operation_id=f"{op}_{kind}_{method}")
+        for method in ("get", "post", "delete")
+        if hasattr(base, method)
+    }
+    return extend_schema_view(**operations)(view).as_view()
 
 
 urlpatterns = [
