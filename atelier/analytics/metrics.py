@@ -8,25 +8,20 @@ multiprocess mode): the view then aggregates every worker's values.
 
 from prometheus_client import Counter, Histogram
 
+# The feed engine owns its own metrics; they are exposed with these.
+from atelier.feed.metrics import (  # noqa: F401
+    FEED_CACHE_HITS,
+    FEED_CACHE_MISSES,
+    FEED_PAGES_SERVED,
+    FEED_SNAPSHOT_BUILDS,
+    record_cache_lookup,
+)
+
 REQUEST_LATENCY = Histogram(
     "atelier_http_request_duration_seconds",
     "Time to answer an HTTP request, by URL pattern, method and status class.",
     ["route", "method", "status"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 10.0),
-)
-FEED_CACHE_HITS = Counter(
-    "atelier_feed_cache_hits_total", "Feed cache lookups that hit, by level.", ["level"]
-)
-FEED_CACHE_MISSES = Counter(
-    "atelier_feed_cache_misses_total", "Feed cache lookups that missed, by level.", ["level"]
-)
-FEED_SNAPSHOT_BUILDS = Counter(
-    "atelier_feed_snapshot_builds_total", "Ranked feed snapshots built (not from the cache)."
-)
-FEED_PAGES_SERVED = Counter(
-    "atelier_feed_pages_served_total",
-    "Feed pages served to signed-in users, by variant.",
-    ["variant"],
 )
 EXPOSURES_WRITTEN = Counter(
     "atelier_feed_exposures_written_total", "Exposed-post rows written to the database."
@@ -41,10 +36,6 @@ ANALYTICS_RECORDS_DROPPED = Counter(
 )
 
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
-
-
-def record_cache_lookup(level: str, hit: bool) -> None:
-    (FEED_CACHE_HITS if hit else FEED_CACHE_MISSES).labels(level).inc()
 
 
 def observe_request(route: str, method: str, status_code: int, seconds: float) -> None:

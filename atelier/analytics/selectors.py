@@ -29,7 +29,7 @@ from django.utils import timezone
 from atelier.analytics.models import ExposedPost, PostOpen, Variant
 from atelier.analytics.rollout import load_rollout
 from atelier.feed import cache as feed_cache
-from atelier.feed.scoring import COMPONENTS
+from atelier.feed.components import NAMES as COMPONENTS
 from atelier.post.models import Appreciation, Comment, Critique
 
 VARIANTS = tuple(Variant.values)

@@ -49,7 +49,7 @@ def collective_create(*, creator: User, name: str, visibility: str) -> Collectiv
     )
     Channel.objects.create(collective=collective, name=DEFAULT_CHANNEL_NAME)
     _member_add(collective=collective, user=creator, role=CollectiveMember.Role.ADMIN)
-    ranking_inputs_changed(creator.id)
+    ranking_inputs_changed(creator.id, relations=True)
     return collective
 
 
@@ -71,7 +71,7 @@ def collective_join(*, collective: Collective, user: User) -> CollectiveMember:
         collective=collective, user=user, role=CollectiveMember.Role.MEMBER
     )
     if created:
-        ranking_inputs_changed(user.id)
+        ranking_inputs_changed(user.id, relations=True)
     return member
 
 
@@ -95,7 +95,7 @@ def collective_leave(*, collective: Collective, user: User) -> bool:
         if successor is not None:
             successor.role = CollectiveMember.Role.ADMIN
             successor.save(update_fields=["role"])
-    ranking_inputs_changed(user.id)
+    ranking_inputs_changed(user.id, relations=True)
     return True
 
 
@@ -110,7 +110,7 @@ def collective_member_add(
     collective = _lock(collective)
     member, created = _member_add(collective=collective, user=user, role=role)
     if created:
-        ranking_inputs_changed(user.id)
+        ranking_inputs_changed(user.id, relations=True)
     return member, created
 
 

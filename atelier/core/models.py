@@ -1,5 +1,7 @@
 """Users, fellow relations, blocks and feed preferences."""
 
+import time
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Greatest, Least
@@ -7,10 +9,27 @@ from django.db.models.functions import Greatest, Least
 from atelier.core.choices import ArtistType
 
 
+def clock_version() -> int:
+    """A version that no earlier one can equal: the clock in microseconds.
+
+    New users (and every user of an import) start here, so a cached feed of an earlier user
+    with the same id, or of a replaced database, can never match their version.
+    """
+    return time.time_ns() // 1_000
+
+
 class User(AbstractUser):
     artist_type = models.CharField(
         max_length=20, choices=ArtistType.choices, default=ArtistType.OTHER
     )
+    # The feed's versions (atelier/feed/versions.py). Bumped in the same transaction as a
+    # change to the user's ranking inputs and read with the request (they come with the
+    # user row that authentication loads), so every process sees a bump as soon as it
+    # commits, whatever the cache went through. `feed_version` names the ranked snapshot;
+    # `relations_version` the building blocks (fellows, collectives, blocks, preferences),
+    # which a heart leaves alone.
+    feed_version = models.BigIntegerField(default=clock_version, editable=False)
+    relations_version = models.BigIntegerField(default=clock_version, editable=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

@@ -156,7 +156,7 @@ def fellow_request_accept(*, user: User, request_id: int) -> UserFellow:
     notification_create(
         recipient_id=relation.user_id, actor_id=user.id, kind=Notification.Kind.FELLOW_ACCEPT
     )
-    ranking_inputs_changed(relation.user_id, relation.fellow_user_id)
+    ranking_inputs_changed(relation.user_id, relation.fellow_user_id, relations=True)
     return relation
 
 
@@ -186,7 +186,7 @@ def fellow_remove(*, user: User, fellow_id: int) -> None:
     )
     if not deleted:
         raise Http404("You are not fellows with this user.")
-    ranking_inputs_changed(user.id, fellow_id)
+    ranking_inputs_changed(user.id, fellow_id, relations=True)
 
 
 # --- Preferences and blocks -----------------------------------------------------------------
@@ -250,7 +250,7 @@ def preferences_update(
     concerned = {user.id}
     if blocked_users is not None:
         concerned |= _blocks_replace(user=user, blocked_ids=set(blocked_users))
-    ranking_inputs_changed(*concerned)
+    ranking_inputs_changed(*concerned, relations=True)
 
 
 def _blocks_replace(*, user: User, blocked_ids: set[int]) -> set[int]:

@@ -25,9 +25,10 @@ from django.utils import timezone
 from psycopg.types.json import Jsonb
 
 from atelier.collective.models import Channel, Collective, CollectiveMember
-from atelier.core.models import Block, User, UserFellow, UserPreference
+from atelier.core.models import Block, User, UserFellow, UserPreference, clock_version
 from atelier.dump.records import DumpError, clean_record, describe_counts
-from atelier.feed.cache import retire_all_feeds
+from atelier.feed import affinity
+from atelier.feed.models import AuthorAffinity, TypeAffinity
 from atelier.post.models import Appreciation, Comment, Critique, Post, SeenPost
 
 DEFAULT_BATCH_SIZE = 5_000
@@ -74,8 +75,6 @@ def import_records(
         for line, obj in records:
             loader.add(obj, line)
         loader.finish()
-    # Ids in the cache (versions, snapshots) may belong to a database that was replaced.
-    retire_all_feeds()
     return ImportResult(
         counts=loader.counts,
         records=loader.counts.total(),
@@ -152,6 +151,9 @@ class CommunityLoader:
         self._channel_names: set[tuple[int, str]] = set()
         self._members: set[tuple[int, int]] = set()
         self._fellow_pairs: set[tuple[int, int]] = set()
+        # Every imported user starts from the clock: no cached feed of a replaced database
+        # (same ids, other people) can match their versions.
+        self._version = clock_version()
         self._post_author: dict[int, int] = {}
         self._post_type: dict[int, str] = {}
         self._appreciations: dict[str, set[tuple[int, int]]] = {
@@ -165,7 +167,8 @@ class CommunityLoader:
         self._user_table = _Table(
             User,
             ("id", "username", "password", "artist_type", "date_joined", "email", "first_name",
-             "last_name", "is_active", "is_staff", "is_superuser"),
+             "last_name", "is_active", "is_staff", "is_superuser", "feed_version",
+             "relations_version"),
         )  # fmt: skip
         self._collective_table = _Table(
             Collective, ("id", "name", "visibility", "created_by_id", "created_at", "members_count")
@@ -239,6 +242,8 @@ class CommunityLoader:
         _analyze(imported)
         _recount_posts()
         _recount_members()
+        affinity.rebuild()
+        _analyze([AuthorAffinity, TypeAffinity])
         _reset_sequences(imported)
 
     # --- writing ----------------------------------------------------------------------
@@ -296,7 +301,7 @@ class CommunityLoader:
         self._append(
             self._user_table,
             (user_id, username, stored, artist_type, date_joined, email, first_name, last_name,
-             is_active, is_staff, is_superuser),
+             is_active, is_staff, is_superuser, self._version, self._version),
         )  # fmt: skip
 
     def _hash(self, password: str) -> str:

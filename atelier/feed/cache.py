@@ -1,136 +1,80 @@
-"""Every feed cache key, the per-user calculation version, the build lock and hit counters.
+"""Every feed cache key, the snapshot token, the build lock and the hit counters.
 
-Layers (see README, "Caching"): building blocks per user (fellows, collectives, interaction
-stats), the ranked snapshot per user, and the ranking configuration. Every key of the first
-two includes the user's calculation version and the cache epoch, so a bump (or a Redis
-outage) retires them all at once without deleting anything.
+Layers (see README, "Caching"): the viewer's building blocks (`relations`: fellow and
+collective counts and preferences), named by their relations version, and the ranked
+snapshot, named by their feed version and the configuration version. The versions live in
+the database (atelier/feed/versions.py), so a key can only be built from committed state:
+nothing here is ever deleted to invalidate, and a Redis outage cannot lose a bump.
+
+Every key carries SCHEMA: a deploy that changes the shape of a cached value bumps it, and
+old values are then never read (so never unpickled into the new code).
 """
 
-import logging
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
 
 from django.core.cache import cache
 
-from atelier.analytics import metrics
-from atelier.core.cache_backend import EPOCH_KEY
+from atelier.feed import metrics
 
-logger = logging.getLogger(__name__)
-
-LEVELS = ("fellows", "collectives", "stats", "snapshot")
-
-
-def calc_version_key(user_id: int) -> str:
-    return f"calc_version:{user_id}"
+# Bump when a cached value changes shape (Snapshot, relations).
+SCHEMA = 2
+LEVELS = ("relations", "snapshot")
 
 
-def block_key(name: str, user_id: int, version: str) -> str:
-    return f"feed:{name}:{user_id}:{version}"
+def relations_key(user_id: int, relations_version: int) -> str:
+    return f"feed:s{SCHEMA}:relations:{user_id}:{relations_version}"
 
 
-def snapshot_key(user_id: int, version: str, config_version: int, unseen: bool) -> str:
-    return f"feed:snapshot:{user_id}:{version}:c{config_version}:{'u' if unseen else 'a'}"
+@dataclass(frozen=True)
+class SnapshotToken:
+    """Names one ranked snapshot: the viewer's feed version and the configuration version.
 
-
-def build_lock_key(user_id: int, version: str, config_version: int, unseen: bool) -> str:
-    return "lock:" + snapshot_key(user_id, version, config_version, unseen)
-
-
-def _seed() -> int:
-    # A missing counter (never set, evicted, or Redis flushed) restarts from the clock in
-    # microseconds, so it is always above any value it had before: a page cached under an
-    # older version can never be served again. Bumps are far rarer than one per µs.
-    return time.time_ns() // 1_000
-
-
-def calc_version(user_id: int) -> int:
-    """Return the user's calculation version, creating it if missing."""
-    return versions(user_id)[0]
-
-
-def versions(user_id: int) -> tuple[int, str]:
-    """Return (calculation version, the key tag "v<version>e<epoch>") in one round trip."""
-    key = calc_version_key(user_id)
-    values = cache_get_many([key, EPOCH_KEY])
-    value = values.get(key)
-    if value is None:
-        try:
-            cache.add(key, _seed(), timeout=None)
-            value = cache.get(key)
-        except Exception:
-            logger.debug("cache unavailable seeding %s", key, exc_info=True)
-        if value is None:  # no cache at all: a version that matches nothing cached
-            value = _seed()
-    epoch = values.get(EPOCH_KEY) or 0
-    return int(value), f"v{value}e{epoch}"
-
-
-def bump_calc_version(user_id: int) -> int | None:
-    """Atomically increment the user's calculation version (INCR on Redis)."""
-    key = calc_version_key(user_id)
-    try:
-        try:
-            return cache.incr(key)
-        except ValueError:  # missing: seed it, then increment (add is atomic: no lost bump)
-            cache.add(key, _seed(), timeout=None)
-            return cache.incr(key)
-    except Exception:
-        logger.debug("cache unavailable bumping %s", key, exc_info=True)
-        return None
-
-
-def retire_all_feeds() -> None:
-    """Bump the global epoch that every feed key includes: no cached feed is served again.
-
-    For whole-database changes (an import, a restore) where per-user bumps would not do:
-    a new user can get the id of a user whose pages are still cached.
+    Carried by `next`/`previous` as `snapshot=v<feed version>e<schema>.<config version>` so
+    a client keeps paging through the snapshot it started on.
     """
-    try:
-        if not cache.add(EPOCH_KEY, 1, timeout=None):
-            cache.incr(EPOCH_KEY)
-    except Exception:
-        logger.warning("cache unavailable: could not retire cached feeds", exc_info=True)
+
+    feed_version: int
+    config_version: int
+    schema: int = SCHEMA
+
+    def __str__(self) -> str:
+        return f"v{self.feed_version}e{self.schema}.{self.config_version}"
+
+    @classmethod
+    def parse(cls, text: str) -> "SnapshotToken | None":
+        """The token, or None if it is malformed or from another cache schema."""
+        head, _, config = text.partition(".")
+        version, _, schema = head.removeprefix("v").partition("e")
+        try:
+            token = cls(int(version), int(config), int(schema))
+        except ValueError:
+            return None
+        return token if token.schema == SCHEMA else None
+
+    def key(self, user_id: int, unseen: bool) -> str:
+        return (
+            f"feed:s{self.schema}:snapshot:{user_id}:{self.feed_version}:"
+            f"c{self.config_version}:{'u' if unseen else 'a'}"
+        )
+
+    def lock_key(self, user_id: int, unseen: bool) -> str:
+        return "lock:" + self.key(user_id, unseen)
 
 
-def cache_get(key: str):
-    """cache.get that treats an unreachable cache as a miss."""
-    try:
-        return cache.get(key)
-    except Exception:
-        logger.debug("cache unavailable reading %s", key, exc_info=True)
-        return None
-
-
-def cache_get_many(keys: list[str]) -> dict:
-    try:
-        return cache.get_many(keys)
-    except Exception:
-        logger.debug("cache unavailable reading %s", keys, exc_info=True)
-        return {}
-
-
-def cache_set(key: str, value, timeout: int) -> None:
-    """cache.set that treats an unreachable cache as a no-op."""
-    try:
-        cache.set(key, value, timeout=timeout)
-    except Exception:
-        logger.debug("cache unavailable writing %s", key, exc_info=True)
+# The resilient cache backend (atelier/core/cache_backend.py) never raises: an unreachable
+# Redis reads as a miss and writes as a no-op, so this module calls the cache directly.
 
 
 def acquire_build_lock(key: str, seconds: int = 10) -> bool:
     """Return True if this process may build (no one else is); a dead cache says yes."""
-    try:
-        return bool(cache.add(key, 1, timeout=seconds)) or _cache_is_down()
-    except Exception:
-        return True
+    return bool(cache.add(key, 1, timeout=seconds)) or _cache_is_down()
 
 
 def release_build_lock(key: str) -> None:
-    try:
-        cache.delete(key)
-    except Exception:
-        pass
+    cache.delete(key)
 
 
 def _cache_is_down() -> bool:
@@ -170,19 +114,16 @@ def flush_counters() -> None:
     for (level, outcome), n in pending.items():
         key = _stat_key(level, outcome)
         try:
-            try:
+            cache.incr(key, n)
+        except ValueError:  # missing: start it (add is atomic), or count on the winner's
+            if not cache.add(key, n, timeout=None):
                 cache.incr(key, n)
-            except ValueError:
-                if not cache.add(key, n, timeout=None):
-                    cache.incr(key, n)
-        except Exception:
-            logger.debug("cache unavailable counting %s", key, exc_info=True)
 
 
 def hit_rates() -> dict:
     """Hits, misses and hit rate per cache level since the counters were last reset."""
     flush_counters()
-    stored = cache_get_many([_stat_key(lv, o) for lv in LEVELS for o in ("hit", "miss")])
+    stored = cache.get_many([_stat_key(lv, o) for lv in LEVELS for o in ("hit", "miss")])
     out = {}
     for level in LEVELS:
         hits = int(stored.get(_stat_key(level, "hit")) or 0)
@@ -195,7 +136,4 @@ def hit_rates() -> dict:
 def reset_hit_rates() -> None:
     with _local_lock:
         _local.clear()
-    try:
-        cache.delete_many([_stat_key(lv, o) for lv in LEVELS for o in ("hit", "miss")])
-    except Exception:
-        pass
+    cache.delete_many([_stat_key(lv, o) for lv in LEVELS for o in ("hit", "miss")])

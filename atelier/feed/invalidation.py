@@ -1,22 +1,14 @@
-"""The one way a write says "this user's ranking inputs changed": bump after commit."""
+"""The one way a write says "this user's ranking inputs changed"."""
 
-from django.db import transaction
-
-from atelier.feed import cache as feed_cache
+from atelier.feed import versions
 
 
-def ranking_inputs_changed(*user_ids: int) -> None:
-    """After the current transaction commits, bump each user's calculation version.
+def ranking_inputs_changed(*user_ids: int | None, relations: bool = False) -> None:
+    """Retire the users' cached rankings: bump their feed version in this transaction.
 
-    Bumping on commit (not before) means a concurrent reader cannot rebuild and cache a
-    page from the old data under the new version. Outside a transaction it runs at once.
+    `relations=True` says the change touched a building block too (fellows, collectives,
+    blocks, mutes, preferences), which a heart or a hide does not. The bump commits or
+    rolls back with the change itself, so a concurrent reader either sees the old data
+    under the old version or the new data under the new one.
     """
-    ids = sorted({uid for uid in user_ids if uid is not None})
-    if not ids:
-        return
-
-    def bump() -> None:
-        for uid in ids:
-            feed_cache.bump_calc_version(uid)
-
-    transaction.on_commit(bump)
+    versions.bump(*user_ids, relations=relations)

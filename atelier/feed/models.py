@@ -1,8 +1,11 @@
 """The staff-editable ranking configuration (one row) with API.md's defaults."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+
+from atelier.core.choices import PostType
 
 _NON_NEGATIVE = [MinValueValidator(0.0)]
 _POSITIVE_INT = [MinValueValidator(1)]
@@ -68,3 +71,60 @@ class RankingConfig(models.Model):
     def clean(self) -> None:
         if self.diversity_floor > 1 or self.diversity_decay > 1 or self.seen_factor > 1:
             raise ValidationError("seen factor, diversity decay and floor are at most 1")
+
+
+class AuthorAffinity(models.Model):
+    """What a viewer gave an author: the per-viewer, per-author input of the ranking.
+
+    The seed plan's UserPostPreference. Kept in the same transaction as every appreciation
+    given or taken back and every comment written or deleted (atelier/feed/affinity.py), and
+    rebuilt from the appreciation and comment rows by the import and `atelier
+    rebuild_affinity`. The feed joins it for its candidates only, so the ranking query does
+    not grow with how many authors a viewer appreciates.
+    """
+
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="author_affinities"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="affinity_received"
+    )
+    hearts = models.PositiveIntegerField(default=0)
+    praise = models.PositiveIntegerField(default=0)
+    trophies = models.PositiveIntegerField(default=0)
+    # hearts + praise + trophies: API.md's n of the interaction component.
+    total = models.PositiveIntegerField(default=0)
+    # When the viewer last appreciated one of the author's posts (the recent boost).
+    last_at = models.DateTimeField(null=True, blank=True)
+    # Comments the viewer wrote on the author's posts (not deleted).
+    comments = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["viewer", "author"], name="affinity_once_per_pair"),
+        ]
+        indexes = [
+            models.Index(fields=["viewer", "-total"], name="affinity_viewer_total_idx"),
+            models.Index(fields=["viewer", "-last_at"], name="affinity_viewer_last_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.viewer_id} -> {self.author_id}: {self.total}"
+
+
+class TypeAffinity(models.Model):
+    """How many hearts, praise and trophies a viewer gave posts of each type."""
+
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="type_affinities"
+    )
+    post_type = models.CharField(max_length=10, choices=PostType.choices)
+    total = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["viewer", "post_type"], name="type_affinity_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.viewer_id} {self.post_type}: {self.total}"

@@ -1,4 +1,4 @@
-"""Serving the feed: inputs from the cache, the snapshot from the cache or freshly ranked."""
+"""Serving the feed: the ranked snapshot from the cache or freshly built, sliced into pages."""
 
 import time
 from dataclasses import dataclass
@@ -6,99 +6,85 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from atelier.analytics import metrics
 from atelier.feed import cache as feed_cache
+from atelier.feed import metrics, versions
+from atelier.feed.components import reason_for
 from atelier.feed.config import Ranking, load_ranking
-from atelier.feed.inputs import FeedInputs, gather_inputs
-from atelier.feed.scoring import Scored, reason_for
-from atelier.feed.selectors import (
-    build_snapshot,
-    chronological_page,
-    posts_by_id,
-    tail_page,
-)
+from atelier.feed.features import read_preferences, relation_counts, viewer_profile
+from atelier.feed.pipeline import Scored, Snapshot, build_snapshot
+from atelier.feed.selectors import chronological_page, posts_by_id, tail_page
 
 # How long a request waits for another one building the same snapshot before building too.
 BUILD_WAIT_SECONDS = 5.0
 
 
-def inputs_for(user_id: int, tag: str, r: Ranking) -> FeedInputs:
-    """The viewer's ranking inputs, each building block cached under their version tag.
+@dataclass(frozen=True)
+class Relations:
+    """The viewer's building block: what changes only with their relations version."""
 
-    The blocks are read in one cache round trip; if any is missing, all are read again from
-    the database together (gather_inputs: three queries) and the missing ones are stored.
-    """
-    ttl = {
-        "fellows": r.fellows_cache_seconds,
-        "collectives": r.collectives_cache_seconds,
-        "stats": r.stats_cache_seconds,
-    }
-    keys = {name: feed_cache.block_key(name, user_id, tag) for name in ttl}
-    stored = feed_cache.cache_get_many(list(keys.values()))
-    blocks = {name: stored.get(key) for name, key in keys.items()}
-    for name, value in blocks.items():
-        feed_cache.record(name, value is not None)
-    if any(value is None for value in blocks.values()):
-        live = gather_inputs(user_id)
-        fresh = {
-            "fellows": live.fellow_ids,
-            "collectives": live.collective_ids,
-            "stats": (
-                live.author_interactions,
-                live.author_latest,
-                live.type_interactions,
-                live.blocked_ids,
-                (live.preferred_post_types, live.preferred_artist_types, live.muted_collective_ids),
-            ),
-        }
-        for name, value in fresh.items():
-            if blocks[name] is None:
-                blocks[name] = value
-                feed_cache.cache_set(keys[name], value, ttl[name])
-    counts, latest, types, blocked, (post_types, artist_types, muted) = blocks["stats"]
-    return FeedInputs(
-        user_id=user_id,
-        fellow_ids=blocks["fellows"],
-        collective_ids=blocks["collectives"],
-        blocked_ids=blocked,
-        muted_collective_ids=muted,
-        preferred_post_types=post_types,
-        preferred_artist_types=artist_types,
-        author_interactions=counts,
-        author_latest=latest,
-        type_interactions=types,
+    fellow_count: int
+    collective_count: int
+    preferred_post_types: tuple[str, ...]
+    preferred_artist_types: tuple[str, ...]
+
+
+def relations_for(user_id: int, relations_version: int, r: Ranking) -> Relations:
+    """The viewer's building block, cached under their relations version (a heart keeps it)."""
+    key = feed_cache.relations_key(user_id, relations_version)
+    cached = feed_cache.cache.get(key)
+    feed_cache.record("relations", cached is not None)
+    if cached is not None:
+        return cached
+    fellow_count, collective_count = relation_counts(user_id)
+    post_types, artist_types = read_preferences(user_id)
+    relations = Relations(fellow_count, collective_count, tuple(post_types), tuple(artist_types))
+    feed_cache.cache.set(key, relations, r.fellows_cache_seconds)
+    return relations
+
+
+def _build(user_id: int, r: Ranking, relations: Relations, now: datetime, unseen: bool):
+    metrics.FEED_SNAPSHOT_BUILDS.inc()
+    viewer = viewer_profile(
+        user_id, preferences=(relations.preferred_post_types, relations.preferred_artist_types)
+    )
+    return build_snapshot(
+        r,
+        viewer,
+        now,
+        fellow_count=relations.fellow_count,
+        collective_count=relations.collective_count,
+        unseen=unseen,
     )
 
 
 def _snapshot(
-    user_id: int,
+    user,
     r: Ranking,
-    inputs: FeedInputs,
-    tag: str,
     *,
     unseen: bool,
     refresh: bool,
     token: str | None,
     now: datetime | None,
-):
-    """Return (snapshot, token, cached): the one named by `token` if still cached, else the
-    current one, built by one request at a time (the others wait for it briefly)."""
-    if token and not refresh:
-        old_tag, _, old_config = token.partition(".")
-        snapshot = feed_cache.cache_get(
-            feed_cache.snapshot_key(user_id, old_tag, int(old_config), unseen)
-        )
+) -> tuple[Snapshot, feed_cache.SnapshotToken, bool]:
+    """Return (snapshot, its token, cached): the one named by `token` if still cached, else
+    the current one, built by one request at a time (the others wait for it briefly)."""
+    cache = feed_cache.cache
+    requested = feed_cache.SnapshotToken.parse(token) if token and not refresh else None
+    if requested is not None:
+        snapshot = cache.get(requested.key(user.id, unseen))
         if snapshot is not None:
             feed_cache.record("snapshot", True)
-            return snapshot, token, True
-    token = f"{tag}.{r.version}"
-    key = feed_cache.snapshot_key(user_id, tag, r.version, unseen)
+            return snapshot, requested, True
+    feed_version, relations_version = versions.of(user)
+    current = feed_cache.SnapshotToken(feed_version, r.version)
+    key = current.key(user.id, unseen)
     if not refresh:
-        snapshot = feed_cache.cache_get(key)
+        snapshot = cache.get(key)
         feed_cache.record("snapshot", snapshot is not None)
         if snapshot is not None:
-            return snapshot, token, True
-    lock = feed_cache.build_lock_key(user_id, tag, r.version, unseen)
+            return snapshot, current, True
+    relations = relations_for(user.id, relations_version, r)
+    lock = current.lock_key(user.id, unseen)
     # Only the request that took the lock releases it: a refresh, or a waiter that gave up,
     # builds without it and must not free another request's lock (that would let a third
     # request build the same snapshot).
@@ -107,17 +93,16 @@ def _snapshot(
         deadline = time.monotonic() + BUILD_WAIT_SECONDS
         while time.monotonic() < deadline:
             time.sleep(0.05)
-            snapshot = feed_cache.cache_get(key)
+            snapshot = cache.get(key)
             if snapshot is not None:
-                return snapshot, token, True
+                return snapshot, current, True
     try:
-        metrics.FEED_SNAPSHOT_BUILDS.inc()
-        snapshot = build_snapshot(r, inputs, now or timezone.now(), unseen=unseen)
-        feed_cache.cache_set(key, snapshot, r.feed_cache_seconds)
+        snapshot = _build(user.id, r, relations, now or timezone.now(), unseen)
+        cache.set(key, snapshot, r.feed_cache_seconds)
     finally:
         if owns_lock:
             feed_cache.release_build_lock(lock)
-    return snapshot, token, False
+    return snapshot, current, False
 
 
 @dataclass
@@ -151,34 +136,30 @@ def personalized_page(
 ) -> FeedPage:
     """A page of the user's ranked feed, served as a slice of a (cached) snapshot."""
     r = load_ranking()
-    version, tag = feed_cache.versions(user.id)
-    inputs = inputs_for(user.id, tag, r)
     snapshot, token, cached = _snapshot(
-        user.id, r, inputs, tag, unseen=unseen, refresh=refresh, token=snapshot_token, now=now
+        user, r, unseen=unseen, refresh=refresh, token=snapshot_token, now=now
     )
-
     # A snapshot named by the token may predate a bump or a configuration change: describe
     # and explain the page with the versions and configuration it was ranked under.
-    served_tag, _, served_config = token.partition(".")
-    version = int(served_tag[1:].partition("e")[0])
     ranked_under = snapshot.ranking or r
 
     start, end = (page - 1) * page_size, page * page_size
-    ranked_ids = [s.id for s in snapshot.ranked[start:end]]
-    tail_ids = (
-        tail_page(
-            inputs,
-            snapshot,
-            offset=max(0, start - len(snapshot.ranked)),
-            limit=end - max(start, len(snapshot.ranked)),
+    scored_page = snapshot.page(start, end)
+    ranked_ids = [s.id for s in scored_page]
+    tail_ids = []
+    if end > len(snapshot) and snapshot.tail_after is not None:
+        tail_ids = tail_page(
+            user.id,
+            after=snapshot.tail_after,
+            skip=snapshot.tail_skip,
+            built_at=snapshot.built_at,
+            offset=max(0, start - len(snapshot)),
+            limit=end - max(start, len(snapshot)),
             unseen=unseen,
         )
-        if end > len(snapshot.ranked)
-        else []
-    )
-    by_id = posts_by_id(ranked_ids + tail_ids, inputs)
+    by_id = posts_by_id(ranked_ids + tail_ids, user.id)
     posts = [by_id[i] for i in ranked_ids + tail_ids if i in by_id]
-    scored = {s.id: s for s in snapshot.ranked[start:end]}
+    scored = {s.id: s for s in scored_page}
     reasons = {}
     if explain:
         for post in posts:
@@ -186,10 +167,10 @@ def personalized_page(
                 reasons[post.id] = "Your own post"
             elif post.id in scored:
                 reasons[post.id] = reason_for(
-                    scored[post.id],
+                    scored[post.id].points,
                     ranked_under,
-                    author_name=post.author.username,
-                    collective_name=post.collective.name if post.collective_id else None,
+                    author=post.author.username,
+                    collective=post.collective.name if post.collective_id else None,
                 )
             else:
                 reasons[post.id] = "Older post, shown newest first"
@@ -202,28 +183,22 @@ def personalized_page(
         ordering="personalized",
         variant="personalized",
         cached=cached,
-        calc_version=version,
-        snapshot_token=token,
+        calc_version=token.feed_version,
+        snapshot_token=str(token),
         exact=exact,
         score_bound=snapshot.score_bound,
-        candidates=len(snapshot.ranked),
+        candidates=len(snapshot),
         reasons=reasons,
-        config_version=int(served_config),
+        config_version=token.config_version,
     )
 
 
 def chronological_feed_page(user, *, page: int, page_size: int, unseen: bool) -> FeedPage:
     """A newest-first page: public posts for anonymous visitors, visible posts for users."""
-    inputs = None
-    version = None
-    config_version = 0
-    if user is not None and user.is_authenticated:
-        r = load_ranking()
-        config_version = r.version
-        version, tag = feed_cache.versions(user.id)
-        inputs = inputs_for(user.id, tag, r)
+    signed_in = user is not None and user.is_authenticated
+    viewer_id = user.id if signed_in else None
     posts, count, exact = chronological_page(
-        inputs, offset=(page - 1) * page_size, limit=page_size, unseen=unseen and inputs is not None
+        viewer_id, offset=(page - 1) * page_size, limit=page_size, unseen=unseen and signed_in
     )
     return FeedPage(
         posts=posts,
@@ -233,11 +208,11 @@ def chronological_feed_page(user, *, page: int, page_size: int, unseen: bool) ->
         ordering="chronological",
         variant="chronological",
         cached=False,
-        calc_version=version,
+        calc_version=user.feed_version if signed_in else None,
         snapshot_token=None,
         exact=None,
         score_bound=None,
         candidates=None,
         reasons={},
-        config_version=config_version,
+        config_version=load_ranking().version if signed_in else 0,
     )

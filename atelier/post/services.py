@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from atelier.collective.models import Channel
 from atelier.collective.selectors import membership
+from atelier.feed import affinity
 from atelier.feed.invalidation import ranking_inputs_changed
 from atelier.notification.services import notification_create
 from atelier.post.models import Appreciation, Comment, Critique, HiddenPost, Post, SeenPost
@@ -61,6 +62,7 @@ def appreciation_add(*, user, post: Post, kind: str) -> bool:
     The unique constraint decides races: of two concurrent requests one inserts, the other
     finds the row, and the counter moves exactly once (F() in the same transaction).
     """
+    at = timezone.now()
     try:
         with transaction.atomic():
             Appreciation.objects.create(
@@ -69,12 +71,15 @@ def appreciation_add(*, user, post: Post, kind: str) -> bool:
                 post_author_id=post.author_id,
                 post_type=post.post_type,
                 kind=kind,
-                created_at=timezone.now(),
+                created_at=at,
             )
     except IntegrityError:
         return False
     counter = APPRECIATION_COUNTER[kind]
     Post.objects.filter(pk=post.pk).update(**{counter: F(counter) + 1})
+    affinity.appreciation_given(
+        viewer_id=user.id, author_id=post.author_id, post_type=post.post_type, kind=kind, at=at
+    )
     notification_create(recipient_id=post.author_id, actor_id=user.id, kind=kind, post_id=post.pk)
     ranking_inputs_changed(user.id)
     return True
@@ -88,6 +93,9 @@ def appreciation_remove(*, user, post: Post, kind: str) -> bool:
         return False
     counter = APPRECIATION_COUNTER[kind]
     Post.objects.filter(pk=post.pk, **{f"{counter}__gt": 0}).update(**{counter: F(counter) - 1})
+    affinity.appreciation_taken_back(
+        viewer_id=user.id, author_id=post.author_id, post_type=post.post_type, kind=kind
+    )
     ranking_inputs_changed(user.id)
     return True
 
@@ -100,6 +108,8 @@ def remark_create(*, kind: str, author, post: Post, text: str) -> Comment | Crit
     )
     counter = REMARK_COUNTER[kind]
     Post.objects.filter(pk=post.pk).update(**{counter: F(counter) + 1})
+    if kind == "comment":
+        affinity.comment_written(viewer_id=author.id, author_id=post.author_id)
     notification_create(recipient_id=post.author_id, actor_id=author.id, kind=kind, post_id=post.pk)
     return remark
 
@@ -115,6 +125,9 @@ def remark_soft_delete(*, kind: str, remark: Comment | Critique) -> None:
         Post.objects.filter(pk=remark.post_id, **{f"{counter}__gt": 0}).update(
             **{counter: F(counter) - 1}
         )
+        if kind == "comment":
+            author_id = Post.objects.filter(pk=remark.post_id).values_list("author_id").get()[0]
+            affinity.comment_deleted(viewer_id=remark.author_id, author_id=author_id)
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 
 from atelier.analytics.models import ExposedPost, PostOpen
-from atelier.feed.scoring import COMPONENTS
+from atelier.feed.components import NAMES as COMPONENTS
 
 
 def breakdown_for(points: dict[str, float]) -> dict:

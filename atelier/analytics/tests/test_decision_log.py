@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from atelier.feed.scoring import COMPONENTS
+from atelier.feed.components import NAMES as COMPONENTS
 from atelier.feed.tests.helpers import get_feed, post
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.utils import timezone
 from atelier.analytics import exposures
 from atelier.analytics.models import ExposedPost, PostOpen
 from atelier.analytics.tests.factories import expose_page, open_post
-from atelier.feed.scoring import COMPONENTS
+from atelier.feed.components import NAMES as COMPONENTS
 from atelier.feed.tests.helpers import get_feed, post
 
 pytestmark = pytest.mark.django_db

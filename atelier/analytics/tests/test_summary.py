@@ -10,7 +10,7 @@ from atelier.analytics.models import FeedRollout, Variant
 from atelier.analytics.rollout import load_rollout, save_rollout
 from atelier.analytics.tests.factories import breakdown_for, expose_page, open_post
 from atelier.core.tests.factories import UserFactory
-from atelier.feed.scoring import COMPONENTS
+from atelier.feed.components import NAMES as COMPONENTS
 from atelier.post.tests.factories import (
     AppreciationFactory,
     CommentFactory,

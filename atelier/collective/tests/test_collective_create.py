@@ -4,7 +4,7 @@ import pytest
 
 from atelier.collective.models import Channel, Collective, CollectiveMember
 from atelier.collective.services import collective_create
-from atelier.feed import cache as feed_cache
+from atelier.feed import versions
 
 URL = "/api/collectives/"
 
@@ -42,11 +42,11 @@ def test_visibility_defaults_to_public(ana_client):
 def test_create_bumps_the_creators_feed_version(
     ana, ana_client, django_capture_on_commit_callbacks
 ):
-    before = feed_cache.calc_version(ana.id)
+    before = versions.calc_version(ana.id)
     with django_capture_on_commit_callbacks(execute=True):
         ana_client.post(URL, {"name": "Inkers"}, format="json")
 
-    assert feed_cache.calc_version(ana.id) > before
+    assert versions.calc_version(ana.id) > before
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ import pytest
 
 from atelier.collective.models import CollectiveMember
 from atelier.collective.tests.conftest import counted_members
-from atelier.feed import cache as feed_cache
+from atelier.feed import versions
 
 
 def _join(client, collective_id):
@@ -74,11 +74,11 @@ def test_get_is_405(inkers, cleo_client):
 def test_join_bumps_the_joiners_feed_version(
     inkers, cleo, cleo_client, django_capture_on_commit_callbacks
 ):
-    before = feed_cache.calc_version(cleo.id)
+    before = versions.calc_version(cleo.id)
     with django_capture_on_commit_callbacks(execute=True):
         _join(cleo_client, inkers.id)
 
-    assert feed_cache.calc_version(cleo.id) > before
+    assert versions.calc_version(cleo.id) > before
 
 
 def test_joining_lets_me_see_the_collective_posts(inkers, ben, cleo, cleo_client):

@@ -9,7 +9,7 @@ from atelier.collective.models import Collective, CollectiveMember
 from atelier.collective.services import collective_member_add
 from atelier.collective.tests.conftest import counted_members
 from atelier.core.tests.factories import UserFactory
-from atelier.feed import cache as feed_cache
+from atelier.feed import versions
 
 
 def _leave(client, collective_id):
@@ -112,8 +112,8 @@ def test_anonymous_is_401(anon_client, inkers):
 def test_leave_bumps_the_leavers_feed_version(
     inkers, ben, ben_client, django_capture_on_commit_callbacks
 ):
-    before = feed_cache.calc_version(ben.id)
+    before = versions.calc_version(ben.id)
     with django_capture_on_commit_callbacks(execute=True):
         _leave(ben_client, inkers.id)
 
-    assert feed_cache.calc_version(ben.id) > before
+    assert versions.calc_version(ben.id) > before

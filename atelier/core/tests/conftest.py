@@ -2,7 +2,7 @@
 
 import pytest
 
-from atelier.feed.cache import calc_version
+from atelier.feed.versions import calc_version
 
 
 @pytest.fixture

@@ -307,10 +307,15 @@ def test_missing_file_is_a_command_error(tmp_path):
 
 
 def test_import_retires_every_cached_feed(write_dump):
-    """Ids in the cache may belong to the database the import replaced."""
-    from atelier.feed import cache as feed_cache
+    """Ids in the cache may belong to the database the import replaced: every imported
+    user's versions start above any version the replaced database could have reached."""
+    from atelier.core.models import User
+    from atelier.feed import versions
 
-    _, tag_before = feed_cache.versions(20)
+    earlier = User.objects.create(id=20, username="replaced")
+    versions.bump(20, relations=True)
+    before = versions.read(20)
+    earlier.delete()
     import_dump(write_dump(community()))
-    _, tag_after = feed_cache.versions(20)
-    assert tag_after != tag_before
+    after = versions.read(20)
+    assert after[0] > before[0] and after[1] > before[1]

@@ -9,7 +9,7 @@ from django.utils.dateparse import parse_datetime
 
 from atelier.core.models import Block, UserPreference
 from atelier.core.tests.factories import FellowFactory, UserFactory
-from atelier.feed.scoring import COMPONENTS
+from atelier.feed.components import NAMES as COMPONENTS
 from atelier.feed.tests.helpers import channel_of, get_feed, ids, post, server_now
 from atelier.feed.tests.reference import reference_feed
 from atelier.post.models import HiddenPost, SeenPost

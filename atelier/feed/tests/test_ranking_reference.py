@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from atelier.collective.models import Channel, Collective, CollectiveMember
 from atelier.core.models import Block, User, UserFellow, UserPreference
+from atelier.feed import affinity
 from atelier.feed.config import default_ranking
-from atelier.feed.inputs import gather_inputs
-from atelier.feed.selectors import build_snapshot
+from atelier.feed.pipeline import build_for
 from atelier.feed.tests.reference import reference_feed
 from atelier.post.models import Appreciation, HiddenPost, Post, SeenPost
 
@@ -135,6 +135,7 @@ def build(c) -> User:
         preferred_artist_types=c["preferred_artists"],
     )
     pref.muted_collectives.set([collectives[i][0] for i in c["mute"] if i < len(collectives)])
+    affinity.rebuild()  # the rows above were written directly, not through the services
     return users[0]
 
 
@@ -156,7 +157,7 @@ def test_whole_feed_matches_reference(c, unseen):
     with transaction.atomic():
         viewer = build(c)
         r = default_ranking()
-        snapshot = build_snapshot(r, gather_inputs(viewer.id), NOW, unseen=unseen)
+        snapshot = build_for(viewer.id, r, NOW, unseen=unseen)
         expected = reference_feed(viewer.id, NOW, unseen=unseen)
         assert snapshot.tail_after is None  # everything fits the default budget
         assert_matches(snapshot.ranked, expected)
@@ -172,7 +173,7 @@ def test_small_budget_is_exact_above_its_bound(c, budget):
         viewer = build(c)
         r = default_ranking()
         object.__setattr__(r, "candidate_budget", budget)
-        snapshot = build_snapshot(r, gather_inputs(viewer.id), NOW)
+        snapshot = build_for(viewer.id, r, NOW)
         expected = reference_feed(viewer.id, NOW)
         assert_matches(snapshot.ranked, expected, upto=snapshot.exact_top)
         served = {s.id for s in snapshot.ranked}

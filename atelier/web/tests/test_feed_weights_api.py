@@ -2,9 +2,9 @@
 
 import pytest
 
+from atelier.feed.components import NAMES as COMPONENTS
 from atelier.feed.config import load_ranking, save_ranking
 from atelier.feed.models import RankingConfig
-from atelier.feed.scoring import COMPONENTS
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from atelier.analytics.models import ExposedPost, PostOpen
 from atelier.analytics.rollout import load_rollout
 from atelier.analytics.selectors import feed_summary
 from atelier.core.models import User
-from atelier.feed.scoring import COMPONENTS
+from atelier.feed.components import NAMES as COMPONENTS
 from atelier.post.models import Appreciation, Comment, Post
 
 PAGE_SIZE = 20

@@ -13,7 +13,7 @@ from atelier.analytics import exposures
 from atelier.analytics.models import ExposedPost, FeedRollout, PostOpen
 from atelier.analytics.rollout import bucket, save_rollout
 from atelier.core.models import User
-from atelier.feed.inputs import gather_inputs
+from atelier.feed.features import hydrate
 from atelier.post import services as post_services
 from atelier.post.models import Appreciation, Post
 
@@ -99,13 +99,14 @@ class Command(BaseCommand):
         written = ExposedPost.objects.filter(user_id=user.id, served_at__gte=started).update(
             served_at=served_at
         )
-        inputs = gather_inputs(user.id)
+        features = hydrate(user.id, [item["id"] for item in results])
+        given = dict(zip(features.post_id.tolist(), features.author_appreciations.tolist()))
+        fellow = dict(zip(features.post_id.tolist(), features.is_fellow.tolist()))
         hearts = opens = 0
         for position, item in enumerate(results):
             # Members engage with authors they already love and with their fellows.
-            author = item["author"]["id"]
-            affinity = min(1.0, inputs.author_interactions.get(author, 0) / 8)
-            relevance = min(1.0, 0.1 + 0.9 * affinity + (0.4 if author in inputs.fellow_ids else 0))
+            affinity = min(1.0, given.get(item["id"], 0) / 8)
+            relevance = min(1.0, 0.1 + 0.9 * affinity + (0.4 if fellow.get(item["id"]) else 0))
             chance = (0.04 + 0.16 * relevance) / (1 + position / 6)
             at = served_at + timedelta(minutes=rng.uniform(1, 90))
             if rng.random() < 2 * chance:

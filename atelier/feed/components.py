@@ -1,0 +1,179 @@
+"""The ranking's components, written once: points, ceiling, label, description, reason.
+
+Read it next to API.md's table. Every other place derives from `COMPONENTS`: the scorer
+(`atelier/feed/scorer.py`) sums `weight x points`, the candidate bound uses `ceiling`,
+`GET /api/feed/weights/` and the page's bars use `label`, `description` and `ceiling`, and
+`explain=true` picks its `reason` from the strongest personal component.
+
+A component's `points` is a pure function over the hydrated candidates (NumPy arrays, one
+row per post; see `Candidates`) and the viewer, at the moment `now` (epoch seconds).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from atelier.feed.config import Ranking
+from atelier.feed.features import Candidates, Viewer
+
+HOUR = 3600.0
+DAY = 86400.0
+
+
+def _recency(c: Candidates, v: Viewer, r: Ranking, now: float) -> np.ndarray:
+    hours_old = (now - c.created_at) / HOUR
+    return r.recency_points * np.exp(-hours_old / r.recency_decay_hours)
+
+
+def _social(c: Candidates, v: Viewer, r: Ranking, now: float) -> np.ndarray:
+    return np.where(c.is_fellow, r.social_points, 0.0)
+
+
+def _interaction(c: Candidates, v: Viewer, r: Ranking, now: float) -> np.ndarray:
+    return np.minimum(r.interaction_points_each * c.author_appreciations, r.interaction_cap)
+
+
+def _engagement(c: Candidates, v: Viewer, r: Ranking, now: float) -> np.ndarray:
+    raw = c.hearts + 2.0 * c.praise + 5.0 * c.trophies + 0.5 * c.comments
+    return np.minimum(raw, r.engagement_cap)
+
+
+def _collective(c: Candidates, v: Viewer, r: Ranking, now: float) -> np.ndarray:
+    return np.where(c.in_collective, r.collective_points, 0.0)
+
+
+def post_type_points(v: Viewer, r: Ranking) -> dict[str, float]:
+    """Points per post type: my top N types min(n, cap); a preferred type the full points.
+
+    Ties among equally-used types are broken by type name, so the choice is deterministic.
+    """
+    used = sorted(
+        ((n, t) for t, n in v.type_appreciations if n > 0), key=lambda x: (-x[0], x[1])
+    )
+    points = {t: min(float(n), r.post_type_cap) for n, t in used[: r.post_type_top_n]}
+    for t in v.preferred_post_types:
+        points[t] = r.preferred_post_type_points
+    return points
+
+
+def _post_type(c: Candidates, v: Viewer, r: Ranking, now: float) -> np.ndarray:
+    out = np.zeros(len(c), dtype=np.float64)
+    for post_type, points in post_type_points(v, r).items():
+        out[c.post_type == post_type] = points
+    return out
+
+
+def _recent_boost(c: Candidates, v: Viewer, r: Ranking, now: float) -> np.ndarray:
+    days = (now - c.author_last) / DAY  # NaN where I never appreciated the author
+    with np.errstate(invalid="ignore"):
+        within = days < r.recent_boost_days
+    return np.where(within, r.recent_boost_points * (1.0 - days / r.recent_boost_days), 0.0)
+
+
+def _artist_type(c: Candidates, v: Viewer, r: Ranking, now: float) -> np.ndarray:
+    preferred = np.isin(c.artist_type, list(v.preferred_artist_types))
+    return np.where(preferred, r.artist_type_points, 0.0)
+
+
+@dataclass(frozen=True)
+class Component:
+    """One term of the score: `weight x points`, with what a person reads about it."""
+
+    name: str  # the `score_breakdown` key; its weight is Ranking.weight_<name>
+    points: Callable[[Candidates, Viewer, Ranking, float], np.ndarray]
+    ceiling: Callable[[Ranking], float]  # the most points it can give
+    label: str
+    description: str
+    # A sentence naming the signal ({author}, {collective}); None: not a personal signal.
+    reason: str | None = None
+
+
+COMPONENTS: tuple[Component, ...] = (
+    Component(
+        "recency",
+        _recency,
+        lambda r: r.recency_points,
+        "Freshness",
+        "New posts score higher; the points fade over a day or two.",
+    ),
+    Component(
+        "social",
+        _social,
+        lambda r: r.social_points,
+        "Fellow",
+        "The author is one of your fellows.",
+        "From your fellow {author}",
+    ),
+    Component(
+        "interaction",
+        _interaction,
+        lambda r: r.interaction_cap,
+        "Your appreciation",
+        "How often you gave hearts, praise and trophies to this author's work.",
+        "You often appreciate {author}'s work",
+    ),
+    Component(
+        "engagement",
+        _engagement,
+        lambda r: r.engagement_cap,
+        "Popularity",
+        "Hearts, praise, trophies and comments on this post.",
+    ),
+    Component(
+        "collective",
+        _collective,
+        lambda r: r.collective_points,
+        "Your collective",
+        "Posted in a collective you belong to.",
+        "In your collective {collective}",
+    ),
+    Component(
+        "post_type",
+        _post_type,
+        lambda r: max(r.post_type_cap, r.preferred_post_type_points),
+        "Kind of post",
+        "A kind of post you often appreciate or said you prefer.",
+        "A kind of post you enjoy",
+    ),
+    Component(
+        "recent_boost",
+        _recent_boost,
+        lambda r: r.recent_boost_points,
+        "Recently appreciated",
+        "You appreciated this author in the past week.",
+        "You recently appreciated {author}'s work",
+    ),
+    Component(
+        "artist_type",
+        _artist_type,
+        lambda r: r.artist_type_points,
+        "Kind of artist",
+        "By a kind of artist you said you prefer.",
+        "By {author}, a kind of artist you prefer",
+    ),
+)
+NAMES: tuple[str, ...] = tuple(c.name for c in COMPONENTS)
+BY_NAME: dict[str, Component] = {c.name: c for c in COMPONENTS}
+
+
+def ceilings(r: Ranking) -> dict[str, float]:
+    return {c.name: float(c.ceiling(r)) for c in COMPONENTS}
+
+
+def reason_for(
+    points: dict[str, float], r: Ranking, *, author: str, collective: str | None
+) -> str:
+    """One short sentence naming the strongest personal signal behind a post."""
+    weighted = {name: r.weight(name) * points.get(name, 0.0) for name in NAMES}
+    personal = [
+        c
+        for c in COMPONENTS
+        if c.reason and weighted[c.name] > 0 and (collective or "{collective}" not in c.reason)
+    ]
+    if personal:
+        best = max(personal, key=lambda c: weighted[c.name])
+        return best.reason.format(author=author, collective=collective)
+    if weighted["engagement"] > weighted["recency"]:
+        return "Popular right now"
+    return "New"

@@ -1,0 +1,258 @@
+"""Feature hydration: what the scorer needs about the viewer and each candidate, as arrays.
+
+`hydrate` reads the features of a given set of posts in one query, either live (the
+maintained counters and affinity tables) or `as_of` a past moment (the same features
+recomputed from the rows timestamped before it: slower, for replays and evaluation). The
+query's text does not depend on how many fellows, authors or collectives the viewer has:
+their relations are joined for the candidates only.
+"""
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+
+import numpy as np
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from atelier.collective.models import CollectiveMember
+from atelier.core.models import UserFellow, UserPreference
+from atelier.feed.models import TypeAffinity
+from atelier.post.models import Appreciation, Comment, Post, SeenPost
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The viewer's own inputs (none per candidate): preferences and per-type appreciation."""
+
+    user_id: int
+    preferred_post_types: frozenset[str] = frozenset()
+    preferred_artist_types: frozenset[str] = frozenset()
+    type_appreciations: tuple[tuple[str, int], ...] = ()  # (post type, n), as a dict's items
+
+    @property
+    def type_counts(self) -> dict[str, int]:
+        return dict(self.type_appreciations)
+
+
+@dataclass
+class Candidates:
+    """Hydrated candidates: row i of every array describes the same post."""
+
+    post_id: np.ndarray  # int64
+    author_id: np.ndarray  # int64
+    collective_id: np.ndarray  # int64; 0 for a public post
+    created_at: np.ndarray  # float64, epoch seconds
+    post_type: np.ndarray  # str
+    artist_type: np.ndarray  # str: the author's
+    hearts: np.ndarray  # float64: the post's counters
+    praise: np.ndarray
+    trophies: np.ndarray
+    comments: np.ndarray
+    is_fellow: np.ndarray  # bool: the author is the viewer's fellow
+    in_collective: np.ndarray  # bool: posted in a collective the viewer belongs to
+    author_appreciations: np.ndarray  # float64: hearts+praise+trophies the viewer gave the author
+    author_last: np.ndarray  # float64 epoch seconds of the latest of those; NaN: never
+    seen: np.ndarray  # bool
+
+    def __len__(self) -> int:
+        return len(self.post_id)
+
+    def take(self, index) -> "Candidates":
+        return Candidates(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
+
+    @classmethod
+    def from_rows(cls, rows: list[tuple]) -> "Candidates":
+        """Build from rows in COLUMNS order (what `hydrate` selects)."""
+        cols = list(zip(*rows, strict=True)) if rows else [()] * len(COLUMNS)
+        get = dict(zip(COLUMNS, cols, strict=True))
+
+        def ints(name):
+            return np.array([v or 0 for v in get[name]], dtype=np.int64)
+
+        def floats(name):
+            return np.array(get[name], dtype=np.float64)
+
+        def times(name):
+            return np.array(
+                [v.timestamp() if v is not None else np.nan for v in get[name]], dtype=np.float64
+            )
+
+        def bools(name):
+            return np.array(get[name], dtype=bool)
+
+        def strs(name):
+            return np.array(get[name], dtype=object)
+
+        return cls(
+            post_id=ints("id"),
+            author_id=ints("author_id"),
+            collective_id=ints("collective_id"),
+            created_at=times("created_at"),
+            post_type=strs("post_type"),
+            artist_type=strs("artist"),
+            hearts=floats("hearts"),
+            praise=floats("praise"),
+            trophies=floats("trophies"),
+            comments=floats("comments"),
+            is_fellow=bools("is_fellow"),
+            in_collective=bools("in_collective"),
+            author_appreciations=floats("aff_total"),
+            author_last=times("aff_last"),
+            seen=bools("seen"),
+        )
+
+
+COLUMNS = (
+    "id",
+    "author_id",
+    "collective_id",
+    "created_at",
+    "post_type",
+    "artist",
+    "hearts",
+    "praise",
+    "trophies",
+    "comments",
+    "is_fellow",
+    "in_collective",
+    "aff_total",
+    "aff_last",
+    "seen",
+)
+
+
+def fellows_of(viewer_id: int, as_of: datetime | None = None):
+    """The viewer's accepted fellow relations (either direction), as a queryset."""
+    rows = UserFellow.objects.filter(
+        Q(user_id=viewer_id) | Q(fellow_user_id=viewer_id), status=UserFellow.Status.ACCEPTED
+    )
+    return rows if as_of is None else rows.filter(created_at__lt=as_of)
+
+
+def memberships_of(viewer_id: int, as_of: datetime | None = None):
+    rows = CollectiveMember.objects.filter(user_id=viewer_id)
+    return rows if as_of is None else rows.filter(joined_at__lt=as_of)
+
+
+def _is_fellow(viewer_id: int, as_of: datetime | None):
+    pairs = UserFellow.objects.filter(
+        Q(user_id=viewer_id, fellow_user_id=OuterRef("author_id"))
+        | Q(user_id=OuterRef("author_id"), fellow_user_id=viewer_id),
+        status=UserFellow.Status.ACCEPTED,
+    )
+    if as_of is not None:
+        pairs = pairs.filter(created_at__lt=as_of)
+    return Exists(pairs)
+
+
+def count_rows(qs) -> Coalesce:
+    return Coalesce(
+        Subquery(qs.order_by().values(g=Value(1)).annotate(n=Count("*")).values("n")),
+        0,
+        output_field=IntegerField(),
+    )
+
+
+def hydrate(viewer_id: int, posts, *, as_of: datetime | None = None) -> Candidates:
+    """Features of `posts` (a Post queryset, or ids) for the viewer: live, or as of a moment."""
+    qs = posts if hasattr(posts, "query") else Post.objects.filter(id__in=list(posts))
+    in_collective = Exists(
+        memberships_of(viewer_id, as_of).filter(collective_id=OuterRef("collective_id"))
+    )
+    seen = SeenPost.objects.filter(user_id=viewer_id, post_id=OuterRef("pk"))
+    if as_of is None:
+        qs = qs.annotate(
+            aff=FilteredRelation(
+                "author__affinity_received",
+                condition=Q(author__affinity_received__viewer_id=viewer_id),
+            ),
+            hearts=F("hearts_count"),
+            praise=F("praise_count"),
+            trophies=F("trophy_count"),
+            comments=F("comment_count"),
+            aff_total=Coalesce(F("aff__total"), 0),
+            aff_last=F("aff__last_at"),
+        )
+    else:
+        before = Q(created_at__lt=as_of)
+        on_post = Appreciation.objects.filter(before, post_id=OuterRef("pk"))
+        given = Appreciation.objects.filter(
+            before, user_id=viewer_id, post_author_id=OuterRef("author_id")
+        ).order_by()
+        seen = seen.filter(seen_at__lt=as_of)
+        qs = qs.annotate(
+            hearts=count_rows(on_post.filter(kind="heart")),
+            praise=count_rows(on_post.filter(kind="praise")),
+            trophies=count_rows(on_post.filter(kind="trophy")),
+            comments=count_rows(
+                Comment.objects.filter(before, post_id=OuterRef("pk"), is_deleted=False)
+            ),
+            aff_total=count_rows(given),
+            aff_last=Subquery(
+                given.values(g=Value(1)).annotate(at=Max("created_at")).values("at")
+            ),
+        )
+    qs = qs.annotate(
+        artist=F("author__artist_type"),
+        is_fellow=_is_fellow(viewer_id, as_of),
+        in_collective=in_collective,
+        seen=Exists(seen),
+    )
+    return Candidates.from_rows(list(qs.order_by().values_list(*COLUMNS)))
+
+
+def viewer_profile(
+    viewer_id: int, *, as_of: datetime | None = None, preferences: tuple | None = None
+) -> Viewer:
+    """The viewer's preferences (given, or read) and appreciations per post type."""
+    if as_of is None:
+        types = TypeAffinity.objects.filter(viewer_id=viewer_id, total__gt=0).values_list(
+            "post_type", "total"
+        )
+    else:
+        types = (
+            Appreciation.objects.filter(user_id=viewer_id, created_at__lt=as_of)
+            .order_by()
+            .values_list("post_type")
+            .annotate(n=Count("id"))
+        )
+    if preferences is None:
+        preferences = read_preferences(viewer_id)
+    post_types, artist_types = preferences
+    return Viewer(
+        user_id=viewer_id,
+        preferred_post_types=frozenset(post_types),
+        preferred_artist_types=frozenset(artist_types),
+        type_appreciations=tuple(sorted(types)),
+    )
+
+
+def read_preferences(viewer_id: int) -> tuple[list[str], list[str]]:
+    row = (
+        UserPreference.objects.filter(user_id=viewer_id)
+        .values_list("preferred_post_types", "preferred_artist_types")
+        .first()
+    )
+    return (list(row[0]), list(row[1])) if row else ([], [])
+
+
+def relation_counts(viewer_id: int) -> tuple[int, int]:
+    """How many fellows and collectives the viewer has (one query): the sources' plan."""
+    from atelier.core.models import User
+
+    return (
+        User.objects.filter(id=viewer_id)
+        .values_list(count_rows(fellows_of(viewer_id)), count_rows(memberships_of(viewer_id)))
+        .get()
+    )

@@ -1,0 +1,74 @@
+"""The scorer: one pure function from hydrated candidates to scores, then author diversity.
+
+Nothing here touches the database: the live feed, the reference test and the offline
+evaluation (`atelier evaluate`) call exactly this code on arrays they hydrated their own way.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from atelier.feed.components import COMPONENTS, NAMES
+from atelier.feed.config import Ranking
+from atelier.feed.features import Candidates, Viewer
+
+
+@dataclass
+class Scores:
+    """Points per component (a column per name of NAMES), the seen-adjusted weighted sum."""
+
+    points: np.ndarray  # shape (n, len(NAMES))
+    base: np.ndarray  # shape (n,)
+
+
+def score(c: Candidates, v: Viewer, r: Ranking, now: float) -> Scores:
+    """API.md's score of every candidate: sum(weight x points), times the seen factor."""
+    n = len(c)
+    points = np.empty((n, len(COMPONENTS)), dtype=np.float64)
+    for j, component in enumerate(COMPONENTS):
+        points[:, j] = component.points(c, v, r, now)
+    weights = np.array([r.weight(name) for name in NAMES], dtype=np.float64)
+    base = points @ weights if n else np.zeros(0)
+    base = np.where(c.seen, base * r.seen_factor, base)
+    return Scores(points=points, base=base)
+
+
+@dataclass
+class Ranked:
+    """The final order: `order` indexes the candidates; the other arrays follow `order`."""
+
+    order: np.ndarray
+    diversity: np.ndarray
+    score: np.ndarray
+
+
+def _sorted_by(values: np.ndarray, c: Candidates) -> np.ndarray:
+    # Higher value first; ties: newest first, then higher id (lexsort's last key is primary).
+    return np.lexsort((-c.post_id, -c.created_at, -values))
+
+
+def diversify(c: Candidates, base: np.ndarray, r: Ranking) -> Ranked:
+    """API.md's author diversity: walking down the list sorted by score, the k-th post of an
+    author is multiplied by max(decay ** k, floor); then sort again by the result."""
+    first = _sorted_by(base, c)
+    authors = c.author_id[first]
+    # k for each position: how many posts of the same author come before it in `first`.
+    by_author = np.argsort(authors, kind="stable")
+    grouped = authors[by_author]
+    starts = np.r_[0, np.flatnonzero(grouped[1:] != grouped[:-1]) + 1] if len(grouped) else grouped
+    k_sorted = np.arange(len(grouped)) - np.repeat(starts, np.diff(np.r_[starts, len(grouped)]))
+    k = np.empty(len(grouped), dtype=np.int64)
+    k[by_author] = k_sorted
+    factor = np.maximum(r.diversity_decay ** k.astype(np.float64), r.diversity_floor)
+    # Factor per candidate (in candidate order), then the final sort.
+    diversity = np.empty(len(c), dtype=np.float64)
+    diversity[first] = factor
+    final = base * diversity
+    order = _sorted_by(final, c)
+    return Ranked(order=order, diversity=diversity[order], score=final[order])
+
+
+def rank(c: Candidates, v: Viewer, r: Ranking, now: float) -> tuple[Scores, Ranked]:
+    """Score, then diversify: the whole ranking of a candidate set."""
+    scores = score(c, v, r, now)
+    return scores, diversify(c, scores.base, r)

@@ -1,0 +1,153 @@
+"""Candidate sources: which posts get scored, each source bounded in the rows it reads.
+
+- A `newest`: the newest `budget` posts of the viewer's feed (index on created_at);
+- B `fellows`: the newest posts of the viewer's fellows;
+- C `authors`: the newest posts of the authors the viewer appreciates most (up to
+  TOP_AUTHORS) and of those they appreciated within the recent-boost window;
+- D `collectives`: the newest posts of the viewer's collectives.
+
+B, C and D read at most `per_member` posts of each fellow, author or collective (a backward
+scan of the (author, created_at) or (collective, created_at) index, LIMIT per member, on
+PostgreSQL), then keep the newest `side_budget`. A viewer with more than DENSE_FROM fellows
+or collectives is served the other way round: the newest `scan_limit` posts of the feed,
+kept if by a fellow (or in a collective) - for a celebrity-sized viewer most recent posts
+qualify, and the work stays bounded by `scan_limit` rather than by their number of fellows.
+
+Every source is one subquery whose text depends only on the mode, never on how many
+fellows, authors or collectives the viewer has: those are read by subqueries keyed on the
+viewer's id. What it can miss is bounded by `pipeline.score_bound`.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import connection
+from django.db.models import Case, F, QuerySet, When
+from django.db.models.expressions import RawSQL
+
+from atelier.feed.config import Ranking
+from atelier.feed.features import fellows_of, memberships_of
+from atelier.feed.models import AuthorAffinity
+
+TOP_AUTHORS = 50
+DENSE_FROM = 100  # fellows or collectives from which a source scans the newest posts instead
+SCAN_FACTOR = 20  # a dense source reads at most SCAN_FACTOR x side_budget of the newest posts
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How this build reads its candidates (the bound needs to know what may be missing)."""
+
+    budget: int
+    side_budget: int
+    per_member: int
+    fellows_dense: bool
+    collectives_dense: bool
+
+    @property
+    def scan_limit(self) -> int:
+        return SCAN_FACTOR * self.side_budget
+
+
+def plan(r: Ranking, *, fellow_count: int, collective_count: int) -> Plan:
+    side = max(1, r.candidate_budget // 4)
+    return Plan(
+        budget=r.candidate_budget,
+        side_budget=side,
+        per_member=max(1, min(side, 10)),
+        fellows_dense=fellow_count > DENSE_FROM,
+        collectives_dense=collective_count > DENSE_FROM,
+    )
+
+
+def _sql(qs: QuerySet) -> tuple[str, list]:
+    sql, params = qs.query.sql_with_params()
+    return sql, list(params)
+
+
+def fellow_ids_sql(viewer_id: int) -> tuple[str, list]:
+    other = Case(When(user_id=viewer_id, then=F("fellow_user_id")), default=F("user_id"))
+    return _sql(fellows_of(viewer_id).order_by().annotate(member=other).values("member"))
+
+
+def collective_ids_sql(viewer_id: int) -> tuple[str, list]:
+    return _sql(memberships_of(viewer_id).order_by().values("collective_id"))
+
+
+def author_ids_sql(viewer_id: int, r: Ranking, now: datetime) -> tuple[str, list]:
+    mine = AuthorAffinity.objects.filter(viewer_id=viewer_id, total__gt=0)
+    top = mine.order_by("-total", "author_id").values("author_id")[:TOP_AUTHORS]
+    since = now - timedelta(days=r.recent_boost_days)
+    recent = (
+        mine.filter(last_at__gt=since).order_by("-last_at", "author_id").values("author_id")
+    )[:TOP_AUTHORS]
+    top_sql, top_params = _sql(top)
+    recent_sql, recent_params = _sql(recent)
+    # Each side keeps its own ORDER BY ... LIMIT inside parentheses.
+    sql = f"SELECT * FROM ({top_sql}) t UNION SELECT * FROM ({recent_sql}) r"
+    return sql, top_params + recent_params
+
+
+_NEWEST = "ORDER BY {t}.created_at DESC, {t}.id DESC"
+
+
+def _newest(feed: tuple[str, list], limit: int) -> tuple[str, list]:
+    sql, params = feed
+    return f"SELECT p.id FROM ({sql}) p {_NEWEST.format(t='p')} LIMIT %s", [*params, limit]
+
+
+def _per_member(
+    feed: tuple[str, list], column: str, members: tuple[str, list], per: int, limit: int
+) -> tuple[str, list]:
+    """The newest `limit` posts among the newest `per` of each member (PostgreSQL: LATERAL)."""
+    feed_sql, feed_params = feed
+    member_sql, member_params = members
+    if connection.vendor == "postgresql":
+        sql = (
+            f"SELECT x.id FROM ({member_sql}) m(member) CROSS JOIN LATERAL ("
+            f"SELECT p.id, p.created_at FROM ({feed_sql}) p WHERE p.{column} = m.member "
+            f"{_NEWEST.format(t='p')} LIMIT %s) x {_NEWEST.format(t='x')} LIMIT %s"
+        )
+        return sql, [*member_params, *feed_params, per, limit]
+    # SQLite has no LATERAL; at the sizes it serves the plain newest-of-the-set is fine.
+    sql = (
+        f"SELECT p.id FROM ({feed_sql}) p WHERE p.{column} IN ({member_sql}) "
+        f"{_NEWEST.format(t='p')} LIMIT %s"
+    )
+    return sql, [*feed_params, *member_params, limit]
+
+
+def _dense(
+    feed: tuple[str, list], column: str, members: tuple[str, list], scan: int, limit: int
+) -> tuple[str, list]:
+    """The newest `limit` posts of the members among the newest `scan` posts of the feed."""
+    feed_sql, feed_params = feed
+    member_sql, member_params = members
+    sql = (
+        f"SELECT r.id FROM (SELECT p.id, p.{column}, p.created_at FROM ({feed_sql}) p "
+        f"{_NEWEST.format(t='p')} LIMIT %s) r WHERE r.{column} IN ({member_sql}) "
+        f"{_NEWEST.format(t='r')} LIMIT %s"
+    )
+    return sql, [*feed_params, scan, *member_params, limit]
+
+
+def candidate_ids(feed: QuerySet, p: Plan, viewer_id: int, r: Ranking, now: datetime) -> RawSQL:
+    """The union of the sources as one subquery of post ids, for `id__in=`."""
+    feed_sql = _sql(feed.order_by().values("id", "author_id", "collective_id", "created_at"))
+    fellows, collectives = fellow_ids_sql(viewer_id), collective_ids_sql(viewer_id)
+    parts = [
+        _newest(feed_sql, p.budget),
+        _dense(feed_sql, "author_id", fellows, p.scan_limit, p.side_budget)
+        if p.fellows_dense
+        else _per_member(feed_sql, "author_id", fellows, p.per_member, p.side_budget),
+        _per_member(
+            feed_sql, "author_id", author_ids_sql(viewer_id, r, now), p.per_member, p.side_budget
+        ),
+        _dense(feed_sql, "collective_id", collectives, p.scan_limit, p.side_budget)
+        if p.collectives_dense
+        else _per_member(feed_sql, "collective_id", collectives, p.per_member, p.side_budget),
+    ]
+    # Each part is wrapped so that its ORDER BY ... LIMIT stays its own inside the UNION.
+    sql = " UNION ".join(f"SELECT * FROM ({s}) s{i}" for i, (s, _) in enumerate(parts))
+    params = [v for _, ps in parts for v in ps]
+    return RawSQL(sql, params)
