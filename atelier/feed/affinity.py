@@ -9,8 +9,8 @@ repair them: `atelier rebuild_affinity`).
 from datetime import datetime
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max
-from django.db.models.functions import Greatest
+from django.db.models import F, Max, Value
+from django.db.models.functions import Coalesce, Greatest
 
 from atelier.feed.models import AuthorAffinity, TypeAffinity
 from atelier.post.models import Appreciation, Comment
@@ -36,7 +36,12 @@ def appreciation_given(
     _upsert(
         AuthorAffinity,
         {"viewer_id": viewer_id, "author_id": author_id},
-        {column: F(column) + 1, "total": F("total") + 1, "last_at": Greatest("last_at", at)},
+        {
+            column: F(column) + 1,
+            "total": F("total") + 1,
+            # Coalesce: SQLite's max() of NULL is NULL (a pair that had only comments).
+            "last_at": Greatest(Coalesce("last_at", Value(at)), Value(at)),
+        },
         {column: 1, "total": 1, "last_at": at},
     )
     _upsert(

@@ -165,7 +165,7 @@ def test_score_components_diversity_and_latency(staff_client, month):
         "pages": 2,
     }
     assert body["latency_ms"][C] == {"p50": 50.0, "p95": 50.0, "p99": 50.0, "pages": 1}
-    assert set(body["cache"]) == {"fellows", "collectives", "stats", "snapshot"}
+    assert set(body["cache"]) == {"relations", "snapshot"}
 
 
 def test_a_longer_period_and_a_narrower_source(staff_client, month):

@@ -4,6 +4,7 @@ import factory
 from django.utils import timezone
 
 from atelier.core.tests.factories import UserFactory
+from atelier.feed import affinity
 from atelier.post.models import Appreciation, Comment, Critique, Post
 
 
@@ -23,7 +24,8 @@ class PostFactory(factory.django.DjangoModelFactory):
 
 
 class AppreciationFactory(factory.django.DjangoModelFactory):
-    """A raw appreciation row; it does not touch the post's counters."""
+    """An appreciation row; it does not touch the post's counters, but it keeps the viewer's
+    affinity tables (the feed's features) as the services would."""
 
     class Meta:
         model = Appreciation
@@ -34,6 +36,18 @@ class AppreciationFactory(factory.django.DjangoModelFactory):
     post_type = factory.LazyAttribute(lambda o: o.post.post_type)
     kind = Appreciation.Kind.HEART
     created_at = factory.LazyFunction(timezone.now)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        row = super()._create(model_class, *args, **kwargs)
+        affinity.appreciation_given(
+            viewer_id=row.user_id,
+            author_id=row.post_author_id,
+            post_type=row.post_type,
+            kind=row.kind,
+            at=row.created_at,
+        )
+        return row
 
 
 class CommentFactory(factory.django.DjangoModelFactory):

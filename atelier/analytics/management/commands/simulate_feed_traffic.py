@@ -100,8 +100,9 @@ class Command(BaseCommand):
             served_at=served_at
         )
         features = hydrate(user.id, [item["id"] for item in results])
-        given = dict(zip(features.post_id.tolist(), features.author_appreciations.tolist()))
-        fellow = dict(zip(features.post_id.tolist(), features.is_fellow.tolist()))
+        post_ids = features.post_id.tolist()
+        given = dict(zip(post_ids, features.author_appreciations.tolist(), strict=True))
+        fellow = dict(zip(post_ids, features.is_fellow.tolist(), strict=True))
         hearts = opens = 0
         for position, item in enumerate(results):
             # Members engage with authors they already love and with their fellows.

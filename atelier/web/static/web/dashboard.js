@@ -11,9 +11,7 @@
     { key: "chronological", label: "Newest", className: "v-chronological" },
   ];
   var CACHE_LEVELS = [
-    { key: "fellows", label: "Fellows" },
-    { key: "collectives", label: "Collectives" },
-    { key: "stats", label: "Stats" },
+    { key: "relations", label: "Relations" },
     { key: "snapshot", label: "Snapshot" },
   ];
   var PERCENTILES = ["p50", "p95", "p99"];
