@@ -20,6 +20,7 @@ from atelier.feed.features import Candidates, Viewer, hydrate, relation_counts, 
 from atelier.feed.scorer import rank
 from atelier.feed.selectors import count_feed, feed_queryset
 from atelier.feed.sources import Plan
+from atelier.post.models import Post
 
 
 @dataclass
@@ -119,7 +120,7 @@ def build_snapshot(
     feed = feed_queryset(viewer.user_id, unseen=unseen)
     p = sources.plan(r, fellow_count=fellow_count, collective_count=collective_count)
     ids = sources.candidate_ids(feed, p, viewer.user_id, r, now)
-    c = hydrate(viewer.user_id, feed.filter(id__in=ids))
+    c = hydrate(viewer.user_id, Post.objects.filter(id__in=ids))
     snapshot = ranked_snapshot(c, viewer, r, now)
     if len(c) < p.budget:
         # Source A held the whole feed: everything is ranked, nothing is left out.

@@ -78,9 +78,9 @@ def author_ids_sql(viewer_id: int, r: Ranking, now: datetime) -> tuple[str, list
     mine = AuthorAffinity.objects.filter(viewer_id=viewer_id, total__gt=0)
     top = mine.order_by("-total", "author_id").values("author_id")[:TOP_AUTHORS]
     since = now - timedelta(days=r.recent_boost_days)
-    recent = (
-        mine.filter(last_at__gt=since).order_by("-last_at", "author_id").values("author_id")
-    )[:TOP_AUTHORS]
+    recent = (mine.filter(last_at__gt=since).order_by("-last_at", "author_id").values("author_id"))[
+        :TOP_AUTHORS
+    ]
     top_sql, top_params = _sql(top)
     recent_sql, recent_params = _sql(recent)
     # Each side keeps its own ORDER BY ... LIMIT inside parentheses.
@@ -89,65 +89,65 @@ def author_ids_sql(viewer_id: int, r: Ranking, now: datetime) -> tuple[str, list
 
 
 _NEWEST = "ORDER BY {t}.created_at DESC, {t}.id DESC"
+# Inside a per-member or dense scan, newest by created_at alone: that order is what the
+# (author, created_at), (collective, created_at) and created_at indexes give, so the scan
+# stops after LIMIT rows instead of reading a member's every post to sort on (created_at, id).
+_SCAN = "ORDER BY {t}.created_at DESC"
 
 
-def _newest(feed: tuple[str, list], limit: int) -> tuple[str, list]:
-    sql, params = feed
-    return f"SELECT p.id FROM ({sql}) p {_NEWEST.format(t='p')} LIMIT %s", [*params, limit]
+def _newest(limit: int) -> tuple[str, list]:
+    return f"SELECT p.id FROM f p {_NEWEST.format(t='p')} LIMIT %s", [limit]
 
 
-def _per_member(
-    feed: tuple[str, list], column: str, members: tuple[str, list], per: int, limit: int
-) -> tuple[str, list]:
+def _per_member(column: str, members: tuple[str, list], per: int, limit: int) -> tuple[str, list]:
     """The newest `limit` posts among the newest `per` of each member (PostgreSQL: LATERAL)."""
-    feed_sql, feed_params = feed
     member_sql, member_params = members
     if connection.vendor == "postgresql":
         sql = (
             f"SELECT x.id FROM ({member_sql}) m(member) CROSS JOIN LATERAL ("
-            f"SELECT p.id, p.created_at FROM ({feed_sql}) p WHERE p.{column} = m.member "
-            f"{_NEWEST.format(t='p')} LIMIT %s) x {_NEWEST.format(t='x')} LIMIT %s"
+            f"SELECT p.id, p.created_at FROM f p WHERE p.{column} = m.member "
+            f"{_SCAN.format(t='p')} LIMIT %s) x {_NEWEST.format(t='x')} LIMIT %s"
         )
-        return sql, [*member_params, *feed_params, per, limit]
+        return sql, [*member_params, per, limit]
     # SQLite has no LATERAL; at the sizes it serves the plain newest-of-the-set is fine.
     sql = (
-        f"SELECT p.id FROM ({feed_sql}) p WHERE p.{column} IN ({member_sql}) "
-        f"{_NEWEST.format(t='p')} LIMIT %s"
+        f"SELECT p.id FROM f p WHERE p.{column} IN ({member_sql}) {_NEWEST.format(t='p')} LIMIT %s"
     )
-    return sql, [*feed_params, *member_params, limit]
+    return sql, [*member_params, limit]
 
 
-def _dense(
-    feed: tuple[str, list], column: str, members: tuple[str, list], scan: int, limit: int
-) -> tuple[str, list]:
+def _dense(column: str, members: tuple[str, list], scan: int, limit: int) -> tuple[str, list]:
     """The newest `limit` posts of the members among the newest `scan` posts of the feed."""
-    feed_sql, feed_params = feed
     member_sql, member_params = members
     sql = (
-        f"SELECT r.id FROM (SELECT p.id, p.{column}, p.created_at FROM ({feed_sql}) p "
-        f"{_NEWEST.format(t='p')} LIMIT %s) r WHERE r.{column} IN ({member_sql}) "
+        f"SELECT r.id FROM (SELECT p.id, p.{column}, p.created_at FROM f p "
+        f"{_SCAN.format(t='p')} LIMIT %s) r WHERE r.{column} IN ({member_sql}) "
         f"{_NEWEST.format(t='r')} LIMIT %s"
     )
-    return sql, [*feed_params, scan, *member_params, limit]
+    return sql, [scan, *member_params, limit]
 
 
 def candidate_ids(feed: QuerySet, p: Plan, viewer_id: int, r: Ranking, now: datetime) -> RawSQL:
-    """The union of the sources as one subquery of post ids, for `id__in=`."""
-    feed_sql = _sql(feed.order_by().values("id", "author_id", "collective_id", "created_at"))
+    """The union of the sources as one subquery of post ids, for `id__in=`.
+
+    The feed (`f`) is written once, as a common table expression that is not materialized:
+    each source's scan is planned against the post table and its indexes.
+    """
+    feed_sql, feed_params = _sql(
+        feed.order_by().values("id", "author_id", "collective_id", "created_at")
+    )
     fellows, collectives = fellow_ids_sql(viewer_id), collective_ids_sql(viewer_id)
     parts = [
-        _newest(feed_sql, p.budget),
-        _dense(feed_sql, "author_id", fellows, p.scan_limit, p.side_budget)
+        _newest(p.budget),
+        _dense("author_id", fellows, p.scan_limit, p.side_budget)
         if p.fellows_dense
-        else _per_member(feed_sql, "author_id", fellows, p.per_member, p.side_budget),
-        _per_member(
-            feed_sql, "author_id", author_ids_sql(viewer_id, r, now), p.per_member, p.side_budget
-        ),
-        _dense(feed_sql, "collective_id", collectives, p.scan_limit, p.side_budget)
+        else _per_member("author_id", fellows, p.per_member, p.side_budget),
+        _per_member("author_id", author_ids_sql(viewer_id, r, now), p.per_member, p.side_budget),
+        _dense("collective_id", collectives, p.scan_limit, p.side_budget)
         if p.collectives_dense
-        else _per_member(feed_sql, "collective_id", collectives, p.per_member, p.side_budget),
+        else _per_member("collective_id", collectives, p.per_member, p.side_budget),
     ]
     # Each part is wrapped so that its ORDER BY ... LIMIT stays its own inside the UNION.
-    sql = " UNION ".join(f"SELECT * FROM ({s}) s{i}" for i, (s, _) in enumerate(parts))
-    params = [v for _, ps in parts for v in ps]
-    return RawSQL(sql, params)
+    union = " UNION ".join(f"SELECT * FROM ({s}) s{i}" for i, (s, _) in enumerate(parts))
+    sql = f"WITH f AS NOT MATERIALIZED ({feed_sql}) {union}"
+    return RawSQL(sql, [*feed_params, *(v for _, ps in parts for v in ps)])
