@@ -187,8 +187,13 @@ def hydrate(viewer_id: int, posts, *, as_of: datetime | None = None) -> Candidat
     else:
         before = Q(created_at__lt=as_of)
         on_post = Appreciation.objects.filter(before, post_id=OuterRef("pk"))
+        # Only what was given to posts that existed then (a replayed history is consistent;
+        # this keeps generated ones so too).
         given = Appreciation.objects.filter(
-            before, user_id=viewer_id, post_author_id=OuterRef("author_id")
+            before,
+            user_id=viewer_id,
+            post_author_id=OuterRef("author_id"),
+            post__created_at__lt=as_of,
         ).order_by()
         seen = seen.filter(seen_at__lt=as_of)
         qs = qs.annotate(
@@ -222,7 +227,9 @@ def viewer_profile(
         )
     else:
         types = (
-            Appreciation.objects.filter(user_id=viewer_id, created_at__lt=as_of)
+            Appreciation.objects.filter(
+                user_id=viewer_id, created_at__lt=as_of, post__created_at__lt=as_of
+            )
             .order_by()
             .values_list("post_type")
             .annotate(n=Count("id"))
