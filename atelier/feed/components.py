@@ -48,9 +48,7 @@ def post_type_points(v: Viewer, r: Ranking) -> dict[str, float]:
 
     Ties among equally-used types are broken by type name, so the choice is deterministic.
     """
-    used = sorted(
-        ((n, t) for t, n in v.type_appreciations if n > 0), key=lambda x: (-x[0], x[1])
-    )
+    used = sorted(((n, t) for t, n in v.type_appreciations if n > 0), key=lambda x: (-x[0], x[1]))
     points = {t: min(float(n), r.post_type_cap) for n, t in used[: r.post_type_top_n]}
     for t in v.preferred_post_types:
         points[t] = r.preferred_post_type_points
@@ -161,9 +159,7 @@ def ceilings(r: Ranking) -> dict[str, float]:
     return {c.name: float(c.ceiling(r)) for c in COMPONENTS}
 
 
-def reason_for(
-    points: dict[str, float], r: Ranking, *, author: str, collective: str | None
-) -> str:
+def reason_for(points: dict[str, float], r: Ranking, *, author: str, collective: str | None) -> str:
     """One short sentence naming the strongest personal signal behind a post."""
     weighted = {name: r.weight(name) * points.get(name, 0.0) for name in NAMES}
     personal = [

@@ -16,6 +16,8 @@ from django.db.models import (
     Exists,
     F,
     FilteredRelation,
+    FloatField,
+    Func,
     IntegerField,
     Max,
     OuterRef,
@@ -83,10 +85,8 @@ class Candidates:
         def floats(name):
             return np.array(get[name], dtype=np.float64)
 
-        def times(name):
-            return np.array(
-                [v.timestamp() if v is not None else np.nan for v in get[name]], dtype=np.float64
-            )
+        def times(name):  # epoch seconds from the database (see Epoch); NULL: NaN
+            return np.array([np.nan if v is None else v for v in get[name]], dtype=np.float64)
 
         def bools(name):
             return np.array(get[name], dtype=bool)
@@ -98,7 +98,7 @@ class Candidates:
             post_id=ints("id"),
             author_id=ints("author_id"),
             collective_id=ints("collective_id"),
-            created_at=times("created_at"),
+            created_at=times("created"),
             post_type=strs("post_type"),
             artist_type=strs("artist"),
             hearts=floats("hearts"),
@@ -113,11 +113,33 @@ class Candidates:
         )
 
 
+class Epoch(Func):
+    """A timestamp as float seconds since the epoch, to the microsecond, computed by the
+    database: thousands of floats cost the driver nothing, datetimes cost it parsing."""
+
+    output_field = FloatField()
+    arity = 1
+
+    def as_sql(self, compiler, connection, **extra):  # PostgreSQL
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"EXTRACT(EPOCH FROM {sql})::double precision", params
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Django stores "YYYY-MM-DD HH:MM:SS[.ffffff]": whole seconds from strftime('%s'),
+        # the fraction from the text itself (julianday() keeps only milliseconds).
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (
+            f"(CAST(strftime('%%s', substr({sql}, 1, 19)) AS REAL) + "
+            f"CAST(substr({sql}, 20) AS REAL))",
+            (*params, *params),
+        )
+
+
 COLUMNS = (
     "id",
     "author_id",
     "collective_id",
-    "created_at",
+    "created",
     "post_type",
     "artist",
     "hearts",
@@ -166,6 +188,11 @@ def count_rows(qs) -> Coalesce:
 
 def hydrate(viewer_id: int, posts, *, as_of: datetime | None = None) -> Candidates:
     """Features of `posts` (a Post queryset, or ids) for the viewer: live, or as of a moment."""
+    return Candidates.from_rows(list(hydration_queryset(viewer_id, posts, as_of=as_of)))
+
+
+def hydration_queryset(viewer_id: int, posts, *, as_of: datetime | None = None):
+    """The one query behind `hydrate`: rows in COLUMNS order."""
     qs = posts if hasattr(posts, "query") else Post.objects.filter(id__in=list(posts))
     in_collective = Exists(
         memberships_of(viewer_id, as_of).filter(collective_id=OuterRef("collective_id"))
@@ -182,7 +209,7 @@ def hydrate(viewer_id: int, posts, *, as_of: datetime | None = None) -> Candidat
             trophies=F("trophy_count"),
             comments=F("comment_count"),
             aff_total=Coalesce(F("aff__total"), 0),
-            aff_last=F("aff__last_at"),
+            aff_last=Epoch("aff__last_at"),
         )
     else:
         before = Q(created_at__lt=as_of)
@@ -204,17 +231,18 @@ def hydrate(viewer_id: int, posts, *, as_of: datetime | None = None) -> Candidat
                 Comment.objects.filter(before, post_id=OuterRef("pk"), is_deleted=False)
             ),
             aff_total=count_rows(given),
-            aff_last=Subquery(
-                given.values(g=Value(1)).annotate(at=Max("created_at")).values("at")
+            aff_last=Epoch(
+                Subquery(given.values(g=Value(1)).annotate(at=Max("created_at")).values("at"))
             ),
         )
     qs = qs.annotate(
+        created=Epoch("created_at"),
         artist=F("author__artist_type"),
         is_fellow=_is_fellow(viewer_id, as_of),
         in_collective=in_collective,
         seen=Exists(seen),
     )
-    return Candidates.from_rows(list(qs.order_by().values_list(*COLUMNS)))
+    return qs.order_by().values_list(*COLUMNS)
 
 
 def viewer_profile(

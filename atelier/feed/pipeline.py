@@ -9,18 +9,25 @@ final order as arrays, with what is provably exact.
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 import numpy as np
+from django.db import connection
 
 from atelier.feed import sources
 from atelier.feed.components import COMPONENTS, NAMES, post_type_points
 from atelier.feed.config import Ranking
-from atelier.feed.features import Candidates, Viewer, hydrate, relation_counts, viewer_profile
+from atelier.feed.features import (
+    COLUMNS,
+    Candidates,
+    Viewer,
+    hydration_queryset,
+    relation_counts,
+    viewer_profile,
+)
 from atelier.feed.scorer import rank
 from atelier.feed.selectors import count_feed, feed_queryset
 from atelier.feed.sources import Plan
-from atelier.post.models import Post
 
 
 @dataclass
@@ -119,8 +126,10 @@ def build_snapshot(
     """Rank the viewer's candidates and measure which prefix of the ranking is exact."""
     feed = feed_queryset(viewer.user_id, unseen=unseen)
     p = sources.plan(r, fellow_count=fellow_count, collective_count=collective_count)
-    ids = sources.candidate_ids(feed, p, viewer.user_id, r, now)
-    c = hydrate(viewer.user_id, Post.objects.filter(id__in=ids))
+    sql, params = ranking_query(viewer.user_id, p, unseen, sources.boost_since(r, now))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        c = Candidates.from_rows(cursor.fetchall())
     snapshot = ranked_snapshot(c, viewer, r, now)
     if len(c) < p.budget:
         # Source A held the whole feed: everything is ranked, nothing is left out.
@@ -134,12 +143,50 @@ def build_snapshot(
         int(c.post_id[oldest_a]),
     )
     snapshot.tail_skip = [int(i) for i in c.post_id[newest[p.budget :]]]
-    bound = score_bound(r, viewer, p, c, now, oldest_a_created=float(c.created_at[oldest_a]))
+    bound = score_bound(
+        r,
+        viewer,
+        p,
+        c,
+        now,
+        oldest_a_created=float(c.created_at[oldest_a]),
+        fellow_count=fellow_count,
+        collective_count=collective_count,
+    )
     above = snapshot.score > bound
     snapshot.exact_top = int(np.argmin(above)) if not above.all() else len(above)
     snapshot.score_bound = bound
     snapshot.count, snapshot.count_exact = count_feed(feed)
     return snapshot
+
+
+# The ranking query, compiled once per shape: its text depends on the plan's modes and
+# `unseen`, never on the viewer, whose id and boost moment are parameters. Compiling the
+# ORM expressions behind it costs more than running it, so it is built once with stand-in
+# values and reused with the viewer's.
+_VIEWER = -2_000_000_011
+_SINCE = datetime(1901, 1, 1, tzinfo=UTC)
+_QUERIES: dict[tuple, tuple[str, tuple]] = {}
+
+
+def ranking_query(viewer_id: int, p: Plan, unseen: bool, since: datetime) -> tuple[str, list]:
+    """Sources, then hydration of their candidates, as one SQL statement (COLUMNS order)."""
+    key = (connection.alias, connection.vendor, p, unseen)
+    compiled = _QUERIES.get(key)
+    if compiled is None:
+        feed = feed_queryset(_VIEWER, unseen=unseen)
+        ids = sources.candidate_ids(feed, p, _VIEWER, _SINCE)
+        # The sources may include a few posts the whole feed filter excludes (see
+        # sources.py): hydration applies it to the candidates.
+        qs = hydration_queryset(_VIEWER, feed.filter(id__in_subquery=ids))
+        sql, params = qs.query.sql_with_params()
+        # values_list may select fields and annotations in another order than named.
+        columns = ", ".join(f"h.{connection.ops.quote_name(name)}" for name in COLUMNS)
+        compiled = _QUERIES[key] = (f"SELECT {columns} FROM ({sql}) h", tuple(params))
+    sql, params = compiled
+    return sql, [
+        viewer_id if value == _VIEWER else since if value == _SINCE else value for value in params
+    ]
 
 
 def _exhausted(c: Candidates, mask: np.ndarray, key: np.ndarray, p: Plan) -> bool:
@@ -151,9 +198,16 @@ def _exhausted(c: Candidates, mask: np.ndarray, key: np.ndarray, p: Plan) -> boo
     return int(mask.sum()) < p.side_budget and int(per.max()) < p.per_member
 
 
-
 def score_bound(
-    r: Ranking, v: Viewer, p: Plan, c: Candidates, now: datetime, *, oldest_a_created: float
+    r: Ranking,
+    v: Viewer,
+    p: Plan,
+    c: Candidates,
+    now: datetime,
+    *,
+    oldest_a_created: float,
+    fellow_count: int,
+    collective_count: int,
 ) -> float:
     """An upper bound on the final score of any feed post that is not a candidate.
 
@@ -164,10 +218,16 @@ def score_bound(
     ceiling = {comp.name: comp.ceiling(r) for comp in COMPONENTS}
     hours = max(0.0, (now.timestamp() - oldest_a_created) / 3600.0)
     ceiling["recency"] = r.recency_points * math.exp(-hours / r.recency_decay_hours)
-    if p.fellows_dense is False and _exhausted(c, c.is_fellow, c.author_id, p):
+    if not c.is_fellow.any() and fellow_count == 0:
         ceiling["social"] = 0.0
-    if p.collectives_dense is False and _exhausted(c, c.in_collective, c.collective_id, p):
+    elif p.members_exhaustive and not p.fellows_dense:
+        if _exhausted(c, c.is_fellow, c.author_id, p):
+            ceiling["social"] = 0.0
+    if not c.in_collective.any() and collective_count == 0:
         ceiling["collective"] = 0.0
+    elif p.members_exhaustive and not p.collectives_dense:
+        if _exhausted(c, c.in_collective, c.collective_id, p):
+            ceiling["collective"] = 0.0
     if not v.type_appreciations:  # never appreciated anything: no author affinity at all
         ceiling["interaction"] = ceiling["recent_boost"] = 0.0
     ceiling["post_type"] = max(post_type_points(v, r).values(), default=0.0)

@@ -25,9 +25,11 @@ from django.db import connection
 from django.db.models import Case, F, QuerySet, When
 from django.db.models.expressions import RawSQL
 
+from atelier.core.models import UserFellow
 from atelier.feed.config import Ranking
 from atelier.feed.features import fellows_of, memberships_of
 from atelier.feed.models import AuthorAffinity
+from atelier.post.models import Post
 
 TOP_AUTHORS = 50
 DENSE_FROM = 100  # fellows or collectives from which a source scans the newest posts instead
@@ -43,6 +45,10 @@ class Plan:
     per_member: int
     fellows_dense: bool
     collectives_dense: bool
+    # Whether a per-member source that returned fewer rows than its limits proves it holds
+    # every post of its members. Not on PostgreSQL, where each member's scan stops after
+    # `per_member` rows of any visibility (hidden or blocked ones are dropped afterwards).
+    members_exhaustive: bool
 
     @property
     def scan_limit(self) -> int:
@@ -57,6 +63,7 @@ def plan(r: Ranking, *, fellow_count: int, collective_count: int) -> Plan:
         per_member=max(1, min(side, 10)),
         fellows_dense=fellow_count > DENSE_FROM,
         collectives_dense=collective_count > DENSE_FROM,
+        members_exhaustive=connection.vendor != "postgresql",
     )
 
 
@@ -74,10 +81,14 @@ def collective_ids_sql(viewer_id: int) -> tuple[str, list]:
     return _sql(memberships_of(viewer_id).order_by().values("collective_id"))
 
 
-def author_ids_sql(viewer_id: int, r: Ranking, now: datetime) -> tuple[str, list]:
+def boost_since(r: Ranking, now: datetime) -> datetime:
+    """Authors appreciated after this moment carry a recent boost."""
+    return now - timedelta(days=r.recent_boost_days)
+
+
+def author_ids_sql(viewer_id: int, since: datetime) -> tuple[str, list]:
     mine = AuthorAffinity.objects.filter(viewer_id=viewer_id, total__gt=0)
     top = mine.order_by("-total", "author_id").values("author_id")[:TOP_AUTHORS]
-    since = now - timedelta(days=r.recent_boost_days)
     recent = (mine.filter(last_at__gt=since).order_by("-last_at", "author_id").values("author_id"))[
         :TOP_AUTHORS
     ]
@@ -93,22 +104,44 @@ _NEWEST = "ORDER BY {t}.created_at DESC, {t}.id DESC"
 # (author, created_at), (collective, created_at) and created_at indexes give, so the scan
 # stops after LIMIT rows instead of reading a member's every post to sort on (created_at, id).
 _SCAN = "ORDER BY {t}.created_at DESC"
+_POSTS = connection.ops.quote_name(Post._meta.db_table)
 
 
 def _newest(limit: int) -> tuple[str, list]:
     return f"SELECT p.id FROM f p {_NEWEST.format(t='p')} LIMIT %s", [limit]
 
 
-def _per_member(column: str, members: tuple[str, list], per: int, limit: int) -> tuple[str, list]:
+def _raw_newest(where: str, limit_param: str = "%s") -> str:
+    """The newest rows of the post table matching `where`, with what a cheap visibility
+    check needs: a plain index scan that stops after LIMIT rows, whatever the planner
+    believes of the feed's filters (they are applied to these few rows only)."""
+    return (
+        f"(SELECT id, author_id, collective_id, created_at, is_deleted FROM {_POSTS} "
+        f"WHERE {where} {_SCAN.format(t=_POSTS)} LIMIT {limit_param}) p"
+    )
+
+
+def _cheaply_visible(collectives: tuple[str, list]) -> tuple[str, list]:
+    """Not deleted, public or in one of the viewer's collectives. Blocks, mutes and hidden
+    posts are left to the hydration query, which applies the whole feed filter."""
+    member_sql, member_params = collectives
+    sql = f"NOT p.is_deleted AND (p.collective_id IS NULL OR p.collective_id IN ({member_sql}))"
+    return sql, member_params
+
+
+def _per_member(
+    column: str, members: tuple[str, list], visible: tuple[str, list], per: int, limit: int
+) -> tuple[str, list]:
     """The newest `limit` posts among the newest `per` of each member (PostgreSQL: LATERAL)."""
     member_sql, member_params = members
     if connection.vendor == "postgresql":
+        visible_sql, visible_params = visible
         sql = (
             f"SELECT x.id FROM ({member_sql}) m(member) CROSS JOIN LATERAL ("
-            f"SELECT p.id, p.created_at FROM f p WHERE p.{column} = m.member "
-            f"{_SCAN.format(t='p')} LIMIT %s) x {_NEWEST.format(t='x')} LIMIT %s"
+            f"SELECT p.id, p.created_at FROM {_raw_newest(f'{column} = m.member')} "
+            f"WHERE {visible_sql}) x {_NEWEST.format(t='x')} LIMIT %s"
         )
-        return sql, [*member_params, per, limit]
+        return sql, [*member_params, per, *visible_params, limit]
     # SQLite has no LATERAL; at the sizes it serves the plain newest-of-the-set is fine.
     sql = (
         f"SELECT p.id FROM f p WHERE p.{column} IN ({member_sql}) {_NEWEST.format(t='p')} LIMIT %s"
@@ -116,18 +149,36 @@ def _per_member(column: str, members: tuple[str, list], per: int, limit: int) ->
     return sql, [*member_params, limit]
 
 
-def _dense(column: str, members: tuple[str, list], scan: int, limit: int) -> tuple[str, list]:
-    """The newest `limit` posts of the members among the newest `scan` posts of the feed."""
-    member_sql, member_params = members
+def _dense(
+    member_test: tuple[str, list], visible: tuple[str, list], scan: int, limit: int
+) -> tuple[str, list]:
+    """The newest `limit` posts passing `member_test` among the newest `scan` posts."""
+    test_sql, test_params = member_test
+    visible_sql, visible_params = visible
     sql = (
-        f"SELECT r.id FROM (SELECT p.id, p.{column}, p.created_at FROM f p "
-        f"{_SCAN.format(t='p')} LIMIT %s) r WHERE r.{column} IN ({member_sql}) "
-        f"{_NEWEST.format(t='r')} LIMIT %s"
+        f"SELECT p.id FROM {_raw_newest('TRUE')} WHERE {test_sql} "
+        f"AND {visible_sql} {_NEWEST.format(t='p')} LIMIT %s"
     )
-    return sql, [scan, *member_params, limit]
+    return sql, [scan, *test_params, *visible_params, limit]
 
 
-def candidate_ids(feed: QuerySet, p: Plan, viewer_id: int, r: Ranking, now: datetime) -> RawSQL:
+def _by_a_fellow(viewer_id: int) -> tuple[str, list]:
+    """Is p's author a fellow of the viewer: two probes of the pair index per row, so a
+    celebrity's thousands of fellows are never read, let alone hashed."""
+    fellows = connection.ops.quote_name(UserFellow._meta.db_table)
+    sql = (
+        f"EXISTS (SELECT 1 FROM {fellows} uf WHERE uf.status = %s AND ("
+        f"(uf.user_id = %s AND uf.fellow_user_id = p.author_id) OR "
+        f"(uf.user_id = p.author_id AND uf.fellow_user_id = %s)))"
+    )
+    return sql, [UserFellow.Status.ACCEPTED.value, viewer_id, viewer_id]
+
+
+def _in(column: str, members: tuple[str, list]) -> tuple[str, list]:
+    return f"p.{column} IN ({members[0]})", list(members[1])
+
+
+def candidate_ids(feed: QuerySet, p: Plan, viewer_id: int, since: datetime) -> RawSQL:
     """The union of the sources as one subquery of post ids, for `id__in=`.
 
     The feed (`f`) is written once, as a common table expression that is not materialized:
@@ -137,15 +188,18 @@ def candidate_ids(feed: QuerySet, p: Plan, viewer_id: int, r: Ranking, now: date
         feed.order_by().values("id", "author_id", "collective_id", "created_at")
     )
     fellows, collectives = fellow_ids_sql(viewer_id), collective_ids_sql(viewer_id)
+    authors = author_ids_sql(viewer_id, since)
+    visible = _cheaply_visible(collectives)
+    side, per, scan = p.side_budget, p.per_member, p.scan_limit
     parts = [
         _newest(p.budget),
-        _dense("author_id", fellows, p.scan_limit, p.side_budget)
+        _dense(_by_a_fellow(viewer_id), visible, scan, side)
         if p.fellows_dense
-        else _per_member("author_id", fellows, p.per_member, p.side_budget),
-        _per_member("author_id", author_ids_sql(viewer_id, r, now), p.per_member, p.side_budget),
-        _dense("collective_id", collectives, p.scan_limit, p.side_budget)
+        else _per_member("author_id", fellows, visible, per, side),
+        _per_member("author_id", authors, visible, per, side),
+        _dense(_in("collective_id", collectives), visible, scan, side)
         if p.collectives_dense
-        else _per_member("collective_id", collectives, p.per_member, p.side_budget),
+        else _per_member("collective_id", collectives, visible, per, side),
     ]
     # Each part is wrapped so that its ORDER BY ... LIMIT stays its own inside the UNION.
     union = " UNION ".join(f"SELECT * FROM ({s}) s{i}" for i, (s, _) in enumerate(parts))
