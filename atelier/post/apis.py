@@ -16,8 +16,9 @@ from rest_framework.views import APIView
 from atelier.analytics.exposures import post_opened
 from atelier.collective.models import Channel
 from atelier.core.choices import PostType
-from atelier.feed.apis import FeedPageSerializer, FeedQuerySerializer, serve_feed
+from atelier.feed.params import FeedQuerySerializer
 from atelier.post import services
+from atelier.post.feed_api import FeedPageSerializer, serve_feed
 from atelier.post.models import Appreciation, Post
 from atelier.post.selectors import get_visible_post, post_base_queryset, visible_posts
 from atelier.post.serializers import PostOutputSerializer, RemarkOutputSerializer
