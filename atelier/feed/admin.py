@@ -23,6 +23,9 @@ class RankingConfigAdmin(admin.ModelAdmin):
                     "weight_post_type",
                     "weight_recent_boost",
                     "weight_artist_type",
+                    "weight_fellow_fresh",
+                    "weight_social_proof",
+                    "weight_conversation",
                 ]
             },
         ),
@@ -43,6 +46,12 @@ class RankingConfigAdmin(admin.ModelAdmin):
                     "recent_boost_points",
                     "recent_boost_days",
                     "artist_type_points",
+                    "fellow_fresh_points",
+                    "fellow_fresh_decay_hours",
+                    "social_proof_points_each",
+                    "social_proof_cap",
+                    "conversation_points_each",
+                    "conversation_cap",
                 ]
             },
         ),

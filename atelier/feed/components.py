@@ -74,6 +74,20 @@ def _artist_type(c: Candidates, v: Viewer, r: Ranking, now: float) -> np.ndarray
     return np.where(preferred, r.artist_type_points, 0.0)
 
 
+def _fellow_fresh(c: Candidates, v: Viewer, r: Ranking, now: float) -> np.ndarray:
+    hours_old = (now - c.created_at) / HOUR
+    fresh = r.fellow_fresh_points * np.exp(-hours_old / r.fellow_fresh_decay_hours)
+    return np.where(c.is_fellow, fresh, 0.0)
+
+
+def _social_proof(c: Candidates, v: Viewer, r: Ranking, now: float) -> np.ndarray:
+    return np.minimum(r.social_proof_points_each * c.fellows_engaged, r.social_proof_cap)
+
+
+def _conversation(c: Candidates, v: Viewer, r: Ranking, now: float) -> np.ndarray:
+    return np.minimum(r.conversation_points_each * c.author_comments, r.conversation_cap)
+
+
 @dataclass(frozen=True)
 class Component:
     """One term of the score: `weight x points`, with what a person reads about it."""
@@ -85,6 +99,9 @@ class Component:
     description: str
     # A sentence naming the signal ({author}, {collective}); None: not a personal signal.
     reason: str | None = None
+    # In API.md's table: always in `score_breakdown`. The others appear there only when
+    # the configuration gives them a weight, so the default answer is exactly API.md's.
+    in_api: bool = True
 
 
 COMPONENTS: tuple[Component, ...] = (
@@ -150,9 +167,43 @@ COMPONENTS: tuple[Component, ...] = (
         "By a kind of artist you said you prefer.",
         "By {author}, a kind of artist you prefer",
     ),
+    # Beyond API.md's table: weight 0 by default (see RankingConfig), learned by `atelier
+    # evaluate --tune`; each earned its place on held-out data (README, "Evaluation").
+    Component(
+        "fellow_fresh",
+        _fellow_fresh,
+        lambda r: r.fellow_fresh_points,
+        "New from a fellow",
+        "A fellow's post, counting less as it ages.",
+        "New from your fellow {author}",
+        in_api=False,
+    ),
+    Component(
+        "social_proof",
+        _social_proof,
+        lambda r: r.social_proof_cap,
+        "Your fellows engaged",
+        "How many of your fellows appreciated or commented on this post.",
+        "{fellows} of your fellows engaged with this",
+        in_api=False,
+    ),
+    Component(
+        "conversation",
+        _conversation,
+        lambda r: r.conversation_cap,
+        "Your conversations",
+        "How often you commented on this author's work.",
+        "You often comment on {author}'s work",
+        in_api=False,
+    ),
 )
 NAMES: tuple[str, ...] = tuple(c.name for c in COMPONENTS)
 BY_NAME: dict[str, Component] = {c.name: c for c in COMPONENTS}
+
+
+def shown(r: Ranking) -> tuple[str, ...]:
+    """The components a breakdown shows under `r`: API.md's, and any other with a weight."""
+    return tuple(c.name for c in COMPONENTS if c.in_api or r.weight(c.name) > 0)
 
 
 def ceilings(r: Ranking) -> dict[str, float]:
@@ -169,7 +220,8 @@ def reason_for(points: dict[str, float], r: Ranking, *, author: str, collective:
     ]
     if personal:
         best = max(personal, key=lambda c: weighted[c.name])
-        return best.reason.format(author=author, collective=collective)
+        fellows = round(points.get("social_proof", 0.0) / (r.social_proof_points_each or 1.0))
+        return best.reason.format(author=author, collective=collective, fellows=fellows)
     if weighted["engagement"] > weighted["recency"]:
         return "Popular right now"
     return "New"

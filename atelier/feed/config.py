@@ -45,6 +45,17 @@ class Ranking:
     collectives_cache_seconds: int
     stats_cache_seconds: int
     version: int
+    # Beyond API.md's table (see RankingConfig); defaults, so a configuration cached by an
+    # older release still loads.
+    weight_fellow_fresh: float = 0.0
+    weight_social_proof: float = 0.0
+    weight_conversation: float = 0.0
+    fellow_fresh_points: float = 50.0
+    fellow_fresh_decay_hours: float = 48.0
+    social_proof_points_each: float = 10.0
+    social_proof_cap: float = 50.0
+    conversation_points_each: float = 5.0
+    conversation_cap: float = 40.0
 
     def weight(self, component: str) -> float:
         return getattr(self, f"weight_{component}")

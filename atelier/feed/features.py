@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 import numpy as np
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -25,6 +26,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from atelier.collective.models import CollectiveMember
@@ -66,6 +68,9 @@ class Candidates:
     author_appreciations: np.ndarray  # float64: hearts+praise+trophies the viewer gave the author
     author_last: np.ndarray  # float64 epoch seconds of the latest of those; NaN: never
     seen: np.ndarray  # bool
+    # How many of the viewer's fellows appreciated or commented on the post.
+    fellows_engaged: np.ndarray  # float64
+    author_comments: np.ndarray  # float64: comments the viewer wrote on the author's posts
 
     def __len__(self) -> int:
         return len(self.post_id)
@@ -110,6 +115,8 @@ class Candidates:
             author_appreciations=floats("aff_total"),
             author_last=times("aff_last"),
             seen=bools("seen"),
+            fellows_engaged=floats("fellows_engaged"),
+            author_comments=floats("aff_comments"),
         )
 
 
@@ -151,6 +158,8 @@ COLUMNS = (
     "aff_total",
     "aff_last",
     "seen",
+    "fellows_engaged",
+    "aff_comments",
 )
 
 
@@ -176,6 +185,31 @@ def _is_fellow(viewer_id: int, as_of: datetime | None):
     if as_of is not None:
         pairs = pairs.filter(created_at__lt=as_of)
     return Exists(pairs)
+
+
+def _fellows_engaged(viewer_id: int, as_of: datetime | None) -> RawSQL:
+    """How many distinct fellows of the viewer appreciated or commented on the post.
+
+    Each engaging member is checked with two probes of the fellow-pair index: the cost
+    follows the candidates' engagement, never the viewer's number of fellows.
+    """
+    q = connection.ops.quote_name
+    post = q(Post._meta.db_table)
+    appr, comment = q(Appreciation._meta.db_table), q(Comment._meta.db_table)
+    fellows = q(UserFellow._meta.db_table)
+    before = " AND {t}.created_at < %s" if as_of is not None else ""
+    sql = (
+        f"SELECT COUNT(DISTINCT e.u) FROM ("
+        f"SELECT a.user_id AS u FROM {appr} a WHERE a.post_id = {post}.id{before.format(t='a')} "
+        f"UNION ALL SELECT c.author_id FROM {comment} c WHERE c.post_id = {post}.id "
+        f"AND NOT c.is_deleted{before.format(t='c')}) e "
+        f"WHERE EXISTS (SELECT 1 FROM {fellows} uf WHERE uf.status = %s{before.format(t='uf')} "
+        f"AND ((uf.user_id = %s AND uf.fellow_user_id = e.u) "
+        f"OR (uf.user_id = e.u AND uf.fellow_user_id = %s)))"
+    )
+    times = [as_of] if as_of is not None else []
+    params = [*times, *times, UserFellow.Status.ACCEPTED.value, *times, viewer_id, viewer_id]
+    return RawSQL(sql, params, output_field=IntegerField())
 
 
 def count_rows(qs) -> Coalesce:
@@ -210,6 +244,7 @@ def hydration_queryset(viewer_id: int, posts, *, as_of: datetime | None = None):
             comments=F("comment_count"),
             aff_total=Coalesce(F("aff__total"), 0),
             aff_last=Epoch("aff__last_at"),
+            aff_comments=Coalesce(F("aff__comments"), 0),
         )
     else:
         before = Q(created_at__lt=as_of)
@@ -231,6 +266,15 @@ def hydration_queryset(viewer_id: int, posts, *, as_of: datetime | None = None):
                 Comment.objects.filter(before, post_id=OuterRef("pk"), is_deleted=False)
             ),
             aff_total=count_rows(given),
+            aff_comments=count_rows(
+                Comment.objects.filter(
+                    before,
+                    author_id=viewer_id,
+                    post__author_id=OuterRef("author_id"),
+                    post__created_at__lt=as_of,
+                    is_deleted=False,
+                )
+            ),
             aff_last=Epoch(
                 Subquery(given.values(g=Value(1)).annotate(at=Max("created_at")).values("at"))
             ),
@@ -241,6 +285,7 @@ def hydration_queryset(viewer_id: int, posts, *, as_of: datetime | None = None):
         is_fellow=_is_fellow(viewer_id, as_of),
         in_collective=in_collective,
         seen=Exists(seen),
+        fellows_engaged=_fellows_engaged(viewer_id, as_of),
     )
     return qs.order_by().values_list(*COLUMNS)
 

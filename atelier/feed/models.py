@@ -28,6 +28,10 @@ class RankingConfig(models.Model):
     weight_post_type = models.FloatField(default=0.10, validators=_NON_NEGATIVE)
     weight_recent_boost = models.FloatField(default=0.10, validators=_NON_NEGATIVE)
     weight_artist_type = models.FloatField(default=0.10, validators=_NON_NEGATIVE)
+    # Signals beyond API.md's table; weight 0 by default, so the default is API.md's formula.
+    weight_fellow_fresh = models.FloatField(default=0.0, validators=_NON_NEGATIVE)
+    weight_social_proof = models.FloatField(default=0.0, validators=_NON_NEGATIVE)
+    weight_conversation = models.FloatField(default=0.0, validators=_NON_NEGATIVE)
 
     # Points and caps.
     recency_points = models.FloatField(default=100.0, validators=_NON_NEGATIVE)
@@ -43,6 +47,14 @@ class RankingConfig(models.Model):
     recent_boost_points = models.FloatField(default=20.0, validators=_NON_NEGATIVE)
     recent_boost_days = models.FloatField(default=7.0, validators=[MinValueValidator(0.001)])
     artist_type_points = models.FloatField(default=30.0, validators=_NON_NEGATIVE)
+    fellow_fresh_points = models.FloatField(default=50.0, validators=_NON_NEGATIVE)
+    fellow_fresh_decay_hours = models.FloatField(
+        default=48.0, validators=[MinValueValidator(0.001)]
+    )
+    social_proof_points_each = models.FloatField(default=10.0, validators=_NON_NEGATIVE)
+    social_proof_cap = models.FloatField(default=50.0, validators=_NON_NEGATIVE)
+    conversation_points_each = models.FloatField(default=5.0, validators=_NON_NEGATIVE)
+    conversation_cap = models.FloatField(default=40.0, validators=_NON_NEGATIVE)
 
     # Multipliers.
     seen_factor = models.FloatField(default=0.5, validators=_NON_NEGATIVE)

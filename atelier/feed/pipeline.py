@@ -15,7 +15,7 @@ import numpy as np
 from django.db import connection
 
 from atelier.feed import sources
-from atelier.feed.components import COMPONENTS, NAMES, post_type_points
+from atelier.feed.components import COMPONENTS, NAMES, post_type_points, shown
 from atelier.feed.config import Ranking
 from atelier.feed.features import (
     COLUMNS,
@@ -75,6 +75,7 @@ class Snapshot:
         return len(self.ids)
 
     def page(self, start: int, end: int) -> list[Scored]:
+        names = shown(self.ranking) if self.ranking is not None else NAMES
         return [
             Scored(
                 id=int(self.ids[i]),
@@ -82,7 +83,11 @@ class Snapshot:
                 created_at=float(self.created[i]),
                 base_score=float(self.base[i]),
                 seen=bool(self.seen[i]),
-                points={name: float(v) for name, v in zip(NAMES, self.points[i], strict=True)},
+                points={
+                    name: float(v)
+                    for name, v in zip(NAMES, self.points[i], strict=True)
+                    if name in names
+                },
                 diversity=float(self.diversity[i]),
                 score=float(self.score[i]),
             )
@@ -218,11 +223,13 @@ def score_bound(
     ceiling = {comp.name: comp.ceiling(r) for comp in COMPONENTS}
     hours = max(0.0, (now.timestamp() - oldest_a_created) / 3600.0)
     ceiling["recency"] = r.recency_points * math.exp(-hours / r.recency_decay_hours)
-    if not c.is_fellow.any() and fellow_count == 0:
-        ceiling["social"] = 0.0
+    fresh_decay = math.exp(-hours / r.fellow_fresh_decay_hours)
+    ceiling["fellow_fresh"] = r.fellow_fresh_points * fresh_decay  # older than A's oldest
+    if fellow_count == 0:
+        ceiling["social"] = ceiling["fellow_fresh"] = ceiling["social_proof"] = 0.0
     elif p.members_exhaustive and not p.fellows_dense:
         if _exhausted(c, c.is_fellow, c.author_id, p):
-            ceiling["social"] = 0.0
+            ceiling["social"] = ceiling["fellow_fresh"] = 0.0
     if not c.in_collective.any() and collective_count == 0:
         ceiling["collective"] = 0.0
     elif p.members_exhaustive and not p.collectives_dense:

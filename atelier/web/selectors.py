@@ -32,14 +32,15 @@ def ranking_weights(r: Ranking) -> dict:
     A component's contribution to the score is weight x points (API.md's formula); labels,
     descriptions and ceilings come from the one component table.
     """
+    names = components.shown(r)
     ceilings = components.ceilings(r)
     return {
         "config_version": r.version,
-        "components": list(components.NAMES),
-        "labels": {c.name: c.label for c in components.COMPONENTS},
-        "help": {c.name: c.description for c in components.COMPONENTS},
-        "weights": {name: r.weight(name) for name in components.NAMES},
-        "max_points": ceilings,
+        "components": list(names),
+        "labels": {name: components.BY_NAME[name].label for name in names},
+        "help": {name: components.BY_NAME[name].description for name in names},
+        "weights": {name: r.weight(name) for name in names},
+        "max_points": {name: ceilings[name] for name in names},
         "seen_factor": r.seen_factor,
         "diversity_decay": r.diversity_decay,
         "diversity_floor": r.diversity_floor,

@@ -13,8 +13,12 @@ from django.utils import timezone
 from atelier.analytics import exposures
 from atelier.analytics.models import ExposedPost, PostOpen
 from atelier.analytics.tests.factories import expose_page, open_post
-from atelier.feed.components import NAMES as COMPONENTS
+from atelier.feed.components import shown
+from atelier.feed.config import default_ranking
 from atelier.feed.tests.helpers import get_feed, post
+
+# What a default breakdown holds: API.md's components.
+COMPONENTS = shown(default_ranking())
 
 pytestmark = pytest.mark.django_db
 

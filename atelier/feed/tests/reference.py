@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 
 from atelier.collective.models import CollectiveMember
 from atelier.core.models import Block, User, UserFellow, UserPreference
-from atelier.post.models import Appreciation, HiddenPost, Post, SeenPost
+from atelier.post.models import Appreciation, Comment, HiddenPost, Post, SeenPost
 
 API_WEIGHTS = {
     "recency": 0.15,
@@ -20,12 +20,16 @@ API_WEIGHTS = {
     "post_type": 0.10,
     "recent_boost": 0.10,
     "artist_type": 0.10,
+    # Beyond API.md's table: weight 0 by default.
+    "fellow_fresh": 0.0,
+    "social_proof": 0.0,
+    "conversation": 0.0,
 }
 
 
 def reference_feed(viewer_id: int, now, *, unseen: bool = False, weights=None) -> list[dict]:
     """Return the viewer's whole feed, ranked: [{id, score, points..., seen, diversity}]."""
-    weights = weights or API_WEIGHTS
+    weights = {**API_WEIGHTS, **(weights or {})}
     users = {u.id: u for u in User.objects.all()}
     fellows = set()
     for f in UserFellow.objects.filter(status="accepted"):
@@ -58,6 +62,13 @@ def reference_feed(viewer_id: int, now, *, unseen: bool = False, weights=None) -
         author = posts[a.post_id].author_id
         if latest[author] is None or a.created_at > latest[author]:
             latest[author] = a.created_at
+    comments = [c for c in Comment.objects.all() if not c.is_deleted]
+    engaged = defaultdict(set)  # post -> members who appreciated or commented on it
+    for a in Appreciation.objects.all():
+        engaged[a.post_id].add(a.user_id)
+    for c in comments:
+        engaged[c.post_id].add(c.author_id)
+    talked = Counter(posts[c.post_id].author_id for c in comments if c.author_id == viewer_id)
     top_types = [t for t, n in sorted(per_type.items(), key=lambda x: (-x[1], x[0])) if n > 0][:3]
 
     feed = []
@@ -90,6 +101,9 @@ def reference_feed(viewer_id: int, now, *, unseen: bool = False, weights=None) -
             else (float(min(per_type[p.post_type], 50)) if p.post_type in top_types else 0.0),
             "recent_boost": 0.0,
             "artist_type": 30.0 if users[p.author_id].artist_type in preferred_artists else 0.0,
+            "fellow_fresh": 50 * math.exp(-hours_old / 48) if p.author_id in fellows else 0.0,
+            "social_proof": float(min(10 * len(engaged[p.id] & fellows), 50)),
+            "conversation": float(min(5 * talked[p.author_id], 40)),
         }
         if latest[p.author_id] is not None:
             d = (now - latest[p.author_id]).total_seconds() / 86400

@@ -9,7 +9,8 @@ from django.utils.dateparse import parse_datetime
 
 from atelier.core.models import Block, UserPreference
 from atelier.core.tests.factories import FellowFactory, UserFactory
-from atelier.feed.components import NAMES as COMPONENTS
+from atelier.feed.components import shown
+from atelier.feed.config import default_ranking
 from atelier.feed.tests.helpers import channel_of, get_feed, ids, post, server_now
 from atelier.feed.tests.reference import reference_feed
 from atelier.post.models import HiddenPost, SeenPost
@@ -95,7 +96,8 @@ def assert_equals_reference(page: dict, expected: list[dict]) -> None:
         breakdown = got["score_breakdown"]
         assert breakdown["seen"] is want["seen"]
         assert breakdown["diversity"] == want["diversity"]
-        for name in COMPONENTS:
+        assert set(breakdown) == {*shown(default_ranking()), "seen", "diversity"}
+        for name in shown(default_ranking()):
             assert breakdown[name] == pytest.approx(want[name], abs=1e-6), (got["id"], name)
 
 
