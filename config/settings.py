@@ -1,11 +1,13 @@
 """Django settings, read from the environment through config.env (see README: Configuration)."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_rate, env_str
+from config.env import env_bool, env_choice, env_int, env_list, env_rate, env_str
+from config.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -34,10 +36,13 @@ INSTALLED_APPS = [
     "atelier.gallery",
     "atelier.analytics",
     "atelier.web",
+    "atelier.ops",
 ]
 
 MIDDLEWARE = [
-    # First: times the whole request for Prometheus (atelier/analytics).
+    # First: the request id (X-Request-ID) and one log line per request (atelier/ops).
+    "atelier.ops.middleware.RequestLogMiddleware",
+    # Times the whole request for Prometheus (atelier/analytics).
     "atelier.analytics.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves the pages' CSS and JS in production too (DEBUG off), with far-future caching.
@@ -201,18 +206,39 @@ METRICS_PUBLIC = env_bool("METRICS_PUBLIC", DEBUG)
 # Exposed pages are buffered per process (the oldest dropped beyond EXPOSURE_BUFFER_PAGES)
 # and written after a response once EXPOSURE_FLUSH_PAGES pages wait or the oldest has
 # waited EXPOSURE_FLUSH_SECONDS.
+# Several worker processes (atelier serve): each writes its metrics under this directory
+# and /metrics adds them up. prometheus-client opens its files there as soon as a metric is
+# defined, so the directory must exist before the apps load.
+PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR", "")
+if PROMETHEUS_MULTIPROC_DIR:
+    Path(PROMETHEUS_MULTIPROC_DIR).mkdir(parents=True, exist_ok=True)
 EXPOSURE_BUFFER_PAGES = env_int("EXPOSURE_BUFFER_PAGES", 10_000, minimum=1)
 EXPOSURE_FLUSH_PAGES = env_int("EXPOSURE_FLUSH_PAGES", 100, minimum=1)
 EXPOSURE_FLUSH_SECONDS = env_int("EXPOSURE_FLUSH_SECONDS", 10, minimum=0)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
+# --- Logs: plain text or one JSON object a line (LOG_FORMAT=json) --------------------------
+LOG_FORMAT = env_choice("LOG_FORMAT", "plain", ("plain", "json"))
+LOGGING = logging_config(
+    log_format=LOG_FORMAT,
+    level=env_str("LOG_LEVEL", "INFO"),
+    extra_loggers={
         "django.request": {"level": "ERROR"},
         "atelier.feed.decisions": {"level": env_str("FEED_DECISION_LOG_LEVEL", "INFO")},
     },
-}
+)
+
+# --- Serving: `atelier serve` runs gunicorn with these (atelier/ops) -----------------------
+SERVE_HOST = env_str("HOST", "127.0.0.1")
+SERVE_PORT = env_int("PORT", 8000, minimum=1, maximum=65535)
+# Workers: gunicorn's rule of thumb, 2 per CPU this process may use, plus one. None when
+# WEB_CONCURRENCY is unset, so that `atelier serve` can tell a default from a request.
+SERVE_CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+SERVE_WORKERS = env_int("WEB_CONCURRENCY", 0, minimum=1) or None
+SERVE_THREADS = env_int("WEB_THREADS", 1, minimum=1)
+# A worker silent for longer than this is killed and replaced (the request gets a 502 from
+# the proxy); on a restart, workers get this long to finish their requests.
+SERVE_TIMEOUT = env_int("WEB_TIMEOUT", 30, minimum=1)
+SERVE_GRACEFUL_TIMEOUT = env_int("WEB_GRACEFUL_TIMEOUT", 30, minimum=1)
+SERVE_KEEPALIVE = env_int("WEB_KEEPALIVE", 5, minimum=0)
+# Each worker is replaced, gracefully, after about this many requests (0: never).
+SERVE_MAX_REQUESTS = env_int("WEB_MAX_REQUESTS", 2000, minimum=0)
