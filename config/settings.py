@@ -74,10 +74,18 @@ TEMPLATES = [
 ]
 
 # --- Database: DATABASE_URL, default an SQLite file next to the project -------------------
+# Persistent connections, checked before reuse, rather than a connection pool: a gunicorn
+# sync worker answers one request at a time, so one connection per worker (per thread with
+# WEB_THREADS) is all it can use, and keeping it open saves the connect and authentication
+# (a few ms) on every request. CONN_HEALTH_CHECKS pings a reused connection at the start of a
+# request, so one closed by a database restart or failover is replaced, not turned into a
+# 500. The development server starts a thread per request, which would strand a connection
+# per thread, so persistence is off while DEBUG is on. README: Database connections.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 600, minimum=0),
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

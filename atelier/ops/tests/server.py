@@ -60,8 +60,12 @@ class ServedAtelier:
         self.log = Path(tempfile.mkstemp(prefix="atelier-serve-", suffix=".log")[1])
         self.process: subprocess.Popen | None = None
         self.returncode: int | None = None
+        self._final_output: str | None = None
 
     def output(self) -> str:
+        """Everything the server wrote so far (kept after the context exits)."""
+        if self._final_output is not None:
+            return self._final_output
         return self.log.read_text(errors="replace")
 
     def __enter__(self) -> "ServedAtelier":
@@ -100,4 +104,5 @@ class ServedAtelier:
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
+        self._final_output = self.output()
         self.log.unlink(missing_ok=True)
