@@ -86,6 +86,14 @@ def test_it_serves_requests_and_stops_gracefully(served_database_url):
         status, _, body = get(f"{server.url}/readyz")
         assert (status, json.loads(body)["status"]) == (200, "ready")
 
+        # The API docs' assets come from the server (drf-spectacular-sidecar), DEBUG off.
+        status, _, body = get(f"{server.url}/api/docs/")
+        assert status == 200
+        bundle = re.search(r'src="(/static/drf_spectacular_sidecar/[^"]+\.js)"', body.decode())
+        assert bundle, body
+        status, headers, _ = get(f"{server.url}{bundle[1]}")
+        assert status == 200 and "javascript" in headers["Content-Type"]
+
         # A client error stays a client error under gunicorn.
         assert get(f"{server.url}/api/users/me/")[0] == 401
         assert server.stop() == 0  # TERM: the requests in flight finish, then it exits
