@@ -1,5 +1,6 @@
 """Run `atelier serve` in a child process on a free loopback port, for the tests."""
 
+import json
 import os
 import secrets
 import signal
@@ -47,6 +48,21 @@ def get(url: str, headers: dict | None = None, timeout: float = 10) -> tuple[int
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
+
+
+def post_json(url: str, payload: dict, headers: dict | None = None) -> tuple[int, dict]:
+    """(status, JSON answer) of a POST with a JSON body."""
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json", **(headers or {})},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
 
 
 class ServedAtelier:
