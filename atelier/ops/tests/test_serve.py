@@ -3,14 +3,17 @@
 import json
 import os
 import re
+import secrets
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 
 import pytest
+from django.db import connection
 
-from atelier.ops.tests.server import ServedAtelier, get, served_environment
+from atelier.ops.tests.server import ServedAtelier, get, post_json, served_environment
 
 needs_redis = pytest.mark.skipif(
     not os.environ.get("REDIS_URL"),
@@ -158,3 +161,39 @@ def test_metrics_add_up_across_two_workers(served_database_url, tmp_path):
         assert server.stop() == 0
         output = server.output()
     assert output.count("Booting worker with pid") == 2
+
+
+def exposures_of(database_url: str, user_id: int) -> int:
+    """Exposure rows of a user in the served database (which the test reads directly)."""
+    query = "SELECT count(*) FROM analytics_exposedpost WHERE user_id = %s"
+    if database_url.startswith("sqlite:///"):
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as database:
+            return database.execute(query.replace("%s", "?"), [user_id]).fetchone()[0]
+    with connection.cursor() as cursor:
+        cursor.execute(query, [user_id])
+        return cursor.fetchone()[0]
+
+
+def test_a_graceful_stop_writes_the_buffered_exposures(served_database_url):
+    environment = served_environment(served_database_url, WEB_CONCURRENCY="1")
+    suffix = secrets.token_hex(3)
+    with ServedAtelier(environment) as server:
+        accounts = {}
+        for name in ("ines", "joao"):
+            status, accounts[name] = post_json(
+                f"{server.url}/api/auth/register/",
+                {"username": f"{name}{suffix}", "password": "pw-pw-pw", "artist_type": "writer"},
+            )
+            assert status == 201
+        joao = {"Authorization": f"Token {accounts['joao']['token']}"}
+        ines = {"Authorization": f"Token {accounts['ines']['token']}"}
+        status, _ = post_json(
+            f"{server.url}/api/posts/", {"title": "Tide", "post_type": "poem"}, headers=joao
+        )
+        assert status == 201
+        assert get(f"{server.url}/api/posts/", headers=ines)[0] == 200
+        # The page waits in the worker's buffer (written every 100 pages or 10 s)...
+        assert exposures_of(served_database_url, accounts["ines"]["id"]) == 0
+        assert server.stop() == 0
+    # ...and the worker wrote it on its way out.
+    assert exposures_of(served_database_url, accounts["ines"]["id"]) == 1
