@@ -17,6 +17,8 @@ SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is false")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+# Comma-separated URLs of streaming replicas of DATABASE_URL (see Database below).
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -46,6 +48,8 @@ MIDDLEWARE = [
     "atelier.ops.middleware.RequestLogMiddleware",
     # Times the whole request for Prometheus (atelier/analytics).
     "atelier.analytics.middleware.RequestMetricsMiddleware",
+    # With read replicas: whether this request's reads may use one (atelier/ops/routing.py).
+    *(["atelier.ops.routing.PrimaryPinMiddleware"] if DATABASE_REPLICA_URLS else []),
     "django.middleware.security.SecurityMiddleware",
     # Serves the pages' CSS and JS in production too (DEBUG off), with far-future caching.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -90,6 +94,21 @@ DATABASES = {
         conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
     )
 }
+# Read replicas (README: Read replicas): reads of GET requests go to one of them, unless
+# the client wrote within REPLICA_PIN_SECONDS; writes and everything outside a request go
+# to the primary.
+for _index, _url in enumerate(DATABASE_REPLICA_URLS):
+    DATABASES[f"replica_{_index}"] = {
+        **dj_database_url.parse(
+            _url,
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=DATABASES["default"]["CONN_HEALTH_CHECKS"],
+        ),
+        # The test suite has no replica: the alias reads the test database.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["atelier.ops.routing.PrimaryReplicaRouter"] if DATABASE_REPLICA_URLS else []
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 5, minimum=1)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the demo server read while a seed or import writes; a busy timeout instead
     # of "database is locked" errors under concurrent requests.

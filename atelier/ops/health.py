@@ -1,4 +1,5 @@
-"""Readiness checks: the database answers, every migration is applied, Redis answers.
+"""Readiness checks: the database (and each read replica) answers, every migration is
+applied, Redis answers.
 
 Each check returns None when all is well, else a short reason (an exception's class name,
 never its message: the probes are public). They are cheap enough for a probe every second:
@@ -21,9 +22,9 @@ def _migrations_on_disk() -> frozenset[tuple[str, str]]:
     return frozenset(MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes())
 
 
-def check_database() -> str | None:
+def check_database(alias: str = DEFAULT_DB_ALIAS) -> str | None:
     try:
-        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        with connections[alias].cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as error:  # any failure means "not ready", with its kind
@@ -66,6 +67,10 @@ def readiness() -> dict[str, str]:
     checks["migrations"] = (
         check_migrations() if checks["database"] is None else "database unreachable"
     )
+    # Read replicas (DATABASE_REPLICA_URLS): each must answer too, as GET requests read them.
+    for alias in settings.DATABASES:
+        if alias.startswith("replica_"):
+            checks[alias] = check_database(alias)
     if redis_configured():
         checks["redis"] = check_redis()
     outcome = {name: problem or "ok" for name, problem in checks.items()}
