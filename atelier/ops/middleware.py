@@ -14,6 +14,10 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # the request through every log); anything else (too long, spaces, control characters,
 # quotes) is replaced, so a client cannot forge log lines or fill them.
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@/+=-]{0,127}")
+# A path is the client's text, URL-decoded: control characters (a %0A would start a forged
+# log line) are written escaped, and a very long path is cut.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_MAX_PATH = 500
 # Probes come every second or so; their lines would drown the others at INFO.
 _QUIET_PATHS = frozenset({"/healthz", "/readyz"})
 
@@ -23,6 +27,12 @@ def request_id_for(incoming: str | None) -> str:
     if incoming and _SANE_REQUEST_ID.fullmatch(incoming):
         return incoming
     return uuid.uuid4().hex
+
+
+def loggable_path(path: str) -> str:
+    """The path with control characters escaped (\\x0a) and cut at 500 characters."""
+    escaped = _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", path)
+    return escaped if len(escaped) <= _MAX_PATH else escaped[:_MAX_PATH] + "..."
 
 
 def _user_id(request) -> int | None:
@@ -54,17 +64,18 @@ class RequestLogMiddleware:
             response[REQUEST_ID_HEADER] = request_id
             duration_ms = round((time.perf_counter() - started) * 1000, 1)
             user_id = _user_id(request)
+            path = loggable_path(request.path)
             logger.log(
                 logging.DEBUG if request.path in _QUIET_PATHS else logging.INFO,
                 "%s %s %s %.1fms user=%s",
                 request.method,
-                request.path,
+                path,
                 response.status_code,
                 duration_ms,
                 user_id if user_id is not None else "-",
                 extra={
                     "method": request.method,
-                    "path": request.path,
+                    "path": path,
                     "status": response.status_code,
                     "duration_ms": duration_ms,
                     "user_id": user_id,

@@ -7,7 +7,7 @@ import secrets
 
 import pytest
 
-from atelier.ops.middleware import request_id_for
+from atelier.ops.middleware import loggable_path, request_id_for
 from atelier.ops.tests.server import ServedAtelier, get, post_json, served_environment
 
 
@@ -72,6 +72,16 @@ def test_the_incoming_id_is_echoed(anon_client, caplog):
     assert request_lines(caplog)[0].request_id == "edge-7f3a"
     forged = anon_client.get("/api/posts/", HTTP_X_REQUEST_ID="a b\nFAKE LINE")
     assert forged["X-Request-ID"] != "a b\nFAKE LINE"
+
+
+@pytest.mark.django_db
+def test_a_path_cannot_forge_a_log_line(anon_client, caplog):
+    caplog.set_level(logging.INFO, logger="atelier.request")
+    anon_client.get("/nothing%0A2026-01-01 INFO atelier.request [x] GET / 200")
+    (line,) = request_lines(caplog)
+    assert "\n" not in line.getMessage()
+    assert line.path.startswith("/nothing\\x0a2026-01-01")
+    assert loggable_path("/" + "a" * 600) == "/" + "a" * 499 + "..."
 
 
 @pytest.mark.django_db
