@@ -245,15 +245,15 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # --- Analytics (atelier/analytics): /metrics and the feed-exposure buffer -----------------
 # /metrics is open to anyone when true, else to staff only.
 METRICS_PUBLIC = env_bool("METRICS_PUBLIC", DEBUG)
-# Exposed pages are buffered per process (the oldest dropped beyond EXPOSURE_BUFFER_PAGES)
-# and written after a response once EXPOSURE_FLUSH_PAGES pages wait or the oldest has
-# waited EXPOSURE_FLUSH_SECONDS.
 # Several worker processes (atelier serve): each writes its metrics under this directory
 # and /metrics adds them up. prometheus-client opens its files there as soon as a metric is
 # defined, so the directory must exist before the apps load.
 PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR", "")
 if PROMETHEUS_MULTIPROC_DIR:
     Path(PROMETHEUS_MULTIPROC_DIR).mkdir(parents=True, exist_ok=True)
+# Exposed pages are buffered per process (the oldest dropped beyond EXPOSURE_BUFFER_PAGES)
+# and written after a response once EXPOSURE_FLUSH_PAGES pages wait or the oldest has
+# waited EXPOSURE_FLUSH_SECONDS.
 EXPOSURE_BUFFER_PAGES = env_int("EXPOSURE_BUFFER_PAGES", 10_000, minimum=1)
 EXPOSURE_FLUSH_PAGES = env_int("EXPOSURE_FLUSH_PAGES", 100, minimum=1)
 EXPOSURE_FLUSH_SECONDS = env_int("EXPOSURE_FLUSH_SECONDS", 10, minimum=0)
