@@ -1,11 +1,13 @@
 """Django settings, read from the environment through config.env (see README: Configuration)."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_rate, env_str
+from config.env import env_bool, env_choice, env_int, env_list, env_rate, env_str
+from config.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -15,6 +17,8 @@ SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is false")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+# Comma-separated URLs of streaming replicas of DATABASE_URL (see Database below).
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -26,6 +30,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    # Swagger UI and Redoc as pinned static files: /api/docs/ needs no CDN (no internet).
+    "drf_spectacular_sidecar",
     "atelier.core",
     "atelier.collective",
     "atelier.post",
@@ -34,11 +40,16 @@ INSTALLED_APPS = [
     "atelier.gallery",
     "atelier.analytics",
     "atelier.web",
+    "atelier.ops",
 ]
 
 MIDDLEWARE = [
-    # First: times the whole request for Prometheus (atelier/analytics).
+    # First: the request id (X-Request-ID) and one log line per request (atelier/ops).
+    "atelier.ops.middleware.RequestLogMiddleware",
+    # Times the whole request for Prometheus (atelier/analytics).
     "atelier.analytics.middleware.RequestMetricsMiddleware",
+    # With read replicas: whether this request's reads may use one (atelier/ops/routing.py).
+    *(["atelier.ops.routing.PrimaryPinMiddleware"] if DATABASE_REPLICA_URLS else []),
     "django.middleware.security.SecurityMiddleware",
     # Serves the pages' CSS and JS in production too (DEBUG off), with far-future caching.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -69,12 +80,35 @@ TEMPLATES = [
 ]
 
 # --- Database: DATABASE_URL, default an SQLite file next to the project -------------------
+# Persistent connections, checked before reuse, rather than a connection pool: a gunicorn
+# sync worker answers one request at a time, so one connection per worker (per thread with
+# WEB_THREADS) is all it can use, and keeping it open saves the connect and authentication
+# (a few ms) on every request. CONN_HEALTH_CHECKS pings a reused connection at the start of a
+# request, so one closed by a database restart or failover is replaced, not turned into a
+# 500. The development server starts a thread per request, which would strand a connection
+# per thread, so persistence is off while DEBUG is on. README: Database connections.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 600, minimum=0),
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
     )
 }
+# Read replicas (README: Read replicas): reads of GET requests go to one of them, unless
+# the client wrote within REPLICA_PIN_SECONDS; writes and everything outside a request go
+# to the primary.
+for _index, _url in enumerate(DATABASE_REPLICA_URLS):
+    DATABASES[f"replica_{_index}"] = {
+        **dj_database_url.parse(
+            _url,
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=DATABASES["default"]["CONN_HEALTH_CHECKS"],
+        ),
+        # The test suite has no replica: the alias reads the test database.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["atelier.ops.routing.PrimaryReplicaRouter"] if DATABASE_REPLICA_URLS else []
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 5, minimum=1)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the demo server read while a seed or import writes; a busy timeout instead
     # of "database is locked" errors under concurrent requests.
@@ -163,6 +197,19 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # From drf-spectacular-sidecar's static files (pinned with it), never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # System fonts: the Redoc page loads no web font (atelier/web/templates/api_docs).
+    "REDOC_UI_SETTINGS": {
+        "theme": {
+            "typography": {
+                "fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+                "headings": {"fontFamily": "system-ui, -apple-system, 'Segoe UI', sans-serif"},
+            }
+        }
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "ArtistTypeEnum": "atelier.core.choices.ArtistType",
@@ -198,6 +245,12 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # --- Analytics (atelier/analytics): /metrics and the feed-exposure buffer -----------------
 # /metrics is open to anyone when true, else to staff only.
 METRICS_PUBLIC = env_bool("METRICS_PUBLIC", DEBUG)
+# Several worker processes (atelier serve): each writes its metrics under this directory
+# and /metrics adds them up. prometheus-client opens its files there as soon as a metric is
+# defined, so the directory must exist before the apps load.
+PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR", "")
+if PROMETHEUS_MULTIPROC_DIR:
+    Path(PROMETHEUS_MULTIPROC_DIR).mkdir(parents=True, exist_ok=True)
 # Exposed pages are buffered per process (the oldest dropped beyond EXPOSURE_BUFFER_PAGES)
 # and written after a response once EXPOSURE_FLUSH_PAGES pages wait or the oldest has
 # waited EXPOSURE_FLUSH_SECONDS.
@@ -205,14 +258,29 @@ EXPOSURE_BUFFER_PAGES = env_int("EXPOSURE_BUFFER_PAGES", 10_000, minimum=1)
 EXPOSURE_FLUSH_PAGES = env_int("EXPOSURE_FLUSH_PAGES", 100, minimum=1)
 EXPOSURE_FLUSH_SECONDS = env_int("EXPOSURE_FLUSH_SECONDS", 10, minimum=0)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
+# --- Logs: plain text or one JSON object a line (LOG_FORMAT=json) --------------------------
+LOG_FORMAT = env_choice("LOG_FORMAT", "plain", ("plain", "json"))
+LOGGING = logging_config(
+    log_format=LOG_FORMAT,
+    level=env_str("LOG_LEVEL", "INFO"),
+    extra_loggers={
         "django.request": {"level": "ERROR"},
         "atelier.feed.decisions": {"level": env_str("FEED_DECISION_LOG_LEVEL", "INFO")},
     },
-}
+)
+
+# --- Serving: `atelier serve` runs gunicorn with these (atelier/ops) -----------------------
+SERVE_HOST = env_str("HOST", "127.0.0.1")
+SERVE_PORT = env_int("PORT", 8000, minimum=1, maximum=65535)
+# Workers: gunicorn's rule of thumb, 2 per CPU this process may use, plus one. None when
+# WEB_CONCURRENCY is unset, so that `atelier serve` can tell a default from a request.
+SERVE_CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+SERVE_WORKERS = env_int("WEB_CONCURRENCY", 0, minimum=1) or None
+SERVE_THREADS = env_int("WEB_THREADS", 1, minimum=1)
+# A worker silent for longer than this is killed and replaced (the request gets a 502 from
+# the proxy); on a restart, workers get this long to finish their requests.
+SERVE_TIMEOUT = env_int("WEB_TIMEOUT", 30, minimum=1)
+SERVE_GRACEFUL_TIMEOUT = env_int("WEB_GRACEFUL_TIMEOUT", 30, minimum=1)
+SERVE_KEEPALIVE = env_int("WEB_KEEPALIVE", 5, minimum=0)
+# Each worker is replaced, gracefully, after about this many requests (0: never).
+SERVE_MAX_REQUESTS = env_int("WEB_MAX_REQUESTS", 2000, minimum=0)

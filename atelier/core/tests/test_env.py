@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_float, env_int, env_list, env_rate, env_str
+from config.env import env_bool, env_choice, env_float, env_int, env_list, env_rate, env_str
 
 
 @pytest.mark.parametrize(
@@ -58,3 +58,17 @@ def test_env_rate_rejects_typos(monkeypatch, raw):
     monkeypatch.setenv("X_RATE", raw)
     with pytest.raises(ImproperlyConfigured, match="X_RATE"):
         env_rate("X_RATE", "1/s")
+
+
+def test_env_int_checks_a_maximum(monkeypatch):
+    monkeypatch.setenv("X_PORT", "70000")
+    with pytest.raises(ImproperlyConfigured, match="X_PORT=70000 must be at most 65535"):
+        env_int("X_PORT", 8000, minimum=1, maximum=65535)
+
+
+def test_env_choice_accepts_a_listed_value_in_any_case(monkeypatch):
+    monkeypatch.setenv("X_FORMAT", "JSON")
+    assert env_choice("X_FORMAT", "plain", ("plain", "json")) == "json"
+    monkeypatch.setenv("X_FORMAT", "xml")
+    with pytest.raises(ImproperlyConfigured, match="X_FORMAT='xml' is not one of plain, json"):
+        env_choice("X_FORMAT", "plain", ("plain", "json"))
