@@ -37,7 +37,7 @@ class DayFiguresSerializer(serializers.Serializer):
     engagement_rate = serializers.FloatField(allow_null=True)
 
 
-# One field per ranking component (API.md's table), from the one list in feed.scoring.
+# One field per ranking component, from the one component table (atelier/feed/components.py).
 ComponentMeansSerializer = type(
     "ComponentMeansSerializer",
     (serializers.Serializer,),
