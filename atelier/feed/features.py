@@ -27,7 +27,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest, Least
 
 from atelier.collective.models import CollectiveMember
 from atelier.core.models import UserFellow, UserPreference
@@ -176,11 +176,30 @@ def memberships_of(viewer_id: int, as_of: datetime | None = None):
     return rows if as_of is None else rows.filter(joined_at__lt=as_of)
 
 
+def pair_sql(alias: str, one: str, other: str) -> str:
+    """SQL: the fellow row `alias` joins members `one` and `other` (in either direction).
+
+    Written against the pair's unique index on (least, greatest) of the two ids: one index
+    probe, where an OR of both directions costs two.
+    """
+    lo, hi = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
+    return (
+        f"{lo}({alias}.user_id, {alias}.fellow_user_id) = {lo}({one}, {other}) AND "
+        f"{hi}({alias}.user_id, {alias}.fellow_user_id) = {hi}({one}, {other})"
+    )
+
+
 def _is_fellow(viewer_id: int, as_of: datetime | None):
-    pairs = UserFellow.objects.filter(
-        Q(user_id=viewer_id, fellow_user_id=OuterRef("author_id"))
-        | Q(user_id=OuterRef("author_id"), fellow_user_id=viewer_id),
-        status=UserFellow.Status.ACCEPTED,
+    pairs = (
+        UserFellow.objects.annotate(
+            low=Least("user_id", "fellow_user_id"), high=Greatest("user_id", "fellow_user_id")
+        )
+        .filter(
+            low=Least(Value(viewer_id), OuterRef("author_id")),
+            high=Greatest(Value(viewer_id), OuterRef("author_id")),
+            status=UserFellow.Status.ACCEPTED,
+        )
+        .values("pk")
     )
     if as_of is not None:
         pairs = pairs.filter(created_at__lt=as_of)
@@ -204,8 +223,7 @@ def _fellows_engaged(viewer_id: int, as_of: datetime | None) -> RawSQL:
         f"UNION ALL SELECT c.author_id FROM {comment} c WHERE c.post_id = {post}.id "
         f"AND NOT c.is_deleted{before.format(t='c')}) e "
         f"WHERE EXISTS (SELECT 1 FROM {fellows} uf WHERE uf.status = %s{before.format(t='uf')} "
-        f"AND ((uf.user_id = %s AND uf.fellow_user_id = e.u) "
-        f"OR (uf.user_id = e.u AND uf.fellow_user_id = %s)))"
+        f"AND {pair_sql('uf', '%s', 'e.u')})"
     )
     times = [as_of] if as_of is not None else []
     params = [*times, *times, UserFellow.Status.ACCEPTED.value, *times, viewer_id, viewer_id]
@@ -220,13 +238,22 @@ def count_rows(qs) -> Coalesce:
     )
 
 
-def hydrate(viewer_id: int, posts, *, as_of: datetime | None = None) -> Candidates:
+def hydrate(
+    viewer_id: int, posts, *, as_of: datetime | None = None, social_proof: bool = True
+) -> Candidates:
     """Features of `posts` (a Post queryset, or ids) for the viewer: live, or as of a moment."""
-    return Candidates.from_rows(list(hydration_queryset(viewer_id, posts, as_of=as_of)))
+    rows = hydration_queryset(viewer_id, posts, as_of=as_of, social_proof=social_proof)
+    return Candidates.from_rows(list(rows))
 
 
-def hydration_queryset(viewer_id: int, posts, *, as_of: datetime | None = None):
-    """The one query behind `hydrate`: rows in COLUMNS order."""
+def hydration_queryset(
+    viewer_id: int, posts, *, as_of: datetime | None = None, social_proof: bool = True
+):
+    """The one query behind `hydrate`: rows in COLUMNS order.
+
+    `social_proof=False` leaves `fellows_engaged` at 0 without reading anything: the feed
+    asks for it only when the configuration gives that component a weight.
+    """
     qs = posts if hasattr(posts, "query") else Post.objects.filter(id__in=list(posts))
     in_collective = Exists(
         memberships_of(viewer_id, as_of).filter(collective_id=OuterRef("collective_id"))
@@ -285,7 +312,9 @@ def hydration_queryset(viewer_id: int, posts, *, as_of: datetime | None = None):
         is_fellow=_is_fellow(viewer_id, as_of),
         in_collective=in_collective,
         seen=Exists(seen),
-        fellows_engaged=_fellows_engaged(viewer_id, as_of),
+        fellows_engaged=_fellows_engaged(viewer_id, as_of)
+        if social_proof
+        else Value(0, output_field=IntegerField()),
     )
     return qs.order_by().values_list(*COLUMNS)
 

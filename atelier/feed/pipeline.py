@@ -131,7 +131,9 @@ def build_snapshot(
     """Rank the viewer's candidates and measure which prefix of the ranking is exact."""
     feed = feed_queryset(viewer.user_id, unseen=unseen)
     p = sources.plan(r, fellow_count=fellow_count, collective_count=collective_count)
-    sql, params = ranking_query(viewer.user_id, p, unseen, sources.boost_since(r, now))
+    sql, params = ranking_query(
+        viewer.user_id, p, unseen, sources.boost_since(r, now), r.weight_social_proof > 0
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         c = Candidates.from_rows(cursor.fetchall())
@@ -174,16 +176,20 @@ _SINCE = datetime(1901, 1, 1, tzinfo=UTC)
 _QUERIES: dict[tuple, tuple[str, tuple]] = {}
 
 
-def ranking_query(viewer_id: int, p: Plan, unseen: bool, since: datetime) -> tuple[str, list]:
+def ranking_query(
+    viewer_id: int, p: Plan, unseen: bool, since: datetime, social_proof: bool
+) -> tuple[str, list]:
     """Sources, then hydration of their candidates, as one SQL statement (COLUMNS order)."""
-    key = (connection.alias, connection.vendor, p, unseen)
+    key = (connection.alias, connection.vendor, p, unseen, social_proof)
     compiled = _QUERIES.get(key)
     if compiled is None:
         feed = feed_queryset(_VIEWER, unseen=unseen)
         ids = sources.candidate_ids(feed, p, _VIEWER, _SINCE)
         # The sources may include a few posts the whole feed filter excludes (see
         # sources.py): hydration applies it to the candidates.
-        qs = hydration_queryset(_VIEWER, feed.filter(id__in_subquery=ids))
+        qs = hydration_queryset(
+            _VIEWER, feed.filter(id__in_subquery=ids), social_proof=social_proof
+        )
         sql, params = qs.query.sql_with_params()
         # values_list may select fields and annotations in another order than named.
         columns = ", ".join(f"h.{connection.ops.quote_name(name)}" for name in COLUMNS)

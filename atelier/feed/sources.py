@@ -27,13 +27,13 @@ from django.db.models.expressions import RawSQL
 
 from atelier.core.models import UserFellow
 from atelier.feed.config import Ranking
-from atelier.feed.features import fellows_of, memberships_of
+from atelier.feed.features import fellows_of, memberships_of, pair_sql
 from atelier.feed.models import AuthorAffinity
 from atelier.post.models import Post
 
 TOP_AUTHORS = 50
 DENSE_FROM = 100  # fellows or collectives from which a source scans the newest posts instead
-SCAN_FACTOR = 20  # a dense source reads at most SCAN_FACTOR x side_budget of the newest posts
+SCAN_FACTOR = 8  # a dense source reads at most SCAN_FACTOR x side_budget of the newest posts
 
 
 @dataclass(frozen=True)
@@ -163,13 +163,14 @@ def _dense(
 
 
 def _by_a_fellow(viewer_id: int) -> tuple[str, list]:
-    """Is p's author a fellow of the viewer: two probes of the pair index per row, so a
+    """Is p's author a fellow of the viewer: one probe of the pair index per row, so a
     celebrity's thousands of fellows are never read, let alone hashed."""
     fellows = connection.ops.quote_name(UserFellow._meta.db_table)
+    # OFFSET 0 keeps the subquery a per-row probe: without it PostgreSQL may turn EXISTS
+    # into a hash semi-join that reads every fellow row of the site.
     sql = (
-        f"EXISTS (SELECT 1 FROM {fellows} uf WHERE uf.status = %s AND ("
-        f"(uf.user_id = %s AND uf.fellow_user_id = p.author_id) OR "
-        f"(uf.user_id = p.author_id AND uf.fellow_user_id = %s)))"
+        f"EXISTS (SELECT 1 FROM {fellows} uf WHERE uf.status = %s AND "
+        f"{pair_sql('uf', '%s', 'p.author_id')} OFFSET 0)"
     )
     return sql, [UserFellow.Status.ACCEPTED.value, viewer_id, viewer_id]
 
