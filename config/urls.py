@@ -5,11 +5,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from atelier.analytics.apis import metrics_view
+from atelier.core.root import ApiRootApi
 
 urlpatterns = [
     # The pages: the feed at /, /login/, /logout/, /dashboard/ (and their small JSON helpers).
     path("", include("atelier.web.urls")),
     path("admin/", admin.site.urls),
+    path("api/", ApiRootApi.as_view(), name="api-root"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/", include("atelier.core.urls")),

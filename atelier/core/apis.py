@@ -1,15 +1,15 @@
 """HTTP endpoints of the core app: sign-up and tokens, users, fellows and preferences."""
 
 from django.contrib.auth import authenticate
-from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from atelier.core.api import StrictCharField
 from atelier.core.choices import ArtistType, PostType
 from atelier.core.models import User, UserFellow
 from atelier.core.selectors import (
@@ -30,6 +30,8 @@ from atelier.core.services import (
     preferences_update,
     user_register,
 )
+from atelier.core.throttling import AuthThrottle
+from atelier.core.validators import validate_new_username
 
 # No preference list may grow past this, so one request cannot write unbounded rows.
 MAX_PREFERENCE_LIST = 1000
@@ -51,19 +53,27 @@ class BadCredentials(APIException):
 
 class RegisterApi(APIView):
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth"
+    throttle_classes = [AuthThrottle]
 
     @extend_schema_serializer(component_name="RegisterInput")
     class InputSerializer(serializers.Serializer):
-        username = serializers.CharField(max_length=150, validators=[UnicodeUsernameValidator()])
-        password = serializers.CharField(
+        username = StrictCharField(
+            max_length=150,
+            help_text="ASCII letters, digits and @ . + - _; unique regardless of case.",
+        )
+        password = StrictCharField(
             max_length=128, trim_whitespace=False, style={"input_type": "password"}
         )
         email = serializers.EmailField(required=False, allow_blank=True, default="")
         artist_type = serializers.ChoiceField(
             choices=ArtistType.choices, required=False, default=ArtistType.OTHER
         )
+
+        def validate_username(self, value: str) -> str:
+            try:
+                return validate_new_username(value)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError(error.messages) from None
 
     @extend_schema_serializer(component_name="RegisterOutput")
     class OutputSerializer(serializers.Serializer):
@@ -92,13 +102,12 @@ class RegisterApi(APIView):
 
 class TokenApi(APIView):
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth"
+    throttle_classes = [AuthThrottle]
 
     @extend_schema_serializer(component_name="TokenInput")
     class InputSerializer(serializers.Serializer):
-        username = serializers.CharField(max_length=150)
-        password = serializers.CharField(
+        username = StrictCharField(max_length=150)
+        password = StrictCharField(
             max_length=128, trim_whitespace=False, style={"input_type": "password"}
         )
 

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models.functions import Greatest, Least
+from django.db.models.functions import Greatest, Least, Lower
 
 from atelier.core.choices import ArtistType
 
@@ -14,6 +14,10 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+        constraints = [
+            # "Ana" cannot pose as "ana": the database decides, so no race can create both.
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+        ]
 
 
 class UserFellow(models.Model):

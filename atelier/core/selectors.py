@@ -5,17 +5,9 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from atelier.collective.models import Collective, CollectiveMember
+from atelier.core.api import MAX_ID, is_storable_id  # noqa: F401  (re-exported)
 from atelier.core.models import Block, User, UserFellow, UserPreference
 from atelier.post.models import Post
-
-# The largest id a BIGINT column holds. Foreign-key lookups do not guard against larger
-# Python ints (SQLite raises OverflowError), so ids from clients are checked against it.
-MAX_ID = 2**63 - 1
-
-
-def is_storable_id(value: int) -> bool:
-    """Return True if `value` can be a row id (1..MAX_ID)."""
-    return 0 < value <= MAX_ID
 
 
 def fellow_ids(user_id: int) -> set[int]:

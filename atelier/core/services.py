@@ -2,17 +2,18 @@
 
 from collections.abc import Iterable
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
-from rest_framework import status
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 
 from atelier.collective.models import Collective
 from atelier.core.choices import ArtistType
+from atelier.core.exceptions import InvalidInput, InvalidState
 from atelier.core.models import Block, User, UserFellow, UserPreference
 from atelier.core.selectors import (
     collective_visible_to,
@@ -24,44 +25,40 @@ from atelier.feed.invalidation import ranking_inputs_changed
 from atelier.notification.models import Notification
 from atelier.notification.services import notification_create
 
-
-class InvalidState(APIException):
-    """A well-formed request the current state forbids: 400 `{"detail": "..."}`."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_detail = "This cannot be done in the current state."
-    default_code = "invalid_state"
-
-
 # --- Accounts -------------------------------------------------------------------------------
 
 
-@transaction.atomic
+USERNAME_TAKEN = "A user with that username already exists."
+
+
 def user_register(
     *, username: str, password: str, email: str = "", artist_type: str = ArtistType.OTHER
 ) -> tuple[User, Token]:
     """Create a user with a hashed password and their API token.
 
-    Usernames are unique regardless of case, as in Django's own sign-up form, so "Ana"
-    cannot pose as "ana". The password goes through settings' AUTH_PASSWORD_VALIDATORS.
+    Usernames are unique regardless of case (a constraint on `lower(username)`), so "Ana"
+    cannot pose as "ana", even when both sign up at the same instant: the loser of the
+    race gets the same 400 as a late comer. The password goes through settings'
+    AUTH_PASSWORD_VALIDATORS and is hashed *before* the write transaction opens, so the
+    slow part holds no lock (on SQLite, the one database-wide write lock).
     """
     username = User.normalize_username(username)
     email = User.objects.normalize_email(email or "")
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": ["A user with that username already exists."]})
+        raise InvalidInput(USERNAME_TAKEN, field="username")
     try:
         validate_password(password, user=User(username=username, email=email))
     except DjangoValidationError as error:
-        raise ValidationError({"password": list(error.messages)}) from None
+        raise InvalidInput(list(error.messages), field="password") from None
+    user = User(
+        username=username, email=email, artist_type=artist_type, password=make_password(password)
+    )
     try:
-        # The savepoint keeps the outer transaction usable if a concurrent sign-up won.
         with transaction.atomic():
-            user = User.objects.create_user(
-                username=username, email=email, password=password, artist_type=artist_type
-            )
+            user.save()
+            token = Token.objects.create(user=user)
     except IntegrityError:
-        raise ValidationError({"username": ["A user with that username already exists."]}) from None
-    token = Token.objects.create(user=user)
+        raise InvalidInput(USERNAME_TAKEN, field="username") from None
     return user, token
 
 

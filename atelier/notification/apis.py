@@ -10,7 +10,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from atelier.core.selectors import MAX_ID
+from atelier.core.api import MAX_ID
 from atelier.core.serializers import UserRefSerializer
 from atelier.notification.models import Notification
 from atelier.notification.selectors import notification_list, unread_count
