@@ -52,19 +52,21 @@ def id_list_field(*, max_length: int, **kwargs) -> serializers.ListField:
     return serializers.ListField(child=IdField(), max_length=max_length, **kwargs)
 
 
-class StrictBooleanField(serializers.BooleanField):
-    """A JSON `true`/`false`, or in a query string exactly `true`/`false`."""
+_BOOLEAN_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
-    TRUE_VALUES = {True, "true"}
-    FALSE_VALUES = {False, "false"}
-    NULL_VALUES = set()
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON `true`/`false`; in a query string true/false, 1/0 or yes/no (any case).
+
+    The same words the feed's parameters take; anything else (`on`, `2`, `null`) is a 400.
+    """
 
     def to_internal_value(self, data):
         if isinstance(data, bool):
             return data
-        if data in ("true", "false"):
-            return data == "true"
-        self.fail("invalid", input=str(data)[:20])
+        if isinstance(data, str) and data.strip().lower() in _BOOLEAN_WORDS:
+            return _BOOLEAN_WORDS[data.strip().lower()]
+        raise serializers.ValidationError("Must be true or false.", code="invalid")
 
 
 @extend_schema_field(OpenApiTypes.STR)

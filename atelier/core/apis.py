@@ -9,11 +9,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from atelier.core.api import StrictCharField
+from atelier.core.api import IdField, StrictCharField
 from atelier.core.choices import ArtistType, PostType
 from atelier.core.models import User, UserFellow
 from atelier.core.selectors import (
-    MAX_ID,
     fellows_of,
     get_user_profile,
     pending_fellow_requests,
@@ -191,7 +190,7 @@ class FellowRequestOutputSerializer(serializers.ModelSerializer):
 class FellowRequestListCreateApi(APIView):
     @extend_schema_serializer(component_name="FellowRequestCreateInput")
     class InputSerializer(serializers.Serializer):
-        user_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+        user_id = IdField()
 
     @extend_schema(
         operation_id="fellows_requests_list",
@@ -297,7 +296,7 @@ class FellowRemoveApi(APIView):
 
 def _id_list(label: str) -> serializers.ListField:
     return serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        child=IdField(),
         max_length=MAX_PREFERENCE_LIST,
         help_text=f"Ids of {label}; repeats are dropped.",
     )

@@ -1,7 +1,6 @@
 """HTTP endpoints for galleries."""
 
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
@@ -11,12 +10,12 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from atelier.core.api import MAX_ID, IdField, StrictCharField, limit_field
 from atelier.core.serializers import UserRefSerializer
 from atelier.gallery.models import Gallery
 from atelier.gallery.selectors import galleries_for, get_visible_gallery
 from atelier.gallery.services import gallery_create, gallery_delete, gallery_update
 
-MAX_ID = 2**63 - 1  # the largest id the database can hold
 MAX_POSTS = 200
 
 BAD_INPUT = OpenApiResponse(description="Invalid input, or a post you cannot see.")
@@ -27,7 +26,7 @@ NOT_FOUND = OpenApiResponse(description="No such gallery, or someone else's draf
 
 def _post_ids_field(**kwargs) -> serializers.ListField:
     return serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        child=IdField(),
         max_length=MAX_POSTS,
         help_text="Post ids in gallery order (repeats are dropped); each visible to you.",
         **kwargs,
@@ -65,12 +64,14 @@ def _gallery_response(viewer, gallery_id: int, http_status: int = status.HTTP_20
 
 class GalleryListCreateApi(APIView):
     class FilterSerializer(serializers.Serializer):
-        creator = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
-        limit = serializers.IntegerField(min_value=1, max_value=200, default=50)
+        creator = serializers.IntegerField(
+            min_value=1, max_value=MAX_ID, required=False, help_text="Only this user's galleries."
+        )
+        limit = limit_field(default=50, maximum=200)
 
     class InputSerializer(serializers.Serializer):
-        title = serializers.CharField(max_length=200)
-        description = serializers.CharField(max_length=5_000, allow_blank=True, default="")
+        title = StrictCharField(max_length=200)
+        description = StrictCharField(max_length=5_000, allow_blank=True, default="")
         status = serializers.ChoiceField(
             choices=Gallery.Status.choices, default=Gallery.Status.DRAFT
         )
@@ -85,10 +86,7 @@ class GalleryListCreateApi(APIView):
         description=(
             "My galleries (any status) and the published galleries of others, newest first."
         ),
-        parameters=[
-            OpenApiParameter("creator", int, description="Only this user's galleries."),
-            OpenApiParameter("limit", int, description="1..200, default 50."),
-        ],
+        parameters=[FilterSerializer],
         responses={
             200: GalleryOutputSerializer(many=True),
             400: BAD_INPUT,
@@ -117,8 +115,8 @@ class GalleryListCreateApi(APIView):
 
 class GalleryDetailApi(APIView):
     class UpdateInputSerializer(serializers.Serializer):
-        title = serializers.CharField(max_length=200, required=False)
-        description = serializers.CharField(max_length=5_000, allow_blank=True, required=False)
+        title = StrictCharField(max_length=200, required=False)
+        description = StrictCharField(max_length=5_000, allow_blank=True, required=False)
         status = serializers.ChoiceField(choices=Gallery.Status.choices, required=False)
         post_ids = _post_ids_field(required=False)
 

@@ -1,7 +1,6 @@
 """HTTP endpoints of notifications: my list, marking read, the unread count."""
 
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_serializer,
@@ -10,7 +9,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from atelier.core.api import MAX_ID
+from atelier.core.api import IdField, StrictBooleanField, limit_field
 from atelier.core.serializers import UserRefSerializer
 from atelier.notification.models import Notification
 from atelier.notification.selectors import notification_list, unread_count
@@ -27,10 +26,10 @@ UNAUTHENTICATED = OpenApiResponse(description="Not authenticated.")
 
 class NotificationListApi(APIView):
     class FilterSerializer(serializers.Serializer):
-        unread = serializers.BooleanField(required=False, default=False)
-        limit = serializers.IntegerField(
-            required=False, default=DEFAULT_LIMIT, min_value=1, max_value=MAX_LIMIT
+        unread = StrictBooleanField(
+            required=False, default=False, help_text="`true`: only the unread ones."
         )
+        limit = limit_field(default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
 
     @extend_schema_serializer(component_name="Notification")
     class OutputSerializer(serializers.ModelSerializer):
@@ -49,10 +48,7 @@ class NotificationListApi(APIView):
             "At most `limit` of them. Notifications about deleted posts and from users "
             "blocked either way are left out."
         ),
-        parameters=[
-            OpenApiParameter("unread", bool, description="`true`: only the unread ones."),
-            OpenApiParameter("limit", int, description=f"1..{MAX_LIMIT}, default {DEFAULT_LIMIT}."),
-        ],
+        parameters=[FilterSerializer],
         responses={200: OutputSerializer(many=True), 400: BAD_REQUEST, 401: UNAUTHENTICATED},
     )
     def get(self, request):
@@ -70,7 +66,7 @@ class NotificationReadApi(APIView):
     @extend_schema_serializer(component_name="NotificationReadInput")
     class InputSerializer(serializers.Serializer):
         ids = serializers.ListField(
-            child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+            child=IdField(),
             max_length=MAX_READ_IDS,
             required=False,
             allow_null=True,

@@ -2,7 +2,6 @@
 
 from django.db.models import Q
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_serializer,
@@ -14,15 +13,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from atelier.analytics.exposures import post_opened
-from atelier.collective.models import Channel
+from atelier.collective.selectors import visible_channel
+from atelier.core.api import CommaIdsField, IdField, StrictCharField
 from atelier.core.choices import PostType
 from atelier.feed.apis import FeedPageSerializer, FeedQuerySerializer, serve_feed
 from atelier.post import services
 from atelier.post.models import Appreciation, Post
-from atelier.post.selectors import get_visible_post, post_base_queryset, visible_posts
+from atelier.post.selectors import (
+    get_visible_post,
+    post_base_queryset,
+    visible_posts,
+    visible_remarks,
+)
 from atelier.post.serializers import PostOutputSerializer, RemarkOutputSerializer
 
-MAX_ID = 2**63 - 1
 NOT_FOUND = OpenApiResponse(description="No such post, or not visible to you.")
 UNAUTHENTICATED = OpenApiResponse(description="Not authenticated.")
 BAD_INPUT = OpenApiResponse(description="Invalid input; the body names the fields.")
@@ -38,14 +42,10 @@ class PostListCreateApi(APIView):
 
     @extend_schema_serializer(component_name="PostCreateInput")
     class InputSerializer(serializers.Serializer):
-        title = serializers.CharField(max_length=200)
+        title = StrictCharField(max_length=200)
         post_type = serializers.ChoiceField(choices=PostType.choices)
-        body = serializers.CharField(
-            max_length=20_000, required=False, allow_blank=True, default=""
-        )
-        channel = serializers.IntegerField(
-            min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None
-        )
+        body = StrictCharField(max_length=20_000, required=False, allow_blank=True, default="")
+        channel = IdField(required=False, allow_null=True, default=None)
 
     @extend_schema(
         operation_id="feed",
@@ -77,7 +77,8 @@ class PostListCreateApi(APIView):
         channel = None
         channel_id = data.validated_data["channel"]
         if channel_id is not None:
-            channel = Channel.objects.filter(pk=channel_id).first()
+            # A channel of a private collective I am not in is answered like a missing one.
+            channel = visible_channel(request.user, channel_id)
             if channel is None:
                 raise ValidationError({"channel": ["Unknown channel."]})
         try:
@@ -170,7 +171,7 @@ class RemarkListCreateApi(APIView):
 
     @extend_schema_serializer(component_name="RemarkInput")
     class InputSerializer(serializers.Serializer):
-        text = serializers.CharField(max_length=10_000)
+        text = StrictCharField(max_length=10_000)
 
     @extend_schema(
         summary="List, oldest first",
@@ -179,11 +180,7 @@ class RemarkListCreateApi(APIView):
     def get(self, request, pk: int):
         post = get_visible_post(request.user, pk)
         model = services.REMARK_MODELS[self.kind]
-        remarks = (
-            model.objects.filter(post=post, is_deleted=False)
-            .select_related("author")
-            .order_by("created_at", "id")
-        )
+        remarks = visible_remarks(model=model, post=post, viewer=request.user)
         return Response(RemarkOutputSerializer(remarks, many=True).data)
 
     @extend_schema(
@@ -230,34 +227,22 @@ class RemarkDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def _parse_id_list(raw: str, *, field: str, limit: int) -> list[int]:
-    """Parse "1,2,3" into distinct positive ids, keeping their order; 400 when malformed."""
-    parts = [p.strip() for p in raw.split(",") if p.strip()]
-    if not parts:
-        raise ValidationError({field: ["Give at least one id, as ids=1,2,3."]})
-    ids: list[int] = []
-    for part in parts:
-        # isdigit() alone accepts "²", which int() rejects: ASCII digits only, never a 500.
-        if not (part.isascii() and part.isdigit()) or not (1 <= int(part) <= MAX_ID):
-            raise ValidationError({field: [f"{part!r} is not a valid id."]})
-        if int(part) not in ids:
-            ids.append(int(part))
-    if len(ids) > limit:
-        raise ValidationError({field: [f"At most {limit} ids."]})
-    return ids
-
-
 class PostMetaApi(APIView):
+    class QuerySerializer(serializers.Serializer):
+        ids = CommaIdsField(
+            limit=100, allow_empty=False, help_text="Comma-separated post ids, at most 100."
+        )
+
     @extend_schema(
         operation_id="post_meta",
         summary="Counts and my appreciations for up to 100 posts; invisible ids are left out",
-        parameters=[
-            OpenApiParameter("ids", str, required=True, description="Comma-separated post ids")
-        ],
+        parameters=[QuerySerializer],
         responses={200: OpenApiResponse(description="{id: {...}}"), 400: BAD_INPUT},
     )
     def get(self, request):
-        ids = _parse_id_list(request.query_params.get("ids", ""), field="ids", limit=100)
+        query = self.QuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        ids = query.validated_data["ids"]
         rows = visible_posts(request.user).filter(id__in=ids)
         rows = rows.values_list(
             "id", "hearts_count", "praise_count", "trophy_count", "comment_count", "critique_count"
@@ -287,7 +272,7 @@ class PostSeenApi(APIView):
     @extend_schema_serializer(component_name="PostsSeenInput")
     class InputSerializer(serializers.Serializer):
         post_ids = serializers.ListField(
-            child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+            child=IdField(),
             max_length=200,
             allow_empty=True,
         )

@@ -4,8 +4,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from atelier.collective.selectors import member_collective_ids
-from atelier.core.selectors import blocked_ids_either_way
-from atelier.post.models import Post
+from atelier.core.selectors import blocked_ids_either_way, without_blocked
+from atelier.post.models import Comment, Critique, Post
 
 
 def post_base_queryset() -> QuerySet[Post]:
@@ -51,3 +51,13 @@ def get_visible_post(user, post_id) -> Post:
     if not is_post_visible_to(post, user):
         raise Http404("No post matches the given query.")
     return post
+
+
+def visible_remarks(*, model: type[Comment] | type[Critique], post: Post, viewer) -> QuerySet:
+    """The live comments or critiques of `post`, oldest first, without blocked authors.
+
+    A block hides both people's remarks from each other, as it hides their posts.
+    """
+    qs = model.objects.filter(post=post, is_deleted=False).select_related("author")
+    viewer_id = viewer.id if viewer is not None and viewer.is_authenticated else None
+    return without_blocked(qs, viewer_id, "author_id").order_by("created_at", "id")
