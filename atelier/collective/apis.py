@@ -20,12 +20,10 @@ from atelier.collective.services import (
     collective_leave,
     collective_member_invite,
 )
-from atelier.core.api import IdField, StrictCharField, limit_field
+from atelier.core.api import BAD_INPUT, UNAUTHENTICATED, IdField, StrictCharField, limit_field
 from atelier.core.models import User
 from atelier.core.serializers import UserRefSerializer
 
-BAD_INPUT = OpenApiResponse(description="Invalid input.")
-NOT_AUTHENTICATED = OpenApiResponse(description="Not authenticated.")
 NOT_ADMIN = OpenApiResponse(description="Not an admin of this collective.")
 NOT_FOUND = OpenApiResponse(description="No such collective, or a private one you are not in.")
 
@@ -90,7 +88,7 @@ class CollectiveListCreateApi(APIView):
         responses={
             200: CollectiveOutputSerializer(many=True),
             400: BAD_INPUT,
-            401: NOT_AUTHENTICATED,
+            401: UNAUTHENTICATED,
         },
     )
     def get(self, request):
@@ -104,7 +102,7 @@ class CollectiveListCreateApi(APIView):
         summary="Create a collective",
         description="The creator becomes its admin; a channel `general` is created with it.",
         request=InputSerializer,
-        responses={201: CollectiveOutputSerializer, 400: BAD_INPUT, 401: NOT_AUTHENTICATED},
+        responses={201: CollectiveOutputSerializer, 400: BAD_INPUT, 401: UNAUTHENTICATED},
     )
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
@@ -117,7 +115,7 @@ class CollectiveDetailApi(APIView):
     @extend_schema(
         operation_id="collectives_retrieve",
         summary="Get a collective",
-        responses={200: CollectiveOutputSerializer, 401: NOT_AUTHENTICATED, 404: NOT_FOUND},
+        responses={200: CollectiveOutputSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
     )
     def get(self, request, pk: int):
         collective = get_visible_collective(request.user, pk)
@@ -135,7 +133,7 @@ class CollectiveJoinApi(APIView):
         request=None,
         responses={
             200: CollectiveOutputSerializer,
-            401: NOT_AUTHENTICATED,
+            401: UNAUTHENTICATED,
             404: OpenApiResponse(
                 description="No such collective, or a private one you are not in (alike)."
             ),
@@ -163,7 +161,7 @@ class CollectiveLeaveApi(APIView):
             "last admin leaves, the longest-standing remaining member becomes admin."
         ),
         request=None,
-        responses={200: OutputSerializer, 401: NOT_AUTHENTICATED, 404: NOT_FOUND},
+        responses={200: OutputSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
     )
     def post(self, request, pk: int):
         collective = get_visible_collective(request.user, pk)
@@ -196,7 +194,7 @@ class CollectiveMembersApi(APIView):
         responses={
             200: MemberOutputSerializer(many=True),
             400: BAD_INPUT,
-            401: NOT_AUTHENTICATED,
+            401: UNAUTHENTICATED,
             404: NOT_FOUND,
         },
     )
@@ -219,7 +217,7 @@ class CollectiveMembersApi(APIView):
             200: MemberOutputSerializer,
             201: MemberOutputSerializer,
             400: BAD_INPUT,
-            401: NOT_AUTHENTICATED,
+            401: UNAUTHENTICATED,
             403: NOT_ADMIN,
             404: NOT_FOUND,
         },
@@ -254,7 +252,7 @@ class CollectiveChannelCreateApi(APIView):
         responses={
             201: ChannelOutputSerializer,
             400: BAD_INPUT,
-            401: NOT_AUTHENTICATED,
+            401: UNAUTHENTICATED,
             403: NOT_ADMIN,
             404: NOT_FOUND,
         },

@@ -3,10 +3,9 @@
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from atelier.collective.models import Channel, Collective, CollectiveMember
-from atelier.core.exceptions import InvalidInput, NotFound
+from atelier.core.exceptions import InvalidInput, NotAllowed, NotFound
 from atelier.core.models import Block, User
 from atelier.feed.invalidation import ranking_inputs_changed
 
@@ -136,7 +135,7 @@ def collective_member_invite(
 def channel_create(*, collective: Collective, admin: User, name: str) -> Channel:
     """An admin adds a channel; names are unique in a collective, ignoring case."""
     _require_admin(collective=collective, user=admin)
-    duplicate = ValidationError({"name": ["This collective already has a channel of that name."]})
+    duplicate = InvalidInput("This collective already has a channel of that name.", field="name")
     if _channel_name_taken(collective=collective, name=name):
         raise duplicate
     try:
@@ -156,4 +155,4 @@ def _require_admin(*, collective: Collective, user: User) -> None:
         collective=collective, user=user, role=CollectiveMember.Role.ADMIN
     ).exists()
     if not is_admin:
-        raise PermissionDenied("Only an admin of this collective can do this.")
+        raise NotAllowed("Only an admin of this collective can do this.")

@@ -9,7 +9,14 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from atelier.core.api import IdField, StrictCharField
+from atelier.core.api import (
+    BAD_INPUT,
+    NOT_FOUND,
+    THROTTLED,
+    UNAUTHENTICATED,
+    IdField,
+    StrictCharField,
+)
 from atelier.core.choices import ArtistType, PostType
 from atelier.core.models import User, UserFellow
 from atelier.core.selectors import (
@@ -34,11 +41,6 @@ from atelier.core.validators import validate_new_username
 
 # No preference list may grow past this, so one request cannot write unbounded rows.
 MAX_PREFERENCE_LIST = 1000
-
-BAD_REQUEST = OpenApiResponse(description="Invalid input (field errors or `detail`).")
-UNAUTHENTICATED = OpenApiResponse(description="Not authenticated.")
-NOT_FOUND = OpenApiResponse(description="Missing, or not visible to you.")
-THROTTLED = OpenApiResponse(description="Too many attempts; retry later.")
 
 
 class BadCredentials(APIException):
@@ -86,7 +88,7 @@ class RegisterApi(APIView):
         request=InputSerializer,
         responses={
             201: OutputSerializer,
-            400: BAD_REQUEST,
+            400: BAD_INPUT,
             429: THROTTLED,
         },
         auth=[],
@@ -213,7 +215,7 @@ class FellowRequestListCreateApi(APIView):
         responses={
             201: FellowRequestOutputSerializer,
             200: FellowRequestOutputSerializer,
-            400: BAD_REQUEST,
+            400: BAD_INPUT,
             401: UNAUTHENTICATED,
         },
     )
@@ -237,7 +239,7 @@ class FellowRequestAcceptApi(APIView):
         request=None,
         responses={
             200: FellowRequestOutputSerializer,
-            400: BAD_REQUEST,
+            400: BAD_INPUT,
             401: UNAUTHENTICATED,
             404: NOT_FOUND,
         },
@@ -255,7 +257,7 @@ class FellowRequestDeclineApi(APIView):
         request=None,
         responses={
             200: FellowRequestOutputSerializer,
-            400: BAD_REQUEST,
+            400: BAD_INPUT,
             401: UNAUTHENTICATED,
             404: NOT_FOUND,
         },
@@ -340,7 +342,7 @@ class PreferencesApi(APIView):
             "blocking a fellow keeps the fellowship."
         ),
         request=InputSerializer,
-        responses={200: OutputSerializer, 400: BAD_REQUEST, 401: UNAUTHENTICATED},
+        responses={200: OutputSerializer, 400: BAD_INPUT, 401: UNAUTHENTICATED},
     )
     def put(self, request):
         return self._update(request, partial=False)
@@ -350,7 +352,7 @@ class PreferencesApi(APIView):
         summary="Replace some of the preference lists",
         description="Only the fields given change; each is replaced as a whole.",
         request=InputSerializer(partial=True),
-        responses={200: OutputSerializer, 400: BAD_REQUEST, 401: UNAUTHENTICATED},
+        responses={200: OutputSerializer, 400: BAD_INPUT, 401: UNAUTHENTICATED},
     )
     def patch(self, request):
         return self._update(request, partial=True)

@@ -25,12 +25,21 @@ class DomainError(Exception):
     status_code = status.HTTP_400_BAD_REQUEST
     default_message = "This cannot be done."
 
-    def __init__(self, message: str | list[str] | None = None, *, field: str | None = None):
+    def __init__(
+        self,
+        message: str | list[str] | None = None,
+        *,
+        field: str | None = None,
+        errors: dict[str, list[str]] | None = None,
+    ):
         self.message = message or self.default_message
         self.field = field
+        self.errors = errors  # several fields at once: {"field": ["message", ...]}
         super().__init__(self.message)
 
     def body(self) -> dict:
+        if self.errors:
+            return dict(self.errors)
         messages = self.message if isinstance(self.message, list) else [self.message]
         if self.field:
             return {self.field: messages}

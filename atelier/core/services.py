@@ -6,14 +6,12 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import ValidationError
 
 from atelier.collective.models import Collective
 from atelier.core.choices import ArtistType
-from atelier.core.exceptions import InvalidInput, InvalidState
+from atelier.core.exceptions import InvalidInput, InvalidState, NotFound
 from atelier.core.models import Block, User, UserFellow, UserPreference
 from atelier.core.selectors import (
     collective_visible_to,
@@ -80,15 +78,15 @@ def fellow_request_create(*, from_user: User, to_user_id: int) -> tuple[UserFell
     `from_user`. The addressee is notified of every new request.
     """
     if to_user_id == from_user.id:
-        raise ValidationError({"user_id": ["You cannot send a fellow request to yourself."]})
+        raise InvalidInput("You cannot send a fellow request to yourself.", field="user_id")
     if Block.objects.filter(blocker=from_user, blocked_id=to_user_id).exists():
-        raise ValidationError({"user_id": ["You blocked this user; unblock them first."]})
+        raise InvalidInput("You blocked this user; unblock them first.", field="user_id")
     # Someone who blocked the requester answers like a missing user: no leak of the block.
     if (
         not User.objects.filter(pk=to_user_id).exists()
         or Block.objects.filter(blocker_id=to_user_id, blocked=from_user).exists()
     ):
-        raise ValidationError({"user_id": ["No such user."]})
+        raise InvalidInput("No such user.", field="user_id")
 
     relation = pair_relation_queryset(from_user.id, to_user_id).select_for_update().first()
     if relation is None:
@@ -128,12 +126,12 @@ def _notify_fellow_request(relation: UserFellow) -> None:
 
 
 def _request_addressed_to(user: User, request_id: int) -> UserFellow:
-    """Lock and return the request `request_id` addressed to `user`; Http404 for anyone else."""
+    """Lock and return the request `request_id` addressed to `user`; NotFound for anyone else."""
     relation = (
         UserFellow.objects.select_for_update().filter(pk=request_id, fellow_user=user).first()
     )
     if relation is None:
-        raise Http404("No fellow request matches the given query.")
+        raise NotFound("No fellow request matches the given query.")
     return relation
 
 
@@ -173,16 +171,16 @@ def fellow_request_decline(*, user: User, request_id: int) -> UserFellow:
 
 @transaction.atomic
 def fellow_remove(*, user: User, fellow_id: int) -> None:
-    """End the fellowship between `user` and `fellow_id` for both; Http404 if not fellows."""
+    """End the fellowship between `user` and `fellow_id` for both; NotFound if not fellows."""
     if not is_storable_id(fellow_id):
-        raise Http404("You are not fellows with this user.")
+        raise NotFound("You are not fellows with this user.")
     deleted, _ = (
         pair_relation_queryset(user.id, fellow_id)
         .filter(status=UserFellow.Status.ACCEPTED)
         .delete()
     )
     if not deleted:
-        raise Http404("You are not fellows with this user.")
+        raise NotFound("You are not fellows with this user.")
     ranking_inputs_changed(user.id, fellow_id)
 
 
@@ -231,7 +229,7 @@ def preferences_update(
             if unknown:
                 errors["blocked_users"] = [f"Unknown user ids: {unknown}."]
     if errors:
-        raise ValidationError(errors)
+        raise InvalidInput(errors=errors)
 
     # Locking the preference row serialises concurrent updates of the same user, so two
     # PUTs cannot interleave their block replacements.

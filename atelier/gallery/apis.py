@@ -10,7 +10,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from atelier.core.api import MAX_ID, IdField, StrictCharField, limit_field
+from atelier.core.api import MAX_ID, UNAUTHENTICATED, IdField, StrictCharField, limit_field
 from atelier.core.serializers import UserRefSerializer
 from atelier.gallery.models import Gallery
 from atelier.gallery.selectors import galleries_for, get_visible_gallery
@@ -19,7 +19,6 @@ from atelier.gallery.services import gallery_create, gallery_delete, gallery_upd
 MAX_POSTS = 200
 
 BAD_INPUT = OpenApiResponse(description="Invalid input, or a post you cannot see.")
-NOT_AUTHENTICATED = OpenApiResponse(description="Not authenticated.")
 NOT_CREATOR = OpenApiResponse(description="Not the creator of this gallery.")
 NOT_FOUND = OpenApiResponse(description="No such gallery, or someone else's draft.")
 
@@ -90,7 +89,7 @@ class GalleryListCreateApi(APIView):
         responses={
             200: GalleryOutputSerializer(many=True),
             400: BAD_INPUT,
-            401: NOT_AUTHENTICATED,
+            401: UNAUTHENTICATED,
         },
     )
     def get(self, request):
@@ -104,7 +103,7 @@ class GalleryListCreateApi(APIView):
         operation_id="galleries_create",
         summary="Create a gallery",
         request=InputSerializer,
-        responses={201: GalleryOutputSerializer, 400: BAD_INPUT, 401: NOT_AUTHENTICATED},
+        responses={201: GalleryOutputSerializer, 400: BAD_INPUT, 401: UNAUTHENTICATED},
     )
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
@@ -126,7 +125,7 @@ class GalleryDetailApi(APIView):
     @extend_schema(
         operation_id="galleries_retrieve",
         summary="Get a gallery",
-        responses={200: GalleryOutputSerializer, 401: NOT_AUTHENTICATED, 404: NOT_FOUND},
+        responses={200: GalleryOutputSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
     )
     def get(self, request, pk: int):
         gallery = get_visible_gallery(request.user, pk)
@@ -140,7 +139,7 @@ class GalleryDetailApi(APIView):
         responses={
             200: GalleryOutputSerializer,
             400: BAD_INPUT,
-            401: NOT_AUTHENTICATED,
+            401: UNAUTHENTICATED,
             403: NOT_CREATOR,
             404: NOT_FOUND,
         },
@@ -159,7 +158,7 @@ class GalleryDetailApi(APIView):
         description="Creator only; a soft delete.",
         responses={
             204: OpenApiResponse(description="Deleted."),
-            401: NOT_AUTHENTICATED,
+            401: UNAUTHENTICATED,
             403: NOT_CREATOR,
             404: NOT_FOUND,
         },

@@ -1,7 +1,6 @@
 """HTTP endpoints of notifications: my list, marking read, the unread count."""
 
 from drf_spectacular.utils import (
-    OpenApiResponse,
     extend_schema,
     extend_schema_serializer,
 )
@@ -9,7 +8,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from atelier.core.api import IdField, StrictBooleanField, limit_field
+from atelier.core.api import BAD_INPUT, UNAUTHENTICATED, IdField, StrictBooleanField, limit_field
 from atelier.core.serializers import UserRefSerializer
 from atelier.notification.models import Notification
 from atelier.notification.selectors import notification_list, unread_count
@@ -19,9 +18,6 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 # Marking read takes ids in one IN list; bound it like any list a client sends.
 MAX_READ_IDS = 1000
-
-BAD_REQUEST = OpenApiResponse(description="Invalid input (field errors).")
-UNAUTHENTICATED = OpenApiResponse(description="Not authenticated.")
 
 
 class NotificationListApi(APIView):
@@ -49,7 +45,7 @@ class NotificationListApi(APIView):
             "blocked either way are left out."
         ),
         parameters=[FilterSerializer],
-        responses={200: OutputSerializer(many=True), 400: BAD_REQUEST, 401: UNAUTHENTICATED},
+        responses={200: OutputSerializer(many=True), 400: BAD_INPUT, 401: UNAUTHENTICATED},
     )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
@@ -83,7 +79,7 @@ class NotificationReadApi(APIView):
         summary="Mark my notifications read",
         description="Ids that are not mine are ignored.",
         request=InputSerializer,
-        responses={200: OutputSerializer, 400: BAD_REQUEST, 401: UNAUTHENTICATED},
+        responses={200: OutputSerializer, 400: BAD_INPUT, 401: UNAUTHENTICATED},
     )
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from atelier.analytics.exposures import post_opened
 from atelier.collective.selectors import visible_channel
-from atelier.core.api import CommaIdsField, IdField, StrictCharField
+from atelier.core.api import BAD_INPUT, UNAUTHENTICATED, CommaIdsField, IdField, StrictCharField
 from atelier.core.choices import PostType
 from atelier.feed.apis import FeedPageSerializer, FeedQuerySerializer, serve_feed
 from atelier.post import services
@@ -28,8 +28,6 @@ from atelier.post.selectors import (
 from atelier.post.serializers import PostOutputSerializer, RemarkOutputSerializer
 
 NOT_FOUND = OpenApiResponse(description="No such post, or not visible to you.")
-UNAUTHENTICATED = OpenApiResponse(description="Not authenticated.")
-BAD_INPUT = OpenApiResponse(description="Invalid input; the body names the fields.")
 
 
 class PostListCreateApi(APIView):
@@ -81,16 +79,13 @@ class PostListCreateApi(APIView):
             channel = visible_channel(request.user, channel_id)
             if channel is None:
                 raise ValidationError({"channel": ["Unknown channel."]})
-        try:
-            post = services.post_create(
-                author=request.user,
-                title=data.validated_data["title"],
-                post_type=data.validated_data["post_type"],
-                body=data.validated_data["body"],
-                channel=channel,
-            )
-        except services.NotAMember:
-            raise PermissionDenied("You are not a member of this channel's collective.") from None
+        post = services.post_create(
+            author=request.user,
+            title=data.validated_data["title"],
+            post_type=data.validated_data["post_type"],
+            body=data.validated_data["body"],
+            channel=channel,
+        )
         post = post_base_queryset().get(pk=post.pk)
         return Response(PostOutputSerializer(post).data, status=status.HTTP_201_CREATED)
 
