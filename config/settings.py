@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "atelier.notification",
     "atelier.gallery",
     "atelier.analytics",
+    "atelier.dump",
     "atelier.web",
 ]
 
