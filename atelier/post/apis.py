@@ -1,6 +1,5 @@
 """Post endpoints: create and feed, detail, appreciations, remarks, meta, seen, hide."""
 
-from django.db.models import Q
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
@@ -18,10 +17,12 @@ from atelier.core.api import BAD_INPUT, UNAUTHENTICATED, CommaIdsField, IdField,
 from atelier.core.choices import PostType
 from atelier.feed.apis import FeedPageSerializer, FeedQuerySerializer, serve_feed
 from atelier.post import services
-from atelier.post.models import Appreciation, Post
+from atelier.post.models import Post
 from atelier.post.selectors import (
+    get_live_remark,
     get_visible_post,
     post_base_queryset,
+    post_meta,
     visible_posts,
     visible_remarks,
 )
@@ -213,9 +214,7 @@ class RemarkDetailApi(APIView):
     def delete(self, request, pk: int, remark_pk: int):
         post = get_visible_post(request.user, pk)
         model = services.REMARK_MODELS[self.kind]
-        remark = model.objects.filter(pk=remark_pk, post=post, is_deleted=False).first()
-        if remark is None:
-            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+        remark = get_live_remark(model=model, post=post, remark_id=remark_pk)
         if remark.author_id != request.user.id:
             raise PermissionDenied("You can only delete your own.")
         services.remark_soft_delete(kind=self.kind, remark=remark)
@@ -237,30 +236,7 @@ class PostMetaApi(APIView):
     def get(self, request):
         query = self.QuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        ids = query.validated_data["ids"]
-        rows = visible_posts(request.user).filter(id__in=ids)
-        rows = rows.values_list(
-            "id", "hearts_count", "praise_count", "trophy_count", "comment_count", "critique_count"
-        )
-        mine: dict[int, set[str]] = {}
-        for post_id, kind in Appreciation.objects.filter(
-            Q(post_id__in=ids), user=request.user
-        ).values_list("post_id", "kind"):
-            mine.setdefault(post_id, set()).add(kind)
-        answer = {}
-        for pid, hearts, praise, trophies, comments, critiques in rows:
-            given = mine.get(pid, set())
-            answer[str(pid)] = {
-                "hearts": hearts,
-                "praise": praise,
-                "trophies": trophies,
-                "comments": comments,
-                "critiques": critiques,
-                "hearted": "heart" in given,
-                "praised": "praise" in given,
-                "trophied": "trophy" in given,
-            }
-        return Response(answer)
+        return Response(post_meta(request.user, query.validated_data["ids"]))
 
 
 class PostSeenApi(APIView):
