@@ -15,10 +15,21 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _lenient_passwords(settings):
+    # Tests sign up with short passwords ("pw"); the default validators have their own
+    # tests (atelier/core/tests/test_register.py), which put them back.
+    settings.AUTH_PASSWORD_VALIDATORS = []
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
+    from atelier.core.throttling import LOCAL_COUNTS
+
     cache.clear()
+    LOCAL_COUNTS.clear()
     yield
     cache.clear()
+    LOCAL_COUNTS.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,13 @@
 """Django settings, read from the environment through config.env (see README: Configuration)."""
 
+import ipaddress
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 from config.env import env_bool, env_choice, env_int, env_list, env_rate, env_str
 from config.logs import logging_config
@@ -39,6 +42,7 @@ INSTALLED_APPS = [
     "atelier.notification",
     "atelier.gallery",
     "atelier.analytics",
+    "atelier.dump",
     "atelier.web",
     "atelier.ops",
 ]
@@ -51,8 +55,12 @@ MIDDLEWARE = [
     # With read replicas: whether this request's reads may use one (atelier/ops/routing.py).
     *(["atelier.ops.routing.PrimaryPinMiddleware"] if DATABASE_REPLICA_URLS else []),
     "django.middleware.security.SecurityMiddleware",
+    # Django 6's Content-Security-Policy header, from SECURE_CSP below.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Serves the pages' CSS and JS in production too (DEBUG off), with far-future caching.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every answer under /api/ is JSON (unknown paths, Django's own 400s and 500s too).
+    "atelier.core.middleware.ApiJsonErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -111,9 +119,26 @@ DATABASE_ROUTERS = ["atelier.ops.routing.PrimaryReplicaRouter"] if DATABASE_REPL
 REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 5, minimum=1)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the demo server read while a seed or import writes; a busy timeout instead
-    # of "database is locked" errors under concurrent requests.
+    # of "database is locked" errors under concurrent requests. IMMEDIATE transactions
+    # take the write lock when they begin, so a writer waits its turn (up to the timeout):
+    # a deferred transaction that reads, then writes, cannot wait for the lock and fails
+    # at once with "database is locked" if another writer holds it.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+    # Tests run on a file, as the site does, not on Django's shared in-memory database:
+    # that one answers concurrent writers with "table is locked" at once, whatever the
+    # busy timeout, so the concurrency tests could not test what production does.
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME",
+        env_str(
+            "SQLITE_TEST_DATABASE",
+            str(Path(tempfile.gettempdir()) / f"atelier-test-{os.getpid()}.sqlite3"),
+        ),
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -142,11 +167,16 @@ else:
     }
 
 AUTH_USER_MODEL = "core.User"
+# Django's four validators, on by default: at least 8 characters, not one of the 20,000
+# most common passwords, not like the username or email, not all digits.
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 1, minimum=1)},
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 8, minimum=1)},
     },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # The pages (atelier/web): log in at /login/, land on the feed.
 LOGIN_URL = "/login/"
@@ -167,6 +197,11 @@ except OSError:
 # Without `atelier collectstatic`, WhiteNoise finds the files in the apps themselves.
 WHITENOISE_USE_FINDERS = True
 
+# A request body larger than this is refused (413) before it is read; the API's largest
+# legitimate body (four preference lists of 1,000 ids) is well under 100 KB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes anonymous API calls answer 401, not 403.
@@ -176,9 +211,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON only, bounded in size and depth (atelier/core/parsers.py); anything else is 415.
+    "DEFAULT_PARSER_CLASSES": ["atelier.core.parsers.BoundedJSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Counted per client address, X-Forwarded-For believed only from TRUSTED_PROXIES, and
+    # kept in local memory while Redis is down (atelier/core/throttling.py).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "atelier.core.throttling.AnonThrottle",
+        "atelier.core.throttling.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         # Generous defaults: a busy client (or a test suite) must not trip them by accident.
@@ -188,6 +228,16 @@ REST_FRAMEWORK = {
     },
     "EXCEPTION_HANDLER": "atelier.core.exceptions.api_exception_handler",
 }
+
+# Proxies (addresses or networks) whose X-Forwarded-For is believed; default none.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network"
+        ) from None
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Atelier API",
@@ -239,6 +289,20 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 if not SECURE_SSL_REDIRECT:
     SILENCED_SYSTEM_CHECKS = ["security.W008"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# The pages load scripts, styles and images from this site only and run no inline code;
+# nothing may frame them. (/api/docs/ widens this for Swagger UI's CDN: config/urls.py.)
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

@@ -1,7 +1,6 @@
 """HTTP endpoints for collectives, their members and channels."""
 
-from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -21,13 +20,10 @@ from atelier.collective.services import (
     collective_leave,
     collective_member_invite,
 )
+from atelier.core.api import BAD_INPUT, UNAUTHENTICATED, IdField, StrictCharField, limit_field
 from atelier.core.models import User
 from atelier.core.serializers import UserRefSerializer
 
-MAX_ID = 2**63 - 1  # the largest id the database can hold; bigger ones never match
-
-BAD_INPUT = OpenApiResponse(description="Invalid input.")
-NOT_AUTHENTICATED = OpenApiResponse(description="Not authenticated.")
 NOT_ADMIN = OpenApiResponse(description="Not an admin of this collective.")
 NOT_FOUND = OpenApiResponse(description="No such collective, or a private one you are not in.")
 
@@ -70,7 +66,7 @@ def _require_admin_role(collective: Collective) -> None:
 
 class CollectiveListCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
-        name = serializers.CharField(min_length=1, max_length=100)
+        name = StrictCharField(min_length=1, max_length=100)
         visibility = serializers.ChoiceField(
             choices=Collective.Visibility.choices, default=Collective.Visibility.PUBLIC
         )
@@ -79,7 +75,7 @@ class CollectiveListCreateApi(APIView):
             ref_name = "CollectiveCreateInput"
 
     class FilterSerializer(serializers.Serializer):
-        limit = serializers.IntegerField(min_value=1, max_value=500, default=100)
+        limit = limit_field(default=100, maximum=500)
 
     @extend_schema(
         operation_id="collectives_list",
@@ -88,13 +84,11 @@ class CollectiveListCreateApi(APIView):
             "Collectives I belong to come first (those I administer, then the others), "
             "then public ones, newest first; at most `limit` of them."
         ),
-        parameters=[
-            OpenApiParameter("limit", int, description="1..500, default 100."),
-        ],
+        parameters=[FilterSerializer],
         responses={
             200: CollectiveOutputSerializer(many=True),
             400: BAD_INPUT,
-            401: NOT_AUTHENTICATED,
+            401: UNAUTHENTICATED,
         },
     )
     def get(self, request):
@@ -108,7 +102,7 @@ class CollectiveListCreateApi(APIView):
         summary="Create a collective",
         description="The creator becomes its admin; a channel `general` is created with it.",
         request=InputSerializer,
-        responses={201: CollectiveOutputSerializer, 400: BAD_INPUT, 401: NOT_AUTHENTICATED},
+        responses={201: CollectiveOutputSerializer, 400: BAD_INPUT, 401: UNAUTHENTICATED},
     )
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
@@ -121,7 +115,7 @@ class CollectiveDetailApi(APIView):
     @extend_schema(
         operation_id="collectives_retrieve",
         summary="Get a collective",
-        responses={200: CollectiveOutputSerializer, 401: NOT_AUTHENTICATED, 404: NOT_FOUND},
+        responses={200: CollectiveOutputSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
     )
     def get(self, request, pk: int):
         collective = get_visible_collective(request.user, pk)
@@ -132,20 +126,22 @@ class CollectiveJoinApi(APIView):
     @extend_schema(
         operation_id="collectives_join",
         summary="Join a public collective",
-        description="Idempotent: joining a collective you belong to answers 200 as well.",
+        description=(
+            "Idempotent: joining a collective you belong to answers 200 as well. A private "
+            "collective is entered by invitation only; one you are not in is a 404."
+        ),
         request=None,
         responses={
             200: CollectiveOutputSerializer,
-            401: NOT_AUTHENTICATED,
-            403: OpenApiResponse(description="A private collective: by invitation only."),
-            404: OpenApiResponse(description="No such collective."),
+            401: UNAUTHENTICATED,
+            404: OpenApiResponse(
+                description="No such collective, or a private one you are not in (alike)."
+            ),
         },
     )
     def post(self, request, pk: int):
-        # API.md: joining a private collective is a 403 (not a 404), so look it up unfiltered.
-        collective = Collective.objects.filter(pk=pk).first()
-        if collective is None:
-            raise Http404("No collective matches the given query.")
+        # A private collective I am not in answers exactly like a missing one (API.md).
+        collective = get_visible_collective(request.user, pk)
         collective_join(collective=collective, user=request.user)
         return _collective_response(request.user, collective.pk)
 
@@ -165,7 +161,7 @@ class CollectiveLeaveApi(APIView):
             "last admin leaves, the longest-standing remaining member becomes admin."
         ),
         request=None,
-        responses={200: OutputSerializer, 401: NOT_AUTHENTICATED, 404: NOT_FOUND},
+        responses={200: OutputSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
     )
     def post(self, request, pk: int):
         collective = get_visible_collective(request.user, pk)
@@ -176,10 +172,10 @@ class CollectiveLeaveApi(APIView):
 
 class CollectiveMembersApi(APIView):
     class FilterSerializer(serializers.Serializer):
-        limit = serializers.IntegerField(min_value=1, max_value=1000, default=200)
+        limit = limit_field(default=200, maximum=1000)
 
     class InputSerializer(serializers.Serializer):
-        user_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+        user_id = IdField()
 
         class Meta:
             ref_name = "CollectiveMemberInviteInput"
@@ -194,11 +190,11 @@ class CollectiveMembersApi(APIView):
         operation_id="collectives_members_list",
         summary="List the members of a collective",
         description="Longest-standing first; at most `limit` of them.",
-        parameters=[OpenApiParameter("limit", int, description="1..1000, default 200.")],
+        parameters=[FilterSerializer],
         responses={
             200: MemberOutputSerializer(many=True),
             400: BAD_INPUT,
-            401: NOT_AUTHENTICATED,
+            401: UNAUTHENTICATED,
             404: NOT_FOUND,
         },
     )
@@ -221,7 +217,7 @@ class CollectiveMembersApi(APIView):
             200: MemberOutputSerializer,
             201: MemberOutputSerializer,
             400: BAD_INPUT,
-            401: NOT_AUTHENTICATED,
+            401: UNAUTHENTICATED,
             403: NOT_ADMIN,
             404: NOT_FOUND,
         },
@@ -243,7 +239,7 @@ class CollectiveMembersApi(APIView):
 
 class CollectiveChannelCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
-        name = serializers.CharField(min_length=1, max_length=100)
+        name = StrictCharField(min_length=1, max_length=100)
 
         class Meta:
             ref_name = "ChannelCreateInput"
@@ -256,7 +252,7 @@ class CollectiveChannelCreateApi(APIView):
         responses={
             201: ChannelOutputSerializer,
             400: BAD_INPUT,
-            401: NOT_AUTHENTICATED,
+            401: UNAUTHENTICATED,
             403: NOT_ADMIN,
             404: NOT_FOUND,
         },

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 
 
 class Collective(models.Model):
@@ -32,7 +33,10 @@ class Channel(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["collective", "name"], name="channel_unique_name"),
+            # "Studio" and "studio" would only confuse: unique regardless of case.
+            models.UniqueConstraint(
+                "collective", Lower("name"), name="channel_unique_name_ci"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -70,3 +70,18 @@ def collective_members(collective_id: int) -> QuerySet[CollectiveMember]:
         .select_related("user")
         .order_by("joined_at", "id")
     )
+
+
+def visible_channel(user, channel_id: int) -> Channel | None:
+    """Return the channel if `user` may see its collective (public, or theirs); else None.
+
+    A channel of a private collective the user is not in is answered like a missing one.
+    """
+    mine = CollectiveMember.objects.filter(user_id=user.id).values("collective_id")
+    return (
+        Channel.objects.filter(pk=channel_id)
+        .filter(
+            Q(collective__visibility=Collective.Visibility.PUBLIC) | Q(collective_id__in=mine)
+        )
+        .first()
+    )

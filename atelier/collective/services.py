@@ -3,13 +3,14 @@
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from atelier.collective.models import Channel, Collective, CollectiveMember
-from atelier.core.models import User
+from atelier.core.exceptions import InvalidInput, NotAllowed, NotFound
+from atelier.core.models import Block, User
 from atelier.feed.invalidation import ranking_inputs_changed
 
 DEFAULT_CHANNEL_NAME = "general"
+COLLECTIVE_NOT_FOUND = "No collective matches the given query."
 
 
 def _lock(collective: Collective) -> Collective:
@@ -62,10 +63,8 @@ def collective_join(*, collective: Collective, user: User) -> CollectiveMember:
     collective = _lock(collective)
     if collective.visibility == Collective.Visibility.PRIVATE:
         existing = CollectiveMember.objects.filter(collective=collective, user=user).first()
-        if existing is None:
-            raise PermissionDenied(
-                "This collective is private; it can only be joined by invitation."
-            )
+        if existing is None:  # invisible to them: answered like a missing collective
+            raise NotFound(COLLECTIVE_NOT_FOUND)
         return existing
     member, created = _member_add(
         collective=collective, user=user, role=CollectiveMember.Role.MEMBER
@@ -118,9 +117,17 @@ def collective_member_add(
 def collective_member_invite(
     *, collective: Collective, admin: User, user: User
 ) -> tuple[CollectiveMember, bool]:
-    """An admin of the collective invites `user` in; return (membership, created)."""
+    """An admin of the collective invites `user` in; return (membership, created).
+
+    Nobody is added across a block: someone who blocked the admin answers like a missing
+    user (the block is not revealed); someone the admin blocked must be unblocked first.
+    """
     collective = _lock(collective)
     _require_admin(collective=collective, user=admin)
+    if Block.objects.filter(blocker=admin, blocked=user).exists():
+        raise InvalidInput("You blocked this user; unblock them first.", field="user_id")
+    if Block.objects.filter(blocker=user, blocked=admin).exists():
+        raise InvalidInput("No such user.", field="user_id")
     return collective_member_add(collective=collective, user=user)
 
 
@@ -128,7 +135,7 @@ def collective_member_invite(
 def channel_create(*, collective: Collective, admin: User, name: str) -> Channel:
     """An admin adds a channel; names are unique in a collective, ignoring case."""
     _require_admin(collective=collective, user=admin)
-    duplicate = ValidationError({"name": ["This collective already has a channel of that name."]})
+    duplicate = InvalidInput("This collective already has a channel of that name.", field="name")
     if _channel_name_taken(collective=collective, name=name):
         raise duplicate
     try:
@@ -148,4 +155,4 @@ def _require_admin(*, collective: Collective, user: User) -> None:
         collective=collective, user=user, role=CollectiveMember.Role.ADMIN
     ).exists()
     if not is_admin:
-        raise PermissionDenied("Only an admin of this collective can do this.")
+        raise NotAllowed("Only an admin of this collective can do this.")

@@ -1,19 +1,25 @@
 """HTTP endpoints of the core app: sign-up and tokens, users, fellows and preferences."""
 
 from django.contrib.auth import authenticate
-from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from atelier.core.api import (
+    BAD_INPUT,
+    NOT_FOUND,
+    THROTTLED,
+    UNAUTHENTICATED,
+    IdField,
+    StrictCharField,
+)
 from atelier.core.choices import ArtistType, PostType
 from atelier.core.models import User, UserFellow
 from atelier.core.selectors import (
-    MAX_ID,
     fellows_of,
     get_user_profile,
     pending_fellow_requests,
@@ -30,14 +36,11 @@ from atelier.core.services import (
     preferences_update,
     user_register,
 )
+from atelier.core.throttling import AuthThrottle
+from atelier.core.validators import validate_new_username
 
 # No preference list may grow past this, so one request cannot write unbounded rows.
 MAX_PREFERENCE_LIST = 1000
-
-BAD_REQUEST = OpenApiResponse(description="Invalid input (field errors or `detail`).")
-UNAUTHENTICATED = OpenApiResponse(description="Not authenticated.")
-NOT_FOUND = OpenApiResponse(description="Missing, or not visible to you.")
-THROTTLED = OpenApiResponse(description="Too many attempts; retry later.")
 
 
 class BadCredentials(APIException):
@@ -51,19 +54,27 @@ class BadCredentials(APIException):
 
 class RegisterApi(APIView):
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth"
+    throttle_classes = [AuthThrottle]
 
     @extend_schema_serializer(component_name="RegisterInput")
     class InputSerializer(serializers.Serializer):
-        username = serializers.CharField(max_length=150, validators=[UnicodeUsernameValidator()])
-        password = serializers.CharField(
+        username = StrictCharField(
+            max_length=150,
+            help_text="ASCII letters, digits and @ . + - _; unique regardless of case.",
+        )
+        password = StrictCharField(
             max_length=128, trim_whitespace=False, style={"input_type": "password"}
         )
         email = serializers.EmailField(required=False, allow_blank=True, default="")
         artist_type = serializers.ChoiceField(
             choices=ArtistType.choices, required=False, default=ArtistType.OTHER
         )
+
+        def validate_username(self, value: str) -> str:
+            try:
+                return validate_new_username(value)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError(error.messages) from None
 
     @extend_schema_serializer(component_name="RegisterOutput")
     class OutputSerializer(serializers.Serializer):
@@ -77,7 +88,7 @@ class RegisterApi(APIView):
         request=InputSerializer,
         responses={
             201: OutputSerializer,
-            400: BAD_REQUEST,
+            400: BAD_INPUT,
             429: THROTTLED,
         },
         auth=[],
@@ -92,13 +103,12 @@ class RegisterApi(APIView):
 
 class TokenApi(APIView):
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth"
+    throttle_classes = [AuthThrottle]
 
     @extend_schema_serializer(component_name="TokenInput")
     class InputSerializer(serializers.Serializer):
-        username = serializers.CharField(max_length=150)
-        password = serializers.CharField(
+        username = StrictCharField(max_length=150)
+        password = StrictCharField(
             max_length=128, trim_whitespace=False, style={"input_type": "password"}
         )
 
@@ -182,7 +192,7 @@ class FellowRequestOutputSerializer(serializers.ModelSerializer):
 class FellowRequestListCreateApi(APIView):
     @extend_schema_serializer(component_name="FellowRequestCreateInput")
     class InputSerializer(serializers.Serializer):
-        user_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+        user_id = IdField()
 
     @extend_schema(
         operation_id="fellows_requests_list",
@@ -205,7 +215,7 @@ class FellowRequestListCreateApi(APIView):
         responses={
             201: FellowRequestOutputSerializer,
             200: FellowRequestOutputSerializer,
-            400: BAD_REQUEST,
+            400: BAD_INPUT,
             401: UNAUTHENTICATED,
         },
     )
@@ -229,7 +239,7 @@ class FellowRequestAcceptApi(APIView):
         request=None,
         responses={
             200: FellowRequestOutputSerializer,
-            400: BAD_REQUEST,
+            400: BAD_INPUT,
             401: UNAUTHENTICATED,
             404: NOT_FOUND,
         },
@@ -247,7 +257,7 @@ class FellowRequestDeclineApi(APIView):
         request=None,
         responses={
             200: FellowRequestOutputSerializer,
-            400: BAD_REQUEST,
+            400: BAD_INPUT,
             401: UNAUTHENTICATED,
             404: NOT_FOUND,
         },
@@ -288,7 +298,7 @@ class FellowRemoveApi(APIView):
 
 def _id_list(label: str) -> serializers.ListField:
     return serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        child=IdField(),
         max_length=MAX_PREFERENCE_LIST,
         help_text=f"Ids of {label}; repeats are dropped.",
     )
@@ -332,7 +342,7 @@ class PreferencesApi(APIView):
             "blocking a fellow keeps the fellowship."
         ),
         request=InputSerializer,
-        responses={200: OutputSerializer, 400: BAD_REQUEST, 401: UNAUTHENTICATED},
+        responses={200: OutputSerializer, 400: BAD_INPUT, 401: UNAUTHENTICATED},
     )
     def put(self, request):
         return self._update(request, partial=False)
@@ -342,7 +352,7 @@ class PreferencesApi(APIView):
         summary="Replace some of the preference lists",
         description="Only the fields given change; each is replaced as a whole.",
         request=InputSerializer(partial=True),
-        responses={200: OutputSerializer, 400: BAD_REQUEST, 401: UNAUTHENTICATED},
+        responses={200: OutputSerializer, 400: BAD_INPUT, 401: UNAUTHENTICATED},
     )
     def patch(self, request):
         return self._update(request, partial=True)

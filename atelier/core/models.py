@@ -4,7 +4,7 @@ import time
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models.functions import Greatest, Least
+from django.db.models.functions import Greatest, Least, Lower
 
 from atelier.core.choices import ArtistType
 
@@ -33,6 +33,10 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+        constraints = [
+            # "Ana" cannot pose as "ana": the database decides, so no race can create both.
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+        ]
 
 
 class UserFellow(models.Model):

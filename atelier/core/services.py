@@ -2,17 +2,16 @@
 
 from collections.abc import Iterable
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils import timezone
-from rest_framework import status
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import APIException, ValidationError
 
 from atelier.collective.models import Collective
 from atelier.core.choices import ArtistType
+from atelier.core.exceptions import InvalidInput, InvalidState, NotFound
 from atelier.core.models import Block, User, UserFellow, UserPreference
 from atelier.core.selectors import (
     collective_visible_to,
@@ -24,44 +23,40 @@ from atelier.feed.invalidation import ranking_inputs_changed
 from atelier.notification.models import Notification
 from atelier.notification.services import notification_create
 
-
-class InvalidState(APIException):
-    """A well-formed request the current state forbids: 400 `{"detail": "..."}`."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_detail = "This cannot be done in the current state."
-    default_code = "invalid_state"
-
-
 # --- Accounts -------------------------------------------------------------------------------
 
 
-@transaction.atomic
+USERNAME_TAKEN = "A user with that username already exists."
+
+
 def user_register(
     *, username: str, password: str, email: str = "", artist_type: str = ArtistType.OTHER
 ) -> tuple[User, Token]:
     """Create a user with a hashed password and their API token.
 
-    Usernames are unique regardless of case, as in Django's own sign-up form, so "Ana"
-    cannot pose as "ana". The password goes through settings' AUTH_PASSWORD_VALIDATORS.
+    Usernames are unique regardless of case (a constraint on `lower(username)`), so "Ana"
+    cannot pose as "ana", even when both sign up at the same instant: the loser of the
+    race gets the same 400 as a late comer. The password goes through settings'
+    AUTH_PASSWORD_VALIDATORS and is hashed *before* the write transaction opens, so the
+    slow part holds no lock (on SQLite, the one database-wide write lock).
     """
     username = User.normalize_username(username)
     email = User.objects.normalize_email(email or "")
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": ["A user with that username already exists."]})
+        raise InvalidInput(USERNAME_TAKEN, field="username")
     try:
         validate_password(password, user=User(username=username, email=email))
     except DjangoValidationError as error:
-        raise ValidationError({"password": list(error.messages)}) from None
+        raise InvalidInput(list(error.messages), field="password") from None
+    user = User(
+        username=username, email=email, artist_type=artist_type, password=make_password(password)
+    )
     try:
-        # The savepoint keeps the outer transaction usable if a concurrent sign-up won.
         with transaction.atomic():
-            user = User.objects.create_user(
-                username=username, email=email, password=password, artist_type=artist_type
-            )
+            user.save()
+            token = Token.objects.create(user=user)
     except IntegrityError:
-        raise ValidationError({"username": ["A user with that username already exists."]}) from None
-    token = Token.objects.create(user=user)
+        raise InvalidInput(USERNAME_TAKEN, field="username") from None
     return user, token
 
 
@@ -83,15 +78,15 @@ def fellow_request_create(*, from_user: User, to_user_id: int) -> tuple[UserFell
     `from_user`. The addressee is notified of every new request.
     """
     if to_user_id == from_user.id:
-        raise ValidationError({"user_id": ["You cannot send a fellow request to yourself."]})
+        raise InvalidInput("You cannot send a fellow request to yourself.", field="user_id")
     if Block.objects.filter(blocker=from_user, blocked_id=to_user_id).exists():
-        raise ValidationError({"user_id": ["You blocked this user; unblock them first."]})
+        raise InvalidInput("You blocked this user; unblock them first.", field="user_id")
     # Someone who blocked the requester answers like a missing user: no leak of the block.
     if (
         not User.objects.filter(pk=to_user_id).exists()
         or Block.objects.filter(blocker_id=to_user_id, blocked=from_user).exists()
     ):
-        raise ValidationError({"user_id": ["No such user."]})
+        raise InvalidInput("No such user.", field="user_id")
 
     relation = pair_relation_queryset(from_user.id, to_user_id).select_for_update().first()
     if relation is None:
@@ -131,12 +126,12 @@ def _notify_fellow_request(relation: UserFellow) -> None:
 
 
 def _request_addressed_to(user: User, request_id: int) -> UserFellow:
-    """Lock and return the request `request_id` addressed to `user`; Http404 for anyone else."""
+    """Lock and return the request `request_id` addressed to `user`; NotFound for anyone else."""
     relation = (
         UserFellow.objects.select_for_update().filter(pk=request_id, fellow_user=user).first()
     )
     if relation is None:
-        raise Http404("No fellow request matches the given query.")
+        raise NotFound("No fellow request matches the given query.")
     return relation
 
 
@@ -176,16 +171,16 @@ def fellow_request_decline(*, user: User, request_id: int) -> UserFellow:
 
 @transaction.atomic
 def fellow_remove(*, user: User, fellow_id: int) -> None:
-    """End the fellowship between `user` and `fellow_id` for both; Http404 if not fellows."""
+    """End the fellowship between `user` and `fellow_id` for both; NotFound if not fellows."""
     if not is_storable_id(fellow_id):
-        raise Http404("You are not fellows with this user.")
+        raise NotFound("You are not fellows with this user.")
     deleted, _ = (
         pair_relation_queryset(user.id, fellow_id)
         .filter(status=UserFellow.Status.ACCEPTED)
         .delete()
     )
     if not deleted:
-        raise Http404("You are not fellows with this user.")
+        raise NotFound("You are not fellows with this user.")
     ranking_inputs_changed(user.id, fellow_id, relations=True)
 
 
@@ -234,7 +229,7 @@ def preferences_update(
             if unknown:
                 errors["blocked_users"] = [f"Unknown user ids: {unknown}."]
     if errors:
-        raise ValidationError(errors)
+        raise InvalidInput(errors=errors)
 
     # Locking the preference row serialises concurrent updates of the same user, so two
     # PUTs cannot interleave their block replacements.

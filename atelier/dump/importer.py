@@ -286,8 +286,9 @@ class CommunityLoader:
          first_name, last_name, is_active, is_staff, is_superuser) = values  # fmt: skip
         if user_id in self._users:
             raise DumpError(line, f"duplicate user id {user_id}")
-        if username in self._usernames:
-            raise DumpError(line, f"duplicate username {username!r}")
+        # Usernames are unique regardless of case (a constraint on lower(username)).
+        if username.lower() in self._usernames:
+            raise DumpError(line, f"duplicate username {username!r} (case is ignored)")
         if password is not None and password_hash is not None:
             raise DumpError(line, 'user has both "password" and "password_hash"; give one')
         if password is not None:
@@ -297,7 +298,7 @@ class CommunityLoader:
         else:
             stored = _unusable_password()
         self._users.add(user_id)
-        self._usernames.add(username)
+        self._usernames.add(username.lower())
         self._append(
             self._user_table,
             (user_id, username, stored, artist_type, date_joined, email, first_name, last_name,
@@ -341,10 +342,12 @@ class CommunityLoader:
         if channel_id in self._channel_collective:
             raise DumpError(line, f"duplicate channel id {channel_id}")
         self._require_collective(collective_id, kind, line)
-        if (collective_id, name) in self._channel_names:
-            raise DumpError(line, f"collective {collective_id} already has a channel {name!r}")
+        if (collective_id, name.lower()) in self._channel_names:
+            raise DumpError(
+                line, f"collective {collective_id} already has a channel {name!r} (case is ignored)"
+            )
         self._channel_collective[channel_id] = collective_id
-        self._channel_names.add((collective_id, name))
+        self._channel_names.add((collective_id, name.lower()))
         self._append(self._channel_table, (channel_id, collective_id, name))
 
     def _member(self, kind: str, values: tuple, line: int) -> None:

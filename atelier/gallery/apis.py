@@ -1,7 +1,6 @@
 """HTTP endpoints for galleries."""
 
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
@@ -11,23 +10,22 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from atelier.core.api import MAX_ID, UNAUTHENTICATED, IdField, StrictCharField, limit_field
 from atelier.core.serializers import UserRefSerializer
 from atelier.gallery.models import Gallery
 from atelier.gallery.selectors import galleries_for, get_visible_gallery
 from atelier.gallery.services import gallery_create, gallery_delete, gallery_update
 
-MAX_ID = 2**63 - 1  # the largest id the database can hold
 MAX_POSTS = 200
 
 BAD_INPUT = OpenApiResponse(description="Invalid input, or a post you cannot see.")
-NOT_AUTHENTICATED = OpenApiResponse(description="Not authenticated.")
 NOT_CREATOR = OpenApiResponse(description="Not the creator of this gallery.")
 NOT_FOUND = OpenApiResponse(description="No such gallery, or someone else's draft.")
 
 
 def _post_ids_field(**kwargs) -> serializers.ListField:
     return serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        child=IdField(),
         max_length=MAX_POSTS,
         help_text="Post ids in gallery order (repeats are dropped); each visible to you.",
         **kwargs,
@@ -65,12 +63,14 @@ def _gallery_response(viewer, gallery_id: int, http_status: int = status.HTTP_20
 
 class GalleryListCreateApi(APIView):
     class FilterSerializer(serializers.Serializer):
-        creator = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
-        limit = serializers.IntegerField(min_value=1, max_value=200, default=50)
+        creator = serializers.IntegerField(
+            min_value=1, max_value=MAX_ID, required=False, help_text="Only this user's galleries."
+        )
+        limit = limit_field(default=50, maximum=200)
 
     class InputSerializer(serializers.Serializer):
-        title = serializers.CharField(max_length=200)
-        description = serializers.CharField(max_length=5_000, allow_blank=True, default="")
+        title = StrictCharField(max_length=200)
+        description = StrictCharField(max_length=5_000, allow_blank=True, default="")
         status = serializers.ChoiceField(
             choices=Gallery.Status.choices, default=Gallery.Status.DRAFT
         )
@@ -85,14 +85,11 @@ class GalleryListCreateApi(APIView):
         description=(
             "My galleries (any status) and the published galleries of others, newest first."
         ),
-        parameters=[
-            OpenApiParameter("creator", int, description="Only this user's galleries."),
-            OpenApiParameter("limit", int, description="1..200, default 50."),
-        ],
+        parameters=[FilterSerializer],
         responses={
             200: GalleryOutputSerializer(many=True),
             400: BAD_INPUT,
-            401: NOT_AUTHENTICATED,
+            401: UNAUTHENTICATED,
         },
     )
     def get(self, request):
@@ -106,7 +103,7 @@ class GalleryListCreateApi(APIView):
         operation_id="galleries_create",
         summary="Create a gallery",
         request=InputSerializer,
-        responses={201: GalleryOutputSerializer, 400: BAD_INPUT, 401: NOT_AUTHENTICATED},
+        responses={201: GalleryOutputSerializer, 400: BAD_INPUT, 401: UNAUTHENTICATED},
     )
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
@@ -117,8 +114,8 @@ class GalleryListCreateApi(APIView):
 
 class GalleryDetailApi(APIView):
     class UpdateInputSerializer(serializers.Serializer):
-        title = serializers.CharField(max_length=200, required=False)
-        description = serializers.CharField(max_length=5_000, allow_blank=True, required=False)
+        title = StrictCharField(max_length=200, required=False)
+        description = StrictCharField(max_length=5_000, allow_blank=True, required=False)
         status = serializers.ChoiceField(choices=Gallery.Status.choices, required=False)
         post_ids = _post_ids_field(required=False)
 
@@ -128,7 +125,7 @@ class GalleryDetailApi(APIView):
     @extend_schema(
         operation_id="galleries_retrieve",
         summary="Get a gallery",
-        responses={200: GalleryOutputSerializer, 401: NOT_AUTHENTICATED, 404: NOT_FOUND},
+        responses={200: GalleryOutputSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
     )
     def get(self, request, pk: int):
         gallery = get_visible_gallery(request.user, pk)
@@ -142,7 +139,7 @@ class GalleryDetailApi(APIView):
         responses={
             200: GalleryOutputSerializer,
             400: BAD_INPUT,
-            401: NOT_AUTHENTICATED,
+            401: UNAUTHENTICATED,
             403: NOT_CREATOR,
             404: NOT_FOUND,
         },
@@ -161,7 +158,7 @@ class GalleryDetailApi(APIView):
         description="Creator only; a soft delete.",
         responses={
             204: OpenApiResponse(description="Deleted."),
-            401: NOT_AUTHENTICATED,
+            401: UNAUTHENTICATED,
             403: NOT_CREATOR,
             404: NOT_FOUND,
         },

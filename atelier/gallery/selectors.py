@@ -3,6 +3,7 @@
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
+from atelier.core.selectors import without_blocked
 from atelier.gallery.models import Gallery, GalleryItem
 from atelier.post.selectors import visible_posts
 
@@ -27,10 +28,14 @@ def gallery_base_queryset(viewer) -> QuerySet[Gallery]:
 
 
 def galleries_for(viewer, *, creator_id: int | None = None) -> QuerySet[Gallery]:
-    """Return the viewer's galleries (any status) and others' published ones, newest first."""
+    """Return the viewer's galleries (any status) and others' published ones, newest first.
+
+    Galleries of someone blocked either way are left out (and answer 404 one by one).
+    """
     qs = gallery_base_queryset(viewer).filter(
         Q(creator_id=viewer.id) | Q(status=Gallery.Status.PUBLISHED)
     )
+    qs = without_blocked(qs, viewer.id, "creator_id")
     if creator_id is not None:
         qs = qs.filter(creator_id=creator_id)
     return qs.order_by("-created_at", "-id")

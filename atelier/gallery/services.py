@@ -3,8 +3,8 @@
 from collections.abc import Iterable
 
 from django.db import transaction
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 
+from atelier.core.exceptions import InvalidInput, NotAllowed, NotFound
 from atelier.core.models import User
 from atelier.gallery.models import Gallery, GalleryItem
 from atelier.post.selectors import visible_posts
@@ -22,8 +22,8 @@ def _checked_post_ids(*, creator: User, post_ids: Iterable[int]) -> list[int]:
     rejected = [pid for pid in ordered if pid not in visible]
     if rejected:
         listed = ", ".join(str(pid) for pid in rejected)
-        raise ValidationError(
-            {"post_ids": [f"These posts do not exist or are not visible to you: {listed}."]}
+        raise InvalidInput(
+            f"These posts do not exist or are not visible to you: {listed}.", field="post_ids"
         )
     return ordered
 
@@ -38,7 +38,7 @@ def _replace_items(*, gallery: Gallery, post_ids: list[int]) -> None:
 
 def _require_creator(*, gallery: Gallery, actor: User) -> None:
     if gallery.creator_id != actor.id:
-        raise PermissionDenied("Only the creator of this gallery can change it.")
+        raise NotAllowed("Only the creator of this gallery can change it.")
 
 
 @transaction.atomic

@@ -1,8 +1,6 @@
 """HTTP endpoints of notifications: my list, marking read, the unread count."""
 
 from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_serializer,
 )
@@ -10,7 +8,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from atelier.core.selectors import MAX_ID
+from atelier.core.api import BAD_INPUT, UNAUTHENTICATED, IdField, StrictBooleanField, limit_field
 from atelier.core.serializers import UserRefSerializer
 from atelier.notification.models import Notification
 from atelier.notification.selectors import notification_list, unread_count
@@ -21,16 +19,13 @@ MAX_LIMIT = 200
 # Marking read takes ids in one IN list; bound it like any list a client sends.
 MAX_READ_IDS = 1000
 
-BAD_REQUEST = OpenApiResponse(description="Invalid input (field errors).")
-UNAUTHENTICATED = OpenApiResponse(description="Not authenticated.")
-
 
 class NotificationListApi(APIView):
     class FilterSerializer(serializers.Serializer):
-        unread = serializers.BooleanField(required=False, default=False)
-        limit = serializers.IntegerField(
-            required=False, default=DEFAULT_LIMIT, min_value=1, max_value=MAX_LIMIT
+        unread = StrictBooleanField(
+            required=False, default=False, help_text="`true`: only the unread ones."
         )
+        limit = limit_field(default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
 
     @extend_schema_serializer(component_name="Notification")
     class OutputSerializer(serializers.ModelSerializer):
@@ -49,11 +44,8 @@ class NotificationListApi(APIView):
             "At most `limit` of them. Notifications about deleted posts and from users "
             "blocked either way are left out."
         ),
-        parameters=[
-            OpenApiParameter("unread", bool, description="`true`: only the unread ones."),
-            OpenApiParameter("limit", int, description=f"1..{MAX_LIMIT}, default {DEFAULT_LIMIT}."),
-        ],
-        responses={200: OutputSerializer(many=True), 400: BAD_REQUEST, 401: UNAUTHENTICATED},
+        parameters=[FilterSerializer],
+        responses={200: OutputSerializer(many=True), 400: BAD_INPUT, 401: UNAUTHENTICATED},
     )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
@@ -70,7 +62,7 @@ class NotificationReadApi(APIView):
     @extend_schema_serializer(component_name="NotificationReadInput")
     class InputSerializer(serializers.Serializer):
         ids = serializers.ListField(
-            child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+            child=IdField(),
             max_length=MAX_READ_IDS,
             required=False,
             allow_null=True,
@@ -87,7 +79,7 @@ class NotificationReadApi(APIView):
         summary="Mark my notifications read",
         description="Ids that are not mine are ignored.",
         request=InputSerializer,
-        responses={200: OutputSerializer, 400: BAD_REQUEST, 401: UNAUTHENTICATED},
+        responses={200: OutputSerializer, 400: BAD_INPUT, 401: UNAUTHENTICATED},
     )
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)

@@ -26,6 +26,16 @@ class Notification(models.Model):
     notified_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        constraints = [
+            # One unread notification per (recipient, actor, kind, post): toggling praise
+            # 200 times refreshes it instead of sending 100 (issue 10). Fellow kinds have
+            # no post (NULLs are distinct here); the service dedups those itself.
+            models.UniqueConstraint(
+                fields=["notified_to", "actor", "kind", "post"],
+                condition=models.Q(is_read=False),
+                name="notif_one_unread_per_subject",
+            ),
+        ]
         indexes = [
             models.Index(
                 fields=["notified_to", "is_read", "notified_at"], name="notif_to_read_at_idx"

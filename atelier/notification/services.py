@@ -1,16 +1,34 @@
 """Writes of notifications."""
 
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
 from atelier.notification.models import Notification
 from atelier.notification.selectors import notifications_visible_to
 
 
 def notification_create(*, recipient_id: int, actor_id: int, kind: str, post_id=None) -> None:
-    """Record a notification for `recipient_id`; acting on your own things notifies nobody."""
+    """Notify `recipient_id`; acting on your own things notifies nobody.
+
+    At most one *unread* notification per (actor, kind, post): a repeat refreshes its time
+    (it moves back to the top) rather than adding another, so toggling an appreciation
+    cannot spam its author. Once read, the next one is new. A partial unique constraint
+    settles concurrent repeats; the loser refreshes the winner's row.
+    """
     if recipient_id == actor_id:
         return
-    Notification.objects.create(
-        notified_to_id=recipient_id, actor_id=actor_id, kind=kind, post_id=post_id
+    same = Notification.objects.filter(
+        notified_to_id=recipient_id, actor_id=actor_id, kind=kind, post_id=post_id, is_read=False
     )
+    if same.update(notified_at=timezone.now()):
+        return
+    try:
+        with transaction.atomic():
+            Notification.objects.create(
+                notified_to_id=recipient_id, actor_id=actor_id, kind=kind, post_id=post_id
+            )
+    except IntegrityError:  # a concurrent repeat inserted it first
+        same.update(notified_at=timezone.now())
 
 
 def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:

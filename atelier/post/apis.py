@@ -1,8 +1,6 @@
 """Post endpoints: create and feed, detail, appreciations, remarks, meta, seen, hide."""
 
-from django.db.models import Q
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_serializer,
@@ -14,19 +12,24 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from atelier.analytics.exposures import post_opened
-from atelier.collective.models import Channel
+from atelier.collective.selectors import visible_channel
+from atelier.core.api import BAD_INPUT, UNAUTHENTICATED, CommaIdsField, IdField, StrictCharField
 from atelier.core.choices import PostType
 from atelier.feed.params import FeedQuerySerializer
 from atelier.post import services
 from atelier.post.feed_api import FeedPageSerializer, serve_feed
-from atelier.post.models import Appreciation, Post
-from atelier.post.selectors import get_visible_post, post_base_queryset, visible_posts
+from atelier.post.models import Post
+from atelier.post.selectors import (
+    get_live_remark,
+    get_visible_post,
+    post_base_queryset,
+    post_meta,
+    visible_posts,
+    visible_remarks,
+)
 from atelier.post.serializers import PostOutputSerializer, RemarkOutputSerializer
 
-MAX_ID = 2**63 - 1
 NOT_FOUND = OpenApiResponse(description="No such post, or not visible to you.")
-UNAUTHENTICATED = OpenApiResponse(description="Not authenticated.")
-BAD_INPUT = OpenApiResponse(description="Invalid input; the body names the fields.")
 
 
 class PostListCreateApi(APIView):
@@ -39,14 +42,10 @@ class PostListCreateApi(APIView):
 
     @extend_schema_serializer(component_name="PostCreateInput")
     class InputSerializer(serializers.Serializer):
-        title = serializers.CharField(max_length=200)
+        title = StrictCharField(max_length=200)
         post_type = serializers.ChoiceField(choices=PostType.choices)
-        body = serializers.CharField(
-            max_length=20_000, required=False, allow_blank=True, default=""
-        )
-        channel = serializers.IntegerField(
-            min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None
-        )
+        body = StrictCharField(max_length=20_000, required=False, allow_blank=True, default="")
+        channel = IdField(required=False, allow_null=True, default=None)
 
     @extend_schema(
         operation_id="feed",
@@ -78,19 +77,17 @@ class PostListCreateApi(APIView):
         channel = None
         channel_id = data.validated_data["channel"]
         if channel_id is not None:
-            channel = Channel.objects.filter(pk=channel_id).first()
+            # A channel of a private collective I am not in is answered like a missing one.
+            channel = visible_channel(request.user, channel_id)
             if channel is None:
                 raise ValidationError({"channel": ["Unknown channel."]})
-        try:
-            post = services.post_create(
-                author=request.user,
-                title=data.validated_data["title"],
-                post_type=data.validated_data["post_type"],
-                body=data.validated_data["body"],
-                channel=channel,
-            )
-        except services.NotAMember:
-            raise PermissionDenied("You are not a member of this channel's collective.") from None
+        post = services.post_create(
+            author=request.user,
+            title=data.validated_data["title"],
+            post_type=data.validated_data["post_type"],
+            body=data.validated_data["body"],
+            channel=channel,
+        )
         post = post_base_queryset().get(pk=post.pk)
         return Response(PostOutputSerializer(post).data, status=status.HTTP_201_CREATED)
 
@@ -171,7 +168,7 @@ class RemarkListCreateApi(APIView):
 
     @extend_schema_serializer(component_name="RemarkInput")
     class InputSerializer(serializers.Serializer):
-        text = serializers.CharField(max_length=10_000)
+        text = StrictCharField(max_length=10_000)
 
     @extend_schema(
         summary="List, oldest first",
@@ -180,11 +177,7 @@ class RemarkListCreateApi(APIView):
     def get(self, request, pk: int):
         post = get_visible_post(request.user, pk)
         model = services.REMARK_MODELS[self.kind]
-        remarks = (
-            model.objects.filter(post=post, is_deleted=False)
-            .select_related("author")
-            .order_by("created_at", "id")
-        )
+        remarks = visible_remarks(model=model, post=post, viewer=request.user)
         return Response(RemarkOutputSerializer(remarks, many=True).data)
 
     @extend_schema(
@@ -222,73 +215,36 @@ class RemarkDetailApi(APIView):
     def delete(self, request, pk: int, remark_pk: int):
         post = get_visible_post(request.user, pk)
         model = services.REMARK_MODELS[self.kind]
-        remark = model.objects.filter(pk=remark_pk, post=post, is_deleted=False).first()
-        if remark is None:
-            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+        remark = get_live_remark(model=model, post=post, remark_id=remark_pk)
         if remark.author_id != request.user.id:
             raise PermissionDenied("You can only delete your own.")
         services.remark_soft_delete(kind=self.kind, remark=remark)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def _parse_id_list(raw: str, *, field: str, limit: int) -> list[int]:
-    """Parse "1,2,3" into distinct positive ids, keeping their order; 400 when malformed."""
-    parts = [p.strip() for p in raw.split(",") if p.strip()]
-    if not parts:
-        raise ValidationError({field: ["Give at least one id, as ids=1,2,3."]})
-    ids: list[int] = []
-    for part in parts:
-        # isdigit() alone accepts "²", which int() rejects: ASCII digits only, never a 500.
-        if not (part.isascii() and part.isdigit()) or not (1 <= int(part) <= MAX_ID):
-            raise ValidationError({field: [f"{part!r} is not a valid id."]})
-        if int(part) not in ids:
-            ids.append(int(part))
-    if len(ids) > limit:
-        raise ValidationError({field: [f"At most {limit} ids."]})
-    return ids
-
-
 class PostMetaApi(APIView):
+    class QuerySerializer(serializers.Serializer):
+        ids = CommaIdsField(
+            limit=100, allow_empty=False, help_text="Comma-separated post ids, at most 100."
+        )
+
     @extend_schema(
         operation_id="post_meta",
         summary="Counts and my appreciations for up to 100 posts; invisible ids are left out",
-        parameters=[
-            OpenApiParameter("ids", str, required=True, description="Comma-separated post ids")
-        ],
+        parameters=[QuerySerializer],
         responses={200: OpenApiResponse(description="{id: {...}}"), 400: BAD_INPUT},
     )
     def get(self, request):
-        ids = _parse_id_list(request.query_params.get("ids", ""), field="ids", limit=100)
-        rows = visible_posts(request.user).filter(id__in=ids)
-        rows = rows.values_list(
-            "id", "hearts_count", "praise_count", "trophy_count", "comment_count", "critique_count"
-        )
-        mine: dict[int, set[str]] = {}
-        for post_id, kind in Appreciation.objects.filter(
-            Q(post_id__in=ids), user=request.user
-        ).values_list("post_id", "kind"):
-            mine.setdefault(post_id, set()).add(kind)
-        answer = {}
-        for pid, hearts, praise, trophies, comments, critiques in rows:
-            given = mine.get(pid, set())
-            answer[str(pid)] = {
-                "hearts": hearts,
-                "praise": praise,
-                "trophies": trophies,
-                "comments": comments,
-                "critiques": critiques,
-                "hearted": "heart" in given,
-                "praised": "praise" in given,
-                "trophied": "trophy" in given,
-            }
-        return Response(answer)
+        query = self.QuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(post_meta(request.user, query.validated_data["ids"]))
 
 
 class PostSeenApi(APIView):
     @extend_schema_serializer(component_name="PostsSeenInput")
     class InputSerializer(serializers.Serializer):
         post_ids = serializers.ListField(
-            child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+            child=IdField(),
             max_length=200,
             allow_empty=True,
         )

@@ -4,8 +4,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from atelier.collective.selectors import member_collective_ids
-from atelier.core.selectors import blocked_ids_either_way
-from atelier.post.models import Post
+from atelier.core.api import is_storable_id
+from atelier.core.selectors import blocked_ids_either_way, without_blocked
+from atelier.post.models import Appreciation, Comment, Critique, Post
 
 
 def post_base_queryset() -> QuerySet[Post]:
@@ -51,3 +52,54 @@ def get_visible_post(user, post_id) -> Post:
     if not is_post_visible_to(post, user):
         raise Http404("No post matches the given query.")
     return post
+
+
+def visible_remarks(*, model: type[Comment] | type[Critique], post: Post, viewer) -> QuerySet:
+    """The live comments or critiques of `post`, oldest first, without blocked authors.
+
+    A block hides both people's remarks from each other, as it hides their posts.
+    """
+    qs = model.objects.filter(post=post, is_deleted=False).select_related("author")
+    viewer_id = viewer.id if viewer is not None and viewer.is_authenticated else None
+    return without_blocked(qs, viewer_id, "author_id").order_by("created_at", "id")
+
+
+def get_live_remark(*, model: type[Comment] | type[Critique], post: Post, remark_id: int):
+    """Return the live comment or critique `remark_id` of `post`; Http404 otherwise."""
+    if not is_storable_id(remark_id):
+        raise Http404("Not found.")
+    remark = model.objects.filter(pk=remark_id, post=post, is_deleted=False).first()
+    if remark is None:
+        raise Http404("Not found.")
+    return remark
+
+
+def post_meta(viewer, ids: list[int]) -> dict[str, dict]:
+    """Counts and the viewer's own appreciations of the visible posts among `ids`, by id."""
+    rows = (
+        visible_posts(viewer)
+        .filter(id__in=ids)
+        .values_list(
+            "id", "hearts_count", "praise_count", "trophy_count", "comment_count", "critique_count"
+        )
+    )
+    mine: dict[int, set[str]] = {}
+    given_rows = Appreciation.objects.filter(post_id__in=ids, user=viewer).values_list(
+        "post_id", "kind"
+    )
+    for post_id, kind in given_rows:
+        mine.setdefault(post_id, set()).add(kind)
+    answer = {}
+    for pid, hearts, praise, trophies, comments, critiques in rows:
+        given = mine.get(pid, set())
+        answer[str(pid)] = {
+            "hearts": hearts,
+            "praise": praise,
+            "trophies": trophies,
+            "comments": comments,
+            "critiques": critiques,
+            "hearted": "heart" in given,
+            "praised": "praise" in given,
+            "trophied": "trophy" in given,
+        }
+    return answer

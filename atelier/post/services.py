@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from atelier.collective.models import Channel
 from atelier.collective.selectors import membership
+from atelier.core.exceptions import NotAllowed
 from atelier.feed import affinity
 from atelier.feed.invalidation import ranking_inputs_changed
 from atelier.notification.services import notification_create
@@ -21,8 +22,10 @@ REMARK_MODELS = {"comment": Comment, "critique": Critique}
 REMARK_COUNTER = {"comment": "comment_count", "critique": "critique_count"}
 
 
-class NotAMember(Exception):
-    """The author is not a member of the channel's collective."""
+class NotAMember(NotAllowed):
+    """The author is not a member of the channel's collective: 403."""
+
+    default_message = "You are not a member of this channel's collective."
 
 
 @transaction.atomic

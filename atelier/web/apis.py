@@ -6,35 +6,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from atelier.core.api import CommaIdsField
 from atelier.feed.config import load_ranking
 from atelier.web import selectors
 
 MAX_IDS = 100
-MAX_ID = 2**63 - 1
-
-
-class IdListField(serializers.CharField):
-    """Comma-separated positive ids ("1,2,3"), at most MAX_IDS distinct; empty is no ids."""
-
-    def run_validation(self, data=serializers.empty):
-        # A blank value comes back from CharField as "" without reaching to_internal_value.
-        value = super().run_validation(data)
-        return value if isinstance(value, list) else []
-
-    def to_internal_value(self, data):
-        raw = super().to_internal_value(data)
-        ids: list[int] = []
-        for part in (p.strip() for p in raw.split(",")):
-            if not part:
-                continue
-            # isdigit() alone accepts "²", which int() rejects: ASCII digits only, never a 500.
-            if not (part.isascii() and part.isdigit()) or not 1 <= int(part) <= MAX_ID:
-                raise serializers.ValidationError(f"{part[:20]!r} is not a valid id.")
-            if int(part) not in ids:
-                ids.append(int(part))
-        if len(ids) > MAX_IDS:
-            raise serializers.ValidationError(f"At most {MAX_IDS} ids.")
-        return ids
 
 
 class RankingWeightsApi(APIView):
@@ -57,8 +33,10 @@ class FeedNamesApi(APIView):
     permission_classes = [AllowAny]
 
     class QuerySerializer(serializers.Serializer):
-        collectives = IdListField(required=False, allow_blank=True, default=[])
-        channels = IdListField(required=False, allow_blank=True, default=[])
+        # Absent or empty: no ids. (The default is "", a string like the values; it used to
+        # be documented as "[]", which the server then refused.)
+        collectives = CommaIdsField(limit=MAX_IDS, required=False, default="")
+        channels = CommaIdsField(limit=MAX_IDS, required=False, default="")
 
     @extend_schema(
         operation_id="feed_names",

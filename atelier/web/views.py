@@ -4,11 +4,14 @@ The pages are thin shells: the feed and the dashboard fetch their data from the 
 with the session (see static/web/*.js), so there is one source of truth for both.
 """
 
+import math
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from atelier.core.throttling import AuthThrottle
 from atelier.feed.config import load_ranking
 from atelier.web.selectors import ranking_weights
 
@@ -55,8 +58,22 @@ def dashboard_page(request):
 
 
 class LoginView(auth_views.LoginView):
+    """Django's log-in form, limited like the API's token endpoint (the `auth` rate)."""
+
     template_name = "web/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        throttle = AuthThrottle()
+        if not throttle.allow_request(request, self):
+            wait = max(1, math.ceil(throttle.wait() or 1))
+            # An unbound form: a bound one would check the password when rendered.
+            form = self.get_form_class()(request)
+            context = self.get_context_data(form=form, throttled_wait=wait)
+            response = self.render_to_response(context, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        return super().post(request, *args, **kwargs)
 
 
 class LogoutView(auth_views.LogoutView):

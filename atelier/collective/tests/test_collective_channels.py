@@ -1,10 +1,10 @@
 """POST /api/collectives/{id}/channels/: admins add channels with names unique per collective."""
 
 import pytest
-from rest_framework.exceptions import ValidationError
 
 from atelier.collective.models import Channel
 from atelier.collective.services import channel_create
+from atelier.core.exceptions import InvalidInput
 
 
 def _url(collective_id) -> str:
@@ -75,10 +75,10 @@ def test_lost_race_on_the_unique_constraint_is_a_400_not_a_500(inkers, ana, monk
     # Let the check miss, as it would for a request that read before the other committed.
     monkeypatch.setattr("atelier.collective.services._channel_name_taken", lambda **kw: False)
 
-    with pytest.raises(ValidationError) as raised:
-        channel_create(collective=inkers, admin=ana, name="general")
+    with pytest.raises(InvalidInput) as raised:
+        channel_create(collective=inkers, admin=ana, name="General")
 
-    assert "name" in raised.value.detail
+    assert raised.value.field == "name"
     assert Channel.objects.filter(collective=inkers).count() == 1
     # the transaction is still usable after the failed insert
     Channel.objects.create(collective=inkers, name="after")

@@ -42,10 +42,13 @@ def test_admin_joining_keeps_admin_role(inkers, ana_client):
     assert counted_members(inkers) == (2, 2)
 
 
-def test_join_private_collective_is_403(vault, cleo, cleo_client):
+def test_join_private_collective_is_answered_like_a_missing_one(vault, cleo, cleo_client):
+    """Issue 10, item 7 (API.md: an invisible object is answered exactly like a missing one)."""
     response = _join(cleo_client, vault.id)
+    missing = _join(cleo_client, 987654)
 
-    assert response.status_code == 403
+    assert response.status_code == missing.status_code == 404
+    assert response.json() == missing.json()
     assert not CollectiveMember.objects.filter(collective=vault, user=cleo).exists()
     assert counted_members(vault) == (2, 2)
 

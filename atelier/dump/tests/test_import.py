@@ -248,6 +248,8 @@ BAD_LINES = {
                           "date_joined": T},
     "duplicate username": {"kind": "user", "id": 40, "username": "ana", "artist_type": "writer",
                            "date_joined": T},
+    "duplicate username but for case": {"kind": "user", "id": 40, "username": "Ana",
+                                        "artist_type": "writer", "date_joined": T},
     "duplicate post id": {"kind": "post", "id": 100, "author": 10, "post_type": "poem",
                           "title": "t", "created_at": T},
     "duplicate comment id": {"kind": "comment", "id": 5, "user": 10, "post": 100, "text": "x",

@@ -127,9 +127,8 @@ def test_unknown_channel_is_400(ana_client):
     assert not Post.objects.exists()
 
 
-@pytest.mark.parametrize("visibility", ["public", "private"])
-def test_channel_of_a_collective_i_am_not_in_is_403(ana_client, ben, visibility):
-    channel = collective_channel(visibility, ben)
+def test_channel_of_a_public_collective_i_am_not_in_is_403(ana_client, ben):
+    channel = collective_channel("public", ben)
 
     response = ana_client.post(
         URL, {"title": "t", "post_type": "image", "channel": channel.id}, format="json"
@@ -137,6 +136,30 @@ def test_channel_of_a_collective_i_am_not_in_is_403(ana_client, ben, visibility)
 
     assert response.status_code == 403
     assert not Post.objects.exists()
+
+
+def test_channel_of_a_private_collective_i_am_not_in_is_answered_like_a_missing_one(
+    ana_client, ben
+):
+    """Issue 10, item 7: the answer must not reveal that the private channel exists."""
+    channel = collective_channel("private", ben)
+
+    hidden = ana_client.post(URL, {"title": "t", "post_type": "image", "channel": channel.id})
+    missing = ana_client.post(URL, {"title": "t", "post_type": "image", "channel": 987654})
+
+    assert hidden.status_code == missing.status_code == 400
+    assert hidden.json() == missing.json() == {"channel": ["Unknown channel."]}
+    assert not Post.objects.exists()
+
+
+@pytest.mark.parametrize("field, value", [("title", 0), ("body", ["x"]), ("channel", "1")])
+def test_fields_of_the_wrong_json_type_are_400(ana_client, field, value):
+    body = {"title": "t", "post_type": "image", field: value}
+
+    response = ana_client.post(URL, body)
+
+    assert response.status_code == 400
+    assert field in response.json()
 
 
 @pytest.mark.parametrize("visibility", ["public", "private"])
