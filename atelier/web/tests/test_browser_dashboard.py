@@ -51,7 +51,7 @@ def test_staff_see_charts_drawn_from_the_real_summary(page, stella, log_in, sett
         expect(page.locator(f"{chart} svg")).to_have_count(1)
     # One line per variant; the heart makes For you's engagement rate above zero.
     expect(page.locator("#chart-engagement path.series-line")).to_have_count(2)
-    expect(page.locator("#chart-cache .hbar")).to_have_count(4)
+    expect(page.locator("#chart-cache .hbar")).to_have_count(2)  # relations, snapshot
     expect(page.locator("#kpis .kpi")).to_have_count(6)
     expect(page.locator("#table-variants tbody tr")).to_have_count(2)
     screenshot(page, "dashboard", full_page=True)
@@ -77,7 +77,7 @@ def test_every_chart_is_drawn_from_a_full_summary(page, stella, log_in, screensh
     )
     expect(page.locator("#chart-components .bar-stack")).to_have_count(types)
     expect(page.locator("#chart-components .bar-stack rect")).to_have_count(types * 8)
-    expect(page.locator("#chart-cache .hbar")).to_have_count(4)
+    expect(page.locator("#chart-cache .hbar")).to_have_count(2)  # relations, snapshot
     expect(page.locator("#chart-latency .bar-group rect")).to_have_count(6)
     expect(page.locator("#kpis")).to_contain_text("+48%")
     screenshot(page, "dashboard-375", full_page=True)
