@@ -15,6 +15,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    # Uploaded files of a test land in a fresh folder of their own, never in var/media.
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     cache.clear()
     yield

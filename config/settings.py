@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "atelier.feed",
     "atelier.notification",
     "atelier.gallery",
+    "atelier.media",
     "atelier.analytics",
     "atelier.web",
 ]
@@ -132,6 +133,44 @@ except OSError:
     pass
 # Without `atelier collectstatic`, WhiteNoise finds the files in the apps themselves.
 WHITENOISE_USE_FINDERS = True
+
+# --- Uploaded media (atelier/media; README "Media") ---------------------------------------
+# Files go through Django's storage API: the file system under MEDIA_ROOT by default, or an
+# S3-compatible object store with django-storages (MEDIA_STORAGE=s3, see docs/media.md).
+# Either way every file URL is /media/<name>, answered by Atelier after an access check.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+MEDIA_URL = "/media/"
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "filesystem")
+if MEDIA_STORAGE == "filesystem":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("MEDIA_S3_BUCKET", ""),
+            "endpoint_url": env_str("MEDIA_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("MEDIA_S3_REGION", "") or None,
+            "location": env_str("MEDIA_S3_PREFIX", ""),
+            # A private bucket: viewers are redirected to URLs signed for a short while.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env_int("MEDIA_S3_URL_SECONDS", 300, minimum=1),
+            "file_overwrite": False,
+        },
+    }
+    if not _media_storage["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("MEDIA_S3_BUCKET must be set when MEDIA_STORAGE=s3")
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE={MEDIA_STORAGE!r} is not filesystem or s3")
+STORAGES = {
+    "default": _media_storage,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# API.md's limits: bytes per kind of upload (a 413 beyond), pixels per image (a 400 beyond).
+MEDIA_MAX_BYTES = {"image": 20 * 2**20, "audio": 50 * 2**20, "video": 200 * 2**20}
+MEDIA_MAX_IMAGE_PIXELS = 40_000_000
+# Uploads larger than this are spooled to a temporary file rather than held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {

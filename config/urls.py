@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from atelier.analytics.apis import metrics_view
+from atelier.media.apis import MediaFileView
 
 urlpatterns = [
     # The pages: the feed at /, /login/, /logout/, /dashboard/ (and their small JSON helpers).
@@ -18,7 +19,10 @@ urlpatterns = [
     path("api/", include("atelier.feed.urls")),
     path("api/", include("atelier.notification.urls")),
     path("api/", include("atelier.gallery.urls")),
+    path("api/", include("atelier.media.urls")),
     path("api/", include("atelier.analytics.urls")),
     path("metrics", metrics_view, name="metrics"),
+    # Uploaded files, after an access check (atelier/media/apis.py), in every environment.
+    path("media/<path:name>", MediaFileView.as_view(), name="media-file"),
     path("api-auth/", include("rest_framework.urls")),
 ]

@@ -17,6 +17,9 @@ from atelier.analytics.exposures import post_opened
 from atelier.collective.models import Channel
 from atelier.core.choices import PostType
 from atelier.feed.apis import FeedPageSerializer, FeedQuerySerializer, serve_feed
+from atelier.media.selectors import attach_media_lists
+from atelier.media.serializers import MediaOutputSerializer
+from atelier.media.services import MAX_MEDIA_PER_POST, MediaNotAttachable
 from atelier.post import services
 from atelier.post.models import Appreciation, Post
 from atelier.post.selectors import get_visible_post, post_base_queryset, visible_posts
@@ -46,6 +49,18 @@ class PostListCreateApi(APIView):
         channel = serializers.IntegerField(
             min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None
         )
+        media = serializers.ListField(
+            child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+            max_length=MAX_MEDIA_PER_POST,
+            required=False,
+            default=list,
+            help_text="Ids of my uploads not yet attached to a post, in display order.",
+        )
+
+        def validate_media(self, value: list[int]) -> list[int]:
+            if len(set(value)) != len(value):
+                raise serializers.ValidationError("A media id is listed twice.")
+            return value
 
     @extend_schema(
         operation_id="feed",
@@ -87,9 +102,19 @@ class PostListCreateApi(APIView):
                 post_type=data.validated_data["post_type"],
                 body=data.validated_data["body"],
                 channel=channel,
+                media_ids=data.validated_data["media"],
             )
         except services.NotAMember:
             raise PermissionDenied("You are not a member of this channel's collective.") from None
+        except MediaNotAttachable as error:
+            raise ValidationError(
+                {
+                    "media": [
+                        f"Media {error.media_id} is not an upload of yours waiting for a post "
+                        "(unknown, someone else's, or already attached)."
+                    ]
+                }
+            ) from None
         post = post_base_queryset().get(pk=post.pk)
         return Response(PostOutputSerializer(post).data, status=status.HTTP_201_CREATED)
 
@@ -259,26 +284,36 @@ class PostMetaApi(APIView):
     def get(self, request):
         ids = _parse_id_list(request.query_params.get("ids", ""), field="ids", limit=100)
         rows = visible_posts(request.user).filter(id__in=ids)
-        rows = rows.values_list(
-            "id", "hearts_count", "praise_count", "trophy_count", "comment_count", "critique_count"
+        rows = list(
+            rows.select_related(None).only(
+                "id",
+                "hearts_count",
+                "praise_count",
+                "trophy_count",
+                "comment_count",
+                "critique_count",
+                "media_count",
+            )
         )
+        attach_media_lists(rows)
         mine: dict[int, set[str]] = {}
         for post_id, kind in Appreciation.objects.filter(
             Q(post_id__in=ids), user=request.user
         ).values_list("post_id", "kind"):
             mine.setdefault(post_id, set()).add(kind)
         answer = {}
-        for pid, hearts, praise, trophies, comments, critiques in rows:
-            given = mine.get(pid, set())
-            answer[str(pid)] = {
-                "hearts": hearts,
-                "praise": praise,
-                "trophies": trophies,
-                "comments": comments,
-                "critiques": critiques,
+        for post in rows:
+            given = mine.get(post.id, set())
+            answer[str(post.id)] = {
+                "hearts": post.hearts_count,
+                "praise": post.praise_count,
+                "trophies": post.trophy_count,
+                "comments": post.comment_count,
+                "critiques": post.critique_count,
                 "hearted": "heart" in given,
                 "praised": "praise" in given,
                 "trophied": "trophy" in given,
+                "media": MediaOutputSerializer(post.attached_media, many=True).data,
             }
         return Response(answer)
 

@@ -33,6 +33,8 @@ class Post(models.Model):
     trophy_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
     critique_count = models.PositiveIntegerField(default=0)
+    # How many media are attached: pages of posts without media skip the media query.
+    media_count = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         indexes = [
