@@ -8,6 +8,7 @@ app_name = "web"
 
 urlpatterns = [
     path("", views.feed_page, name="feed"),
+    path("posts/<int:pk>/", views.post_page, name="post"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("dashboard/", views.dashboard_page, name="dashboard"),
