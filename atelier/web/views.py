@@ -4,15 +4,23 @@ The pages are thin shells: the feed and the dashboard fetch their data from the 
 with the session (see static/web/*.js), so there is one source of truth for both.
 """
 
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
+from rest_framework.exceptions import ValidationError
 
+from atelier.collective.models import Channel
+from atelier.core.apis import RegisterApi
+from atelier.core.choices import ArtistType, PostType
+from atelier.core.services import user_register
 from atelier.feed.config import load_ranking
 from atelier.media.selectors import attach_media_lists
+from atelier.media.services import MAX_MEDIA_PER_POST
 from atelier.post import services as post_services
 from atelier.post.selectors import get_visible_post
 from atelier.web.selectors import ranking_weights
@@ -113,6 +121,74 @@ def post_page(request, pk: int):
     ]
     context = {"post": post, "media": post.attached_media, "sections": sections}
     return render(request, "web/post.html", context, status=400 if errors else 200)
+
+
+def _safe_next(request, default: str = "/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or default
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def signup_page(request):
+    """Create an account (the same rules as POST /api/auth/register/) and log in."""
+    if request.user.is_authenticated:
+        return redirect(_safe_next(request))
+    errors: dict[str, list[str]] = {}
+    values = {"username": "", "email": "", "artist_type": ArtistType.OTHER}
+    if request.method == "POST":
+        values = {
+            "username": request.POST.get("username", ""),
+            "email": request.POST.get("email", ""),
+            "artist_type": request.POST.get("artist_type", ArtistType.OTHER),
+        }
+        data = RegisterApi.InputSerializer(
+            data={**values, "password": request.POST.get("password", "")}
+        )
+        try:
+            data.is_valid(raise_exception=True)
+            user, _token = user_register(**data.validated_data)
+        except ValidationError as error:
+            errors = {
+                field: [str(message) for message in messages]
+                for field, messages in error.detail.items()
+            }
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(_safe_next(request))
+    context = {
+        "errors": errors,
+        "values": values,
+        "artist_types": ArtistType.choices,
+        "next": _safe_next(request),
+    }
+    return render(request, "web/signup.html", context, status=400 if errors else 200)
+
+
+@require_safe
+@login_required
+def compose_page(request):
+    """The composer: a shell whose script uploads media and creates the post via the API."""
+    channels = (
+        Channel.objects.filter(collective__members__user=request.user)
+        .select_related("collective")
+        .order_by("collective__name", "collective_id", "name", "id")
+    )
+    groups: dict[int, dict] = {}
+    for channel in channels:
+        group = groups.setdefault(
+            channel.collective_id, {"name": channel.collective.name, "channels": []}
+        )
+        group["channels"].append(channel)
+    context = {
+        "post_types": PostType.choices,
+        "collectives": list(groups.values()),
+        "max_media": MAX_MEDIA_PER_POST,
+    }
+    return render(request, "web/compose.html", context)
 
 
 class LoginView(auth_views.LoginView):
