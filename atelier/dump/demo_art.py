@@ -18,7 +18,8 @@ from PIL import Image, ImageDraw, ImageFilter
 from atelier.media import processing
 
 # This module is imported by worker processes that never set Django up: only the function
-# `illustrate` touches models, and imports them itself.
+# `illustrate` touches models (and atelier.dump.demo, which imports them), and imports them
+# itself.
 
 # How many of the newest posts get pictures by default: enough for many pages of the feed
 # while seeding stays a matter of seconds.
@@ -212,27 +213,50 @@ PARALLEL_FROM = 24
 
 
 def illustrate(
-    *, pictures: int = DEFAULT_PICTURES, covers: int = DEFAULT_COVERS
+    *,
+    pictures: int = DEFAULT_PICTURES,
+    covers: int = DEFAULT_COVERS,
+    for_username: str = "",
 ) -> tuple[int, int]:
-    """Give the newest `pictures` image and comic posts a picture and the newest `covers`
-    music and video posts a cover; return how many of each were made.
+    """Give `pictures` image and comic posts a picture and `covers` music and video posts a
+    cover, half of them among the posts `for_username` (the demo account by default) is
+    most likely to see first, the rest the newest; return how many of each were made.
 
     Drawing and encoding run in worker processes (one per core, at most 4); storing the
     files and rows stays in this process.
     """
+    from django.db.models import Q
+
+    from atelier.collective.selectors import member_collective_ids
+    from atelier.core.models import User
+    from atelier.core.selectors import fellow_ids
+    from atelier.dump.demo import DEMO_USERNAME
     from atelier.media.models import Media
     from atelier.media.services import media_store_processed
     from atelier.post.models import Post
 
+    # The demo account's circle first (its fellows, its collectives), since that is what
+    # its personalized feed leads with, then the newest posts of everyone.
+    for_username = for_username or DEMO_USERNAME
+    viewer = User.objects.filter(username=for_username).values_list("id", flat=True).first()
+    circle = Q(pk__in=[])
+    if viewer is not None:
+        circle = Q(author_id__in=fellow_ids(viewer)) | Q(
+            collective_id__in=member_collective_ids(viewer)
+        )
     jobs: list[tuple[int, int, str]] = []
     made = []
     for types, limit in ((("image", "comic"), pictures), (("music", "video"), covers)):
-        rows = (
-            Post.objects.filter(post_type__in=types, is_deleted=False, media_count=0)
-            .order_by("-created_at", "-id")
-            .values_list("id", "author_id", "post_type")[:limit]
-        )
-        batch = list(rows)
+        candidates = Post.objects.filter(post_type__in=types, is_deleted=False, media_count=0)
+        newest = ("-created_at", "-id")
+        fields = ("id", "author_id", "post_type")
+        batch = list(candidates.filter(circle).order_by(*newest).values_list(*fields)[: limit // 2])
+        chosen = {job[0] for job in batch}
+        for job in candidates.order_by(*newest).values_list(*fields)[: limit + len(chosen)]:
+            if len(batch) >= limit:
+                break
+            if job[0] not in chosen:
+                batch.append(job)
         jobs += batch
         made.append(len(batch))
     if len(jobs) >= PARALLEL_FROM:
