@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.feed_page, name="feed"),
     path("posts/<int:pk>/", views.post_page, name="post"),
     path("new/", views.compose_page, name="compose"),
+    path("users/<int:pk>/", views.profile_page, name="profile"),
     path("signup/", views.signup_page, name="signup"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),

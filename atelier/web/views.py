@@ -17,12 +17,14 @@ from rest_framework.exceptions import ValidationError
 from atelier.collective.models import Channel
 from atelier.core.apis import RegisterApi
 from atelier.core.choices import ArtistType, PostType
+from atelier.core.models import UserFellow
+from atelier.core.selectors import get_user_profile, pair_relation_queryset
 from atelier.core.services import user_register
 from atelier.feed.config import load_ranking
 from atelier.media.selectors import attach_media_lists
 from atelier.media.services import MAX_MEDIA_PER_POST
 from atelier.post import services as post_services
-from atelier.post.selectors import get_visible_post
+from atelier.post.selectors import get_visible_post, visible_posts
 from atelier.web.selectors import ranking_weights
 
 REMARK_KINDS = ("comment", "critique")
@@ -189,6 +191,40 @@ def compose_page(request):
         "max_media": MAX_MEDIA_PER_POST,
     }
     return render(request, "web/compose.html", context)
+
+
+PROFILE_POSTS = 60
+
+
+@require_safe
+@login_required
+def profile_page(request, pk: int):
+    """A member's page: their posts as a grid, a fellow request button, a block button.
+
+    Someone who blocked me (or whom I blocked) is a 404 page, like GET /api/users/{id}/.
+    """
+    profile = get_user_profile(viewer=request.user, user_id=pk)
+    posts = list(
+        visible_posts(request.user)
+        .filter(author_id=profile.id)
+        .order_by("-created_at", "-id")[:PROFILE_POSTS]
+    )
+    attach_media_lists(posts)
+    relation = None
+    if profile.id != request.user.id:
+        pair = pair_relation_queryset(request.user.id, profile.id).first()
+        if pair is not None and pair.status == UserFellow.Status.ACCEPTED:
+            relation = "fellows"
+        elif pair is not None and pair.status == UserFellow.Status.PENDING:
+            relation = "sent" if pair.user_id == request.user.id else "received"
+        else:
+            relation = "none"
+    tiles = [
+        {"post": post, "cover": next((m for m in post.attached_media if m.thumbnail), None)}
+        for post in posts
+    ]
+    context = {"profile": profile, "tiles": tiles, "relation": relation}
+    return render(request, "web/profile.html", context)
 
 
 class LoginView(auth_views.LoginView):

@@ -195,7 +195,9 @@
     var avatar = q(".avatar");
     avatar.textContent = post.author.username.charAt(0).toUpperCase();
     avatar.style.setProperty("--avatar-hue", String(hue(post.author.username)));
-    q(".author").textContent = post.author.username;
+    var authorLink = el("a", "author-link", post.author.username);
+    authorLink.href = "/users/" + post.author.id + "/";
+    q(".author").appendChild(authorLink);
     q(".artist-type").textContent = humanize(post.author.artist_type);
     var time = q(".age");
     time.dateTime = post.created_at;
