@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from rest_framework.exceptions import ValidationError
 
 from atelier.collective.models import Channel
+from atelier.collective.selectors import collectives_for, get_visible_collective
 from atelier.core.apis import RegisterApi
 from atelier.core.choices import ArtistType, PostType
 from atelier.core.models import UserFellow
@@ -225,6 +226,44 @@ def profile_page(request, pk: int):
     ]
     context = {"profile": profile, "tiles": tiles, "relation": relation}
     return render(request, "web/profile.html", context)
+
+
+COLLECTIVE_POSTS = 30
+
+
+@require_safe
+@login_required
+def collectives_page(request):
+    """The collectives I belong to, then the public ones to join."""
+    collectives = list(collectives_for(request.user)[:200])
+    return render(request, "web/collectives.html", {"collectives": collectives})
+
+
+@require_safe
+@login_required
+def collective_page(request, pk: int):
+    """A collective: its channels, its newest posts (members), join or leave.
+
+    A private collective I am not in is a 404 page, like the API.
+    """
+    if not 0 < pk < 2**63:
+        raise Http404("No such collective.")
+    collective = get_visible_collective(request.user, pk)
+    posts: list = []
+    if collective.my_role is not None:
+        posts = list(
+            visible_posts(request.user)
+            .filter(collective_id=collective.id)
+            .select_related("channel")
+            .order_by("-created_at", "-id")[:COLLECTIVE_POSTS]
+        )
+        attach_media_lists(posts)
+    tiles = [
+        {"post": post, "cover": next((m for m in post.attached_media if m.thumbnail), None)}
+        for post in posts
+    ]
+    context = {"collective": collective, "tiles": tiles, "channels": collective.channels.all()}
+    return render(request, "web/collective.html", context)
 
 
 class LoginView(auth_views.LoginView):

@@ -220,7 +220,9 @@
     if (post.collective) {
       q(".card-place").hidden = false;
       var collective = state.names.collectives[post.collective];
-      q(".collective-name").textContent = collective || "A collective";
+      var collectiveLink = el("a", "collective-name-link", collective || "A collective");
+      collectiveLink.href = "/collectives/" + post.collective + "/";
+      q(".collective-name").appendChild(collectiveLink);
       var channel = post.channel && state.names.channels[post.channel];
       if (channel) q(".channel-name").textContent = " › #" + channel;
     }
