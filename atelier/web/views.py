@@ -19,11 +19,22 @@ from atelier.collective.selectors import collectives_for, get_visible_collective
 from atelier.core.apis import RegisterApi
 from atelier.core.choices import ArtistType, PostType
 from atelier.core.models import UserFellow
-from atelier.core.selectors import get_user_profile, pair_relation_queryset
-from atelier.core.services import user_register
+from atelier.core.selectors import (
+    get_user_profile,
+    pair_relation_queryset,
+    pending_fellow_requests,
+)
+from atelier.core.services import (
+    InvalidState,
+    fellow_request_accept,
+    fellow_request_decline,
+    user_register,
+)
 from atelier.feed.config import load_ranking
 from atelier.media.selectors import attach_media_lists
 from atelier.media.services import MAX_MEDIA_PER_POST
+from atelier.notification.selectors import notification_list
+from atelier.notification.services import notifications_mark_read
 from atelier.post import services as post_services
 from atelier.post.selectors import get_visible_post, visible_posts
 from atelier.web.selectors import ranking_weights
@@ -264,6 +275,60 @@ def collective_page(request, pk: int):
     ]
     context = {"collective": collective, "tiles": tiles, "channels": collective.channels.all()}
     return render(request, "web/collective.html", context)
+
+
+NOTIFICATIONS_SHOWN = 100
+# How each kind of notification reads after the actor's name.
+NOTIFICATION_TEXT = {
+    "heart": "gave a heart to",
+    "praise": "praised",
+    "trophy": "gave a trophy to",
+    "comment": "commented on",
+    "critique": "wrote a critique of",
+    "fellow_request": "asked to be your fellow",
+    "fellow_accept": "accepted your fellow request",
+}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def notifications_page(request):
+    """My notifications, newest first, and my pending fellow requests to accept or decline.
+
+    Plain forms: `action=read_all` marks everything read; `action=accept|decline` with
+    `request_id` answers a fellow request (then back here).
+    """
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "read_all":
+            notifications_mark_read(user=request.user, ids=None)
+        elif action in ("accept", "decline"):
+            raw = request.POST.get("request_id", "")
+            if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) < 2**63:
+                raise Http404("No such request.")
+            respond = fellow_request_accept if action == "accept" else fellow_request_decline
+            try:
+                respond(user=request.user, request_id=int(raw))
+            except InvalidState:
+                pass  # already answered, or blocked since: the list below shows how it stands
+        else:
+            raise Http404("No such action.")
+        return redirect("web:notifications")
+    items = [
+        {"notification": n, "text": NOTIFICATION_TEXT.get(n.kind, n.kind)}
+        for n in notification_list(user=request.user, limit=NOTIFICATIONS_SHOWN)
+    ]
+    incoming = [
+        relation
+        for relation in pending_fellow_requests(request.user.id).select_related("user")
+        if relation.fellow_user_id == request.user.id
+    ]
+    context = {
+        "items": items,
+        "incoming": incoming,
+        "unread": sum(1 for item in items if not item["notification"].is_read),
+    }
+    return render(request, "web/notifications.html", context)
 
 
 class LoginView(auth_views.LoginView):
