@@ -7,6 +7,7 @@ with the session (see static/web/*.js), so there is one source of truth for both
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,20 +15,22 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
 from rest_framework.exceptions import ValidationError
 
-from atelier.collective.models import Channel
+from atelier.collective.models import Channel, Collective
 from atelier.collective.selectors import collectives_for, get_visible_collective
 from atelier.core.apis import RegisterApi
 from atelier.core.choices import ArtistType, PostType
-from atelier.core.models import UserFellow
+from atelier.core.models import User, UserFellow
 from atelier.core.selectors import (
     get_user_profile,
     pair_relation_queryset,
     pending_fellow_requests,
+    preferences_of,
 )
 from atelier.core.services import (
     InvalidState,
     fellow_request_accept,
     fellow_request_decline,
+    preferences_update,
     user_register,
 )
 from atelier.feed.config import load_ranking
@@ -329,6 +332,73 @@ def notifications_page(request):
         "unread": sum(1 for item in items if not item["notification"].is_read),
     }
     return render(request, "web/notifications.html", context)
+
+
+def _posted_ids(request, name: str) -> list[int] | None:
+    """The ids ticked in a list of checkboxes, or None if one is not an id at all."""
+    ids = []
+    for raw in request.POST.getlist(name):
+        if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) < 2**63:
+            return None
+        ids.append(int(raw))
+    return ids
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def settings_page(request):
+    """The seed plan's preferences: preferred kinds of post and artist, muted collectives,
+    blocked members. One plain form; saving replaces all four lists
+    (the same service as PUT /api/user/preferences/)."""
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        post_types = request.POST.getlist("preferred_post_types")
+        artist_types = request.POST.getlist("preferred_artist_types")
+        muted = _posted_ids(request, "muted_collectives")
+        blocked = _posted_ids(request, "blocked_users")
+        if any(value not in PostType.values for value in post_types):
+            errors["preferred_post_types"] = ["Unknown kind of post."]
+        if any(value not in ArtistType.values for value in artist_types):
+            errors["preferred_artist_types"] = ["Unknown kind of artist."]
+        if muted is None:
+            errors["muted_collectives"] = ["Not a collective id."]
+        if blocked is None:
+            errors["blocked_users"] = ["Not a member id."]
+        if not errors:
+            try:
+                preferences_update(
+                    user=request.user,
+                    preferred_post_types=post_types,
+                    preferred_artist_types=artist_types,
+                    muted_collectives=muted,
+                    blocked_users=blocked,
+                )
+            except ValidationError as error:
+                errors = {
+                    field: [str(message) for message in messages]
+                    for field, messages in error.detail.items()
+                }
+            else:
+                return redirect(f"{reverse('web:settings')}?saved=1")
+    current = preferences_of(request.user)
+    collectives = list(
+        Collective.objects.filter(
+            Q(members__user=request.user) | Q(pk__in=current["muted_collectives"])
+        )
+        .distinct()
+        .order_by("name", "id")
+    )
+    blocked_users = list(User.objects.filter(pk__in=current["blocked_users"]).order_by("username"))
+    context = {
+        "current": current,
+        "post_types": PostType.choices,
+        "artist_types": ArtistType.choices,
+        "collectives": collectives,
+        "blocked_users": blocked_users,
+        "errors": errors,
+        "saved": request.GET.get("saved") == "1" and not errors,
+    }
+    return render(request, "web/settings.html", context, status=400 if errors else 200)
 
 
 class LoginView(auth_views.LoginView):
