@@ -50,9 +50,11 @@ def test_feed_cards_show_the_picture_lazily_over_its_placeholder(
     screenshot(page, f"feed-pictures-{viewport['width']}")
 
 
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
 def test_the_post_page_shows_the_picture_and_takes_comments_and_critiques(
-    page, community, log_in, settle, screenshot
+    page, community, log_in, settle, screenshot, viewport
 ):
+    page.set_viewport_size(viewport)
     log_in(page, "ana")
     card = page.locator(f"#post-{community.fellow_post.pk}")
 
@@ -80,7 +82,7 @@ def test_the_post_page_shows_the_picture_and_takes_comments_and_critiques(
     with page.expect_navigation():
         page.click("#critiques button[type=submit]")
     expect(page.locator("#critiques .remark-item")).to_contain_text("The horizon tilts")
-    screenshot(page, "post-375", full_page=True)
+    screenshot(page, f"post-{viewport['width']}", full_page=True)
     settle()
     assert Comment.objects.get().author == community.ana
     assert Critique.objects.get().text == "The horizon tilts a little."
