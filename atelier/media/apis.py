@@ -113,6 +113,11 @@ class MediaFileView(APIView):
 
     permission_classes = [AllowAny]
 
+    def perform_content_negotiation(self, request, force=False):
+        # An <img> may send `Accept: image/webp` only; the answer is the file either way
+        # (errors as JSON), so negotiation must never fail with a 406.
+        return super().perform_content_negotiation(request, force=True)
+
     @extend_schema(exclude=True)
     def get(self, request, name: str):
         media = media_for_file(name)

@@ -135,3 +135,13 @@ def test_delete_attached_is_403_and_someone_elses_is_404(ana, ana_client, ben_cl
     assert ana_client.delete(f"/api/media/{attached}/").status_code == 403
     assert ben_client.delete(f"/api/media/{loose}/").status_code == 404
     assert Media.objects.count() == 2
+
+
+def test_a_strict_image_accept_header_still_gets_the_file(ana_client, uploaded):
+    url = _urls(ana_client, uploaded(ana_client))[1]
+
+    response = ana_client.get(url, HTTP_ACCEPT="image/webp")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/webp"
+    assert ana_client.get("/media/m/none.webp", HTTP_ACCEPT="image/webp").status_code == 404
