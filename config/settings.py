@@ -190,6 +190,8 @@ REST_FRAMEWORK = {
         "anon": env_rate("THROTTLE_ANON_RATE", "2000/min"),
         "user": env_rate("THROTTLE_USER_RATE", "6000/min"),
         "auth": env_rate("THROTTLE_AUTH_RATE", "2000/min"),
+        # Uploads cost CPU (decoding, re-encoding) and storage: a scope of their own.
+        "upload": env_rate("THROTTLE_UPLOAD_RATE", "600/hour"),
     },
     "EXCEPTION_HANDLER": "atelier.core.exceptions.api_exception_handler",
 }

@@ -11,6 +11,7 @@ from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from atelier.media import services
@@ -32,6 +33,8 @@ class PayloadTooLarge(APIException):
 
 class MediaUploadApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
+    throttle_classes = [UserRateThrottle, ScopedRateThrottle]
+    throttle_scope = "upload"
 
     @extend_schema_serializer(component_name="MediaUploadInput")
     class InputSerializer(serializers.Serializer):
@@ -48,6 +51,7 @@ class MediaUploadApi(APIView):
             400: OpenApiResponse(description='Not an accepted file: {"file": [...]}.'),
             401: UNAUTHENTICATED,
             413: OpenApiResponse(description="Over the size limit of its kind."),
+            429: OpenApiResponse(description="Too many uploads (THROTTLE_UPLOAD_RATE)."),
         },
     )
     def post(self, request):

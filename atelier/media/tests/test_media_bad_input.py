@@ -1,6 +1,7 @@
 """Bad uploads: a clear 400 or 413 naming the field, and nothing stored, every time."""
 
 import pytest
+from rest_framework.throttling import ScopedRateThrottle
 
 from atelier.media.models import Media
 from atelier.media.tests.files import MP3, image_bytes, png_header_only, upload
@@ -146,3 +147,11 @@ def test_a_failed_insert_removes_the_files_already_written(
         upload_as(ana_client)
 
     assert stored_files() == []
+
+
+def test_uploads_are_throttled_by_their_own_scope(ana_client, upload_as, monkeypatch):
+    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "upload", "2/min")
+
+    codes = [upload_as(ana_client).status_code for _ in range(3)]
+
+    assert codes == [201, 201, 429]
