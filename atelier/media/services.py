@@ -1,6 +1,5 @@
 """Writes on media: upload, delete, attach to a new post, prune what is no longer needed."""
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -11,8 +10,6 @@ from django.utils import timezone
 
 from atelier.media import processing, storage
 from atelier.media.models import Media
-
-logger = logging.getLogger(__name__)
 
 MAX_MEDIA_PER_POST = 10
 
