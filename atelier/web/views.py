@@ -1,7 +1,10 @@
-"""The pages: the feed (/), the staff dashboard (/dashboard/), log-in and log-out.
+"""The pages: the feed (/), a post, the composer, members, collectives, notifications,
+settings, sign-up, log-in and log-out, and the staff dashboard.
 
-The pages are thin shells: the feed and the dashboard fetch their data from the JSON API
-with the session (see static/web/*.js), so there is one source of truth for both.
+The feed and the dashboard are thin shells that fetch their data from the JSON API with the
+session (see static/web/*.js). The other pages render server-side through the same
+selectors and services as the API (so the same visibility rules), with plain forms where a
+form will do and small scripts for uploads, fellow requests, blocks, join and leave.
 """
 
 from django.contrib.auth import login
