@@ -22,6 +22,13 @@ def _lenient_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    # Uploaded files of a test land in a fresh folder of their own, never in var/media.
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     from atelier.core.throttling import LOCAL_COUNTS
 

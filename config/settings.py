@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "atelier.feed",
     "atelier.notification",
     "atelier.gallery",
+    "atelier.media",
     "atelier.analytics",
     "atelier.dump",
     "atelier.web",
@@ -202,6 +203,44 @@ WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
+# --- Uploaded media (atelier/media; README "Media") ---------------------------------------
+# Files go through Django's storage API: the file system under MEDIA_ROOT by default, or an
+# S3-compatible object store with django-storages (MEDIA_STORAGE=s3, see docs/media.md).
+# Either way every file URL is /media/<name>, answered by Atelier after an access check.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+MEDIA_URL = "/media/"
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "filesystem")
+if MEDIA_STORAGE == "filesystem":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("MEDIA_S3_BUCKET", ""),
+            "endpoint_url": env_str("MEDIA_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("MEDIA_S3_REGION", "") or None,
+            "location": env_str("MEDIA_S3_PREFIX", ""),
+            # A private bucket: viewers are redirected to URLs signed for a short while.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env_int("MEDIA_S3_URL_SECONDS", 300, minimum=1),
+            "file_overwrite": False,
+        },
+    }
+    if not _media_storage["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("MEDIA_S3_BUCKET must be set when MEDIA_STORAGE=s3")
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE={MEDIA_STORAGE!r} is not filesystem or s3")
+STORAGES = {
+    "default": _media_storage,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# API.md's limits: bytes per kind of upload (a 413 beyond), pixels per image (a 400 beyond).
+MEDIA_MAX_BYTES = {"image": 20 * 2**20, "audio": 50 * 2**20, "video": 200 * 2**20}
+MEDIA_MAX_IMAGE_PIXELS = 40_000_000
+# Uploads larger than this are spooled to a temporary file rather than held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
+
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes anonymous API calls answer 401, not 403.
@@ -225,6 +264,8 @@ REST_FRAMEWORK = {
         "anon": env_rate("THROTTLE_ANON_RATE", "2000/min"),
         "user": env_rate("THROTTLE_USER_RATE", "6000/min"),
         "auth": env_rate("THROTTLE_AUTH_RATE", "2000/min"),
+        # Uploads cost CPU (decoding, re-encoding) and storage: a scope of their own.
+        "upload": env_rate("THROTTLE_UPLOAD_RATE", "600/hour"),
     },
     "EXCEPTION_HANDLER": "atelier.core.exceptions.api_exception_handler",
 }

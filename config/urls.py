@@ -12,6 +12,7 @@ from drf_spectacular.views import (
 
 from atelier.analytics.apis import metrics_view
 from atelier.core.root import ApiRootApi
+from atelier.media.apis import MediaFileView
 
 # The API docs come from drf-spectacular-sidecar's pinned static files (no CDN). Swagger
 # UI's own script is served by the split view, so it needs no inline script, only an inline
@@ -51,7 +52,10 @@ urlpatterns = [
     path("api/", include("atelier.feed.urls")),
     path("api/", include("atelier.notification.urls")),
     path("api/", include("atelier.gallery.urls")),
+    path("api/", include("atelier.media.urls")),
     path("api/", include("atelier.analytics.urls")),
     path("metrics", metrics_view, name="metrics"),
+    # Uploaded files, after an access check (atelier/media/apis.py), in every environment.
+    path("media/<path:name>", MediaFileView.as_view(), name="media-file"),
     path("api-auth/", include("rest_framework.urls")),
 ]

@@ -16,6 +16,7 @@ from atelier.collective.selectors import visible_channel
 from atelier.core.api import BAD_INPUT, UNAUTHENTICATED, CommaIdsField, IdField, StrictCharField
 from atelier.core.choices import PostType
 from atelier.feed.params import FeedQuerySerializer
+from atelier.media.services import MAX_MEDIA_PER_POST, MediaNotAttachable
 from atelier.post import services
 from atelier.post.feed_api import FeedPageSerializer, serve_feed
 from atelier.post.models import Post
@@ -46,6 +47,18 @@ class PostListCreateApi(APIView):
         post_type = serializers.ChoiceField(choices=PostType.choices)
         body = StrictCharField(max_length=20_000, required=False, allow_blank=True, default="")
         channel = IdField(required=False, allow_null=True, default=None)
+        media = serializers.ListField(
+            child=IdField(),
+            max_length=MAX_MEDIA_PER_POST,
+            required=False,
+            default=list,
+            help_text="Ids of my uploads not yet attached to a post, in display order.",
+        )
+
+        def validate_media(self, value: list[int]) -> list[int]:
+            if len(set(value)) != len(value):
+                raise serializers.ValidationError("A media id is listed twice.")
+            return value
 
     @extend_schema(
         operation_id="feed",
@@ -81,13 +94,24 @@ class PostListCreateApi(APIView):
             channel = visible_channel(request.user, channel_id)
             if channel is None:
                 raise ValidationError({"channel": ["Unknown channel."]})
-        post = services.post_create(
-            author=request.user,
-            title=data.validated_data["title"],
-            post_type=data.validated_data["post_type"],
-            body=data.validated_data["body"],
-            channel=channel,
-        )
+        try:
+            post = services.post_create(
+                author=request.user,
+                title=data.validated_data["title"],
+                post_type=data.validated_data["post_type"],
+                body=data.validated_data["body"],
+                channel=channel,
+                media_ids=data.validated_data["media"],
+            )
+        except MediaNotAttachable as error:
+            raise ValidationError(
+                {
+                    "media": [
+                        f"Media {error.media_id} is not an upload of yours waiting for a post "
+                        "(unknown, someone else's, or already attached)."
+                    ]
+                }
+            ) from None
         post = post_base_queryset().get(pk=post.pk)
         return Response(PostOutputSerializer(post).data, status=status.HTTP_201_CREATED)
 

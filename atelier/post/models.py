@@ -33,6 +33,10 @@ class Post(models.Model):
     trophy_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
     critique_count = models.PositiveIntegerField(default=0)
+    # How many media are attached: pages of posts without media skip the media query. A
+    # database default too, so bulk writers that name their columns (the import's COPY)
+    # need not know it.
+    media_count = models.PositiveSmallIntegerField(default=0, db_default=0)
 
     class Meta:
         indexes = [

@@ -75,14 +75,26 @@ def get_live_remark(*, model: type[Comment] | type[Critique], post: Post, remark
 
 
 def post_meta(viewer, ids: list[int]) -> dict[str, dict]:
-    """Counts and the viewer's own appreciations of the visible posts among `ids`, by id."""
-    rows = (
+    """Counts, media and the viewer's own appreciations of the visible posts among `ids`."""
+    # media builds on post (its visibility rules): imported here, not at module level.
+    from atelier.media.selectors import attach_media_lists
+    from atelier.media.serializers import MediaOutputSerializer
+
+    rows = list(
         visible_posts(viewer)
         .filter(id__in=ids)
-        .values_list(
-            "id", "hearts_count", "praise_count", "trophy_count", "comment_count", "critique_count"
+        .select_related(None)
+        .only(
+            "id",
+            "hearts_count",
+            "praise_count",
+            "trophy_count",
+            "comment_count",
+            "critique_count",
+            "media_count",
         )
     )
+    attach_media_lists(rows)
     mine: dict[int, set[str]] = {}
     given_rows = Appreciation.objects.filter(post_id__in=ids, user=viewer).values_list(
         "post_id", "kind"
@@ -90,16 +102,17 @@ def post_meta(viewer, ids: list[int]) -> dict[str, dict]:
     for post_id, kind in given_rows:
         mine.setdefault(post_id, set()).add(kind)
     answer = {}
-    for pid, hearts, praise, trophies, comments, critiques in rows:
-        given = mine.get(pid, set())
-        answer[str(pid)] = {
-            "hearts": hearts,
-            "praise": praise,
-            "trophies": trophies,
-            "comments": comments,
-            "critiques": critiques,
+    for post in rows:
+        given = mine.get(post.id, set())
+        answer[str(post.id)] = {
+            "hearts": post.hearts_count,
+            "praise": post.praise_count,
+            "trophies": post.trophy_count,
+            "comments": post.comment_count,
+            "critiques": post.critique_count,
             "hearted": "heart" in given,
             "praised": "praise" in given,
             "trophied": "trophy" in given,
+            "media": MediaOutputSerializer(post.attached_media, many=True).data,
         }
     return answer

@@ -1,15 +1,28 @@
 """Output shapes of posts and remarks, shared by the post and feed APIs."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from atelier.core.serializers import UserRefSerializer
+from atelier.media.selectors import attach_media_lists
+from atelier.media.serializers import MediaOutputSerializer
 from atelier.post.models import Post
 
 
+class PostListSerializer(serializers.ListSerializer):
+    """Many posts: their media are fetched for the whole list at once (no N+1)."""
+
+    def to_representation(self, data):
+        posts = list(data.all() if hasattr(data, "all") else data)
+        attach_media_lists(posts)
+        return super().to_representation(posts)
+
+
 class PostOutputSerializer(serializers.ModelSerializer):
-    """API.md's post object."""
+    """API.md's post object; `media` in the order the author gave."""
 
     author = UserRefSerializer(read_only=True)
+    media = serializers.SerializerMethodField()
     channel = serializers.IntegerField(source="channel_id", allow_null=True)
     collective = serializers.IntegerField(source="collective_id", allow_null=True)
 
@@ -29,8 +42,15 @@ class PostOutputSerializer(serializers.ModelSerializer):
             "trophy_count",
             "comment_count",
             "critique_count",
+            "media",
         ]
         read_only_fields = fields
+        list_serializer_class = PostListSerializer
+
+    @extend_schema_field(MediaOutputSerializer(many=True))
+    def get_media(self, post: Post) -> list[dict]:
+        attach_media_lists([post])  # a no-op when the list serializer did it for the page
+        return MediaOutputSerializer(post.attached_media, many=True).data
 
 
 class RemarkOutputSerializer(serializers.Serializer):

@@ -9,6 +9,7 @@ from atelier.collective.selectors import membership
 from atelier.core.exceptions import NotAllowed
 from atelier.feed import affinity
 from atelier.feed.invalidation import ranking_inputs_changed
+from atelier.media.services import media_attach
 from atelier.notification.services import notification_create
 from atelier.post.models import Appreciation, Comment, Critique, HiddenPost, Post, SeenPost
 
@@ -30,9 +31,17 @@ class NotAMember(NotAllowed):
 
 @transaction.atomic
 def post_create(
-    *, author, title: str, post_type: str, body: str = "", channel: Channel | None = None
+    *,
+    author,
+    title: str,
+    post_type: str,
+    body: str = "",
+    channel: Channel | None = None,
+    media_ids: list[int] | tuple[int, ...] = (),
 ) -> Post:
-    """Create a post; a channel post requires membership of the channel's collective."""
+    """Create a post with its media, in order; a channel post requires membership of the
+    channel's collective. Raises media.services.MediaNotAttachable (and creates nothing)
+    when a media id is not the author's unattached upload."""
     if channel is not None and membership(author.id, channel.collective_id) is None:
         raise NotAMember
     post = Post.objects.create(
@@ -43,7 +52,9 @@ def post_create(
         channel=channel,
         collective_id=channel.collective_id if channel else None,
         created_at=timezone.now(),
+        media_count=len(media_ids),
     )
+    media_attach(post=post, owner=author, media_ids=media_ids)
     # The author's own new post appears in their own feed at once.
     ranking_inputs_changed(author.id)
     return post

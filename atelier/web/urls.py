@@ -8,6 +8,14 @@ app_name = "web"
 
 urlpatterns = [
     path("", views.feed_page, name="feed"),
+    path("posts/<int:pk>/", views.post_page, name="post"),
+    path("new/", views.compose_page, name="compose"),
+    path("users/<int:pk>/", views.profile_page, name="profile"),
+    path("notifications/", views.notifications_page, name="notifications"),
+    path("settings/", views.settings_page, name="settings"),
+    path("collectives/", views.collectives_page, name="collectives"),
+    path("collectives/<int:pk>/", views.collective_page, name="collective"),
+    path("signup/", views.signup_page, name="signup"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("dashboard/", views.dashboard_page, name="dashboard"),

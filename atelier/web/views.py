@@ -1,19 +1,55 @@
-"""The pages: the feed (/), the staff dashboard (/dashboard/), log-in and log-out.
+"""The pages: the feed (/), a post, the composer, members, collectives, notifications,
+settings, sign-up, log-in and log-out, and the staff dashboard.
 
-The pages are thin shells: the feed and the dashboard fetch their data from the JSON API
-with the session (see static/web/*.js), so there is one source of truth for both.
+The feed and the dashboard are thin shells that fetch their data from the JSON API with the
+session (see static/web/*.js). The other pages render server-side through the same
+selectors and services as the API (so the same visibility rules), with plain forms where a
+form will do and small scripts for uploads, fellow requests, blocks, join and leave.
 """
 
 import math
 
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_safe
+from rest_framework.exceptions import ValidationError
 
+from atelier.collective.models import Channel, Collective
+from atelier.collective.selectors import collectives_for, get_visible_collective
+from atelier.core.apis import RegisterApi
+from atelier.core.choices import ArtistType, PostType
+from atelier.core.models import User, UserFellow
+from atelier.core.selectors import (
+    get_user_profile,
+    pair_relation_queryset,
+    pending_fellow_requests,
+    preferences_of,
+)
+from atelier.core.services import (
+    InvalidState,
+    fellow_request_accept,
+    fellow_request_decline,
+    preferences_update,
+    user_register,
+)
 from atelier.core.throttling import AuthThrottle
 from atelier.feed.config import load_ranking
+from atelier.media.selectors import attach_media_lists
+from atelier.media.services import MAX_MEDIA_PER_POST
+from atelier.notification.selectors import notification_list
+from atelier.notification.services import notifications_mark_read
+from atelier.post import services as post_services
+from atelier.post.selectors import get_visible_post, visible_posts
 from atelier.web.selectors import ranking_weights
+
+REMARK_KINDS = ("comment", "critique")
+REMARK_MAX_LENGTH = 10_000
 
 ORDERINGS = ("personalized", "chronological")
 DASHBOARD_DAYS = (7, 30, 90)
@@ -55,6 +91,320 @@ def dashboard_page(request):
     if days not in DASHBOARD_DAYS:
         days = 30
     return render(request, "web/dashboard.html", {"days": days, "day_choices": DASHBOARD_DAYS})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def post_page(request, pk: int):
+    """A post with its media, comments and critiques; members write remarks with a plain
+    form (POST, then a redirect back to the list they wrote in).
+
+    Visitors see public posts (as on the public feed) and are asked to log in for remarks;
+    a post the viewer may not see is a 404 page, like the API.
+    """
+    post = get_visible_post(request.user, pk) if pk < 2**63 else None
+    if post is None:
+        raise Http404("No such post.")
+    errors: dict[str, str] = {}
+    drafts: dict[str, str] = {}
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('web:login')}?next={request.path}")
+        kind = request.POST.get("kind", "")
+        text = request.POST.get("text", "").strip()
+        if kind not in REMARK_KINDS:
+            raise Http404("No such kind of remark.")
+        if not text:
+            errors[kind] = f"Write something before sending your {kind}."
+        elif len(text) > REMARK_MAX_LENGTH:
+            errors[kind] = f"At most {REMARK_MAX_LENGTH} characters, please."
+            drafts[kind] = text
+        else:
+            post_services.remark_create(kind=kind, author=request.user, post=post, text=text)
+            return redirect(f"{request.path}#{kind}s")
+    attach_media_lists([post])
+    remarks = {}
+    if request.user.is_authenticated:
+        for kind in REMARK_KINDS:
+            model = post_services.REMARK_MODELS[kind]
+            remarks[kind] = list(
+                model.objects.filter(post=post, is_deleted=False)
+                .select_related("author")
+                .order_by("created_at", "id")
+            )
+    sections = [
+        {
+            "kind": kind,
+            "title": "Comments" if kind == "comment" else "Critiques",
+            "items": remarks.get(kind, []),
+            "error": errors.get(kind, ""),
+            "draft": drafts.get(kind, ""),
+            "prompt": "Say something kind" if kind == "comment" else "What works, what could",
+        }
+        for kind in REMARK_KINDS
+    ]
+    context = {"post": post, "media": post.attached_media, "sections": sections}
+    return render(request, "web/post.html", context, status=400 if errors else 200)
+
+
+def _safe_next(request, default: str = "/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or default
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def signup_page(request):
+    """Create an account (the same rules as POST /api/auth/register/) and log in."""
+    if request.user.is_authenticated:
+        return redirect(_safe_next(request))
+    errors: dict[str, list[str]] = {}
+    values = {"username": "", "email": "", "artist_type": ArtistType.OTHER}
+    if request.method == "POST":
+        values = {
+            "username": request.POST.get("username", ""),
+            "email": request.POST.get("email", ""),
+            "artist_type": request.POST.get("artist_type", ArtistType.OTHER),
+        }
+        data = RegisterApi.InputSerializer(
+            data={**values, "password": request.POST.get("password", "")}
+        )
+        try:
+            data.is_valid(raise_exception=True)
+            user, _token = user_register(**data.validated_data)
+        except ValidationError as error:
+            errors = {
+                field: [str(message) for message in messages]
+                for field, messages in error.detail.items()
+            }
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(_safe_next(request))
+    context = {
+        "errors": errors,
+        "values": values,
+        "artist_types": ArtistType.choices,
+        "next": _safe_next(request),
+    }
+    return render(request, "web/signup.html", context, status=400 if errors else 200)
+
+
+@require_safe
+@login_required
+def compose_page(request):
+    """The composer: a shell whose script uploads media and creates the post via the API."""
+    channels = (
+        Channel.objects.filter(collective__members__user=request.user)
+        .select_related("collective")
+        .order_by("collective__name", "collective_id", "name", "id")
+    )
+    groups: dict[int, dict] = {}
+    for channel in channels:
+        group = groups.setdefault(
+            channel.collective_id, {"name": channel.collective.name, "channels": []}
+        )
+        group["channels"].append(channel)
+    context = {
+        "post_types": PostType.choices,
+        "collectives": list(groups.values()),
+        "max_media": MAX_MEDIA_PER_POST,
+    }
+    return render(request, "web/compose.html", context)
+
+
+PROFILE_POSTS = 60
+
+
+@require_safe
+@login_required
+def profile_page(request, pk: int):
+    """A member's page: their posts as a grid, a fellow request button, a block button.
+
+    Someone who blocked me (or whom I blocked) is a 404 page, like GET /api/users/{id}/.
+    """
+    profile = get_user_profile(viewer=request.user, user_id=pk)
+    posts = list(
+        visible_posts(request.user)
+        .filter(author_id=profile.id)
+        .order_by("-created_at", "-id")[:PROFILE_POSTS]
+    )
+    attach_media_lists(posts)
+    relation = None
+    if profile.id != request.user.id:
+        pair = pair_relation_queryset(request.user.id, profile.id).first()
+        if pair is not None and pair.status == UserFellow.Status.ACCEPTED:
+            relation = "fellows"
+        elif pair is not None and pair.status == UserFellow.Status.PENDING:
+            relation = "sent" if pair.user_id == request.user.id else "received"
+        else:
+            relation = "none"
+    tiles = [
+        {"post": post, "cover": next((m for m in post.attached_media if m.thumbnail), None)}
+        for post in posts
+    ]
+    context = {"profile": profile, "tiles": tiles, "relation": relation}
+    return render(request, "web/profile.html", context)
+
+
+COLLECTIVE_POSTS = 30
+
+
+@require_safe
+@login_required
+def collectives_page(request):
+    """The collectives I belong to, then the public ones to join."""
+    collectives = list(collectives_for(request.user)[:200])
+    return render(request, "web/collectives.html", {"collectives": collectives})
+
+
+@require_safe
+@login_required
+def collective_page(request, pk: int):
+    """A collective: its channels, its newest posts (members), join or leave.
+
+    A private collective I am not in is a 404 page, like the API.
+    """
+    if not 0 < pk < 2**63:
+        raise Http404("No such collective.")
+    collective = get_visible_collective(request.user, pk)
+    posts: list = []
+    if collective.my_role is not None:
+        posts = list(
+            visible_posts(request.user)
+            .filter(collective_id=collective.id)
+            .select_related("channel")
+            .order_by("-created_at", "-id")[:COLLECTIVE_POSTS]
+        )
+        attach_media_lists(posts)
+    tiles = [
+        {"post": post, "cover": next((m for m in post.attached_media if m.thumbnail), None)}
+        for post in posts
+    ]
+    context = {"collective": collective, "tiles": tiles, "channels": collective.channels.all()}
+    return render(request, "web/collective.html", context)
+
+
+NOTIFICATIONS_SHOWN = 100
+# How each kind of notification reads after the actor's name.
+NOTIFICATION_TEXT = {
+    "heart": "gave a heart to",
+    "praise": "praised",
+    "trophy": "gave a trophy to",
+    "comment": "commented on",
+    "critique": "wrote a critique of",
+    "fellow_request": "asked to be your fellow",
+    "fellow_accept": "accepted your fellow request",
+}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def notifications_page(request):
+    """My notifications, newest first, and my pending fellow requests to accept or decline.
+
+    Plain forms: `action=read_all` marks everything read; `action=accept|decline` with
+    `request_id` answers a fellow request (then back here).
+    """
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "read_all":
+            notifications_mark_read(user=request.user, ids=None)
+        elif action in ("accept", "decline"):
+            raw = request.POST.get("request_id", "")
+            if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) < 2**63:
+                raise Http404("No such request.")
+            respond = fellow_request_accept if action == "accept" else fellow_request_decline
+            try:
+                respond(user=request.user, request_id=int(raw))
+            except InvalidState:
+                pass  # already answered, or blocked since: the list below shows how it stands
+        else:
+            raise Http404("No such action.")
+        return redirect("web:notifications")
+    items = [
+        {"notification": n, "text": NOTIFICATION_TEXT.get(n.kind, n.kind)}
+        for n in notification_list(user=request.user, limit=NOTIFICATIONS_SHOWN)
+    ]
+    incoming = [
+        relation
+        for relation in pending_fellow_requests(request.user.id).select_related("user")
+        if relation.fellow_user_id == request.user.id
+    ]
+    context = {
+        "items": items,
+        "incoming": incoming,
+        "unread": sum(1 for item in items if not item["notification"].is_read),
+    }
+    return render(request, "web/notifications.html", context)
+
+
+def _posted_ids(request, name: str) -> list[int] | None:
+    """The ids ticked in a list of checkboxes, or None if one is not an id at all."""
+    ids = []
+    for raw in request.POST.getlist(name):
+        if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) < 2**63:
+            return None
+        ids.append(int(raw))
+    return ids
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def settings_page(request):
+    """The seed plan's preferences: preferred kinds of post and artist, muted collectives,
+    blocked members. One plain form; saving replaces all four lists
+    (the same service as PUT /api/user/preferences/)."""
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        post_types = request.POST.getlist("preferred_post_types")
+        artist_types = request.POST.getlist("preferred_artist_types")
+        muted = _posted_ids(request, "muted_collectives")
+        blocked = _posted_ids(request, "blocked_users")
+        if any(value not in PostType.values for value in post_types):
+            errors["preferred_post_types"] = ["Unknown kind of post."]
+        if any(value not in ArtistType.values for value in artist_types):
+            errors["preferred_artist_types"] = ["Unknown kind of artist."]
+        if muted is None:
+            errors["muted_collectives"] = ["Not a collective id."]
+        if blocked is None:
+            errors["blocked_users"] = ["Not a member id."]
+        if not errors:
+            try:
+                preferences_update(
+                    user=request.user,
+                    preferred_post_types=post_types,
+                    preferred_artist_types=artist_types,
+                    muted_collectives=muted,
+                    blocked_users=blocked,
+                )
+            except ValidationError as error:
+                errors = {
+                    field: [str(message) for message in messages]
+                    for field, messages in error.detail.items()
+                }
+            else:
+                return redirect(f"{reverse('web:settings')}?saved=1")
+    current = preferences_of(request.user)
+    collectives = list(
+        Collective.objects.filter(
+            Q(members__user=request.user) | Q(pk__in=current["muted_collectives"])
+        )
+        .distinct()
+        .order_by("name", "id")
+    )
+    blocked_users = list(User.objects.filter(pk__in=current["blocked_users"]).order_by("username"))
+    context = {
+        "current": current,
+        "post_types": PostType.choices,
+        "artist_types": ArtistType.choices,
+        "collectives": collectives,
+        "blocked_users": blocked_users,
+        "errors": errors,
+        "saved": request.GET.get("saved") == "1" and not errors,
+    }
+    return render(request, "web/settings.html", context, status=400 if errors else 200)
 
 
 class LoginView(auth_views.LoginView):

@@ -22,6 +22,7 @@ POST_FIELDS = {
     "trophy_count",
     "comment_count",
     "critique_count",
+    "media",
 }
 
 
@@ -48,6 +49,7 @@ def test_create_answers_201_with_the_post_object(ana, ana_client):
         "trophy_count": 0,
         "comment_count": 0,
         "critique_count": 0,
+        "media": [],
     }
     assert body["created_at"].endswith("Z")
     assert (post.author_id, post.title, post.is_deleted) == (ana.id, "Dawn", False)

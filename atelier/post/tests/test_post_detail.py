@@ -25,6 +25,7 @@ def test_detail_is_the_post_object(ana_client, ben, bens_post):
         "trophy_count": 0,
         "comment_count": 0,
         "critique_count": 0,
+        "media": [],
     }
 
 

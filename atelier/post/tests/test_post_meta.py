@@ -16,6 +16,7 @@ ZERO = {
     "hearted": False,
     "praised": False,
     "trophied": False,
+    "media": [],
 }
 
 
@@ -45,6 +46,7 @@ def test_shape_counts_and_my_flags(ana, ben, cleo, ana_client, cleo_client, bens
             "hearted": False,
             "praised": True,
             "trophied": True,
+            "media": [],
         },
         str(quiet.id): ZERO,
     }

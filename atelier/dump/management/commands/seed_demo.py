@@ -1,5 +1,6 @@
 """atelier seed_demo: fill an empty database with a believable demo community."""
 
+import time
 from argparse import ArgumentTypeError
 from datetime import UTC, datetime
 
@@ -14,6 +15,7 @@ from atelier.dump.demo import (
     DEMO_USERNAME,
     DemoCommunity,
 )
+from atelier.dump.demo_art import DEFAULT_COVERS, DEFAULT_PICTURES, illustrate
 from atelier.dump.importer import ImportRefused, ensure_empty, import_records
 from atelier.dump.records import DumpError
 from atelier.dump.streams import with_count_progress
@@ -63,6 +65,20 @@ class Command(BaseCommand):
             help="the reference time, ISO 8601 (default: the current time; UTC if no offset)",
         )
         parser.add_argument(
+            "--pictures",
+            type=_non_negative,
+            default=DEFAULT_PICTURES,
+            help="how many of the newest image and comic posts get a drawn picture "
+            f"(default {DEFAULT_PICTURES})",
+        )
+        parser.add_argument(
+            "--covers",
+            type=_non_negative,
+            default=DEFAULT_COVERS,
+            help="how many of the newest music and video posts get a cover "
+            f"(default {DEFAULT_COVERS})",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="do nothing (successfully) when the database already has users",
@@ -95,6 +111,10 @@ class Command(BaseCommand):
         except DumpError as error:  # a bug in the generator, not in anyone's input
             raise CommandError(f"The demo generator produced a bad record, {error}") from error
         self.stdout.write(result.summary(verb="Seeded"))
+        started = time.monotonic()
+        pictures, covers = illustrate(pictures=options["pictures"], covers=options["covers"])
+        seconds = time.monotonic() - started
+        self.stdout.write(f"Drew {pictures} pictures and {covers} covers in {seconds:.1f} s.")
         self.stdout.write(
             f"Log in as {DEMO_USERNAME} / {DEMO_PASSWORD}; "
             f"staff: {ADMIN_USERNAME} / {ADMIN_PASSWORD}."

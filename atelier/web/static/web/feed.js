@@ -132,6 +132,58 @@
 
   // ---- Cards -----------------------------------------------------------------------------
 
+  // The first media of a post: a lazy-loaded picture painted in its placeholder colour
+  // until it arrives (the 480 px thumbnail, or the 1600 px size on wide or dense
+  // screens), or an audio or video player that loads nothing before it is played.
+  function renderMedia(box, post) {
+    var media = post.media || [];
+    if (!media.length) return;
+    var first = media[0];
+    box.hidden = false;
+    box.style.backgroundColor = first.placeholder;
+    if (first.kind === "image") {
+      var link = el("a");
+      link.href = "/posts/" + post.id + "/";
+      var img = el("img");
+      img.loading = "lazy";
+      img.decoding = "async";
+      img.alt = post.title;
+      img.src = first.thumbnail_url;
+      img.srcset = first.thumbnail_url + " 480w, " + first.url + " 1600w";
+      img.sizes = "(min-width: 720px) 640px, 100vw";
+      if (first.width && first.height) {
+        img.width = first.width;
+        img.height = first.height;
+      }
+      img.style.backgroundColor = first.placeholder;
+      link.appendChild(img);
+      box.appendChild(link);
+    } else if (first.kind === "video") {
+      var video = el("video");
+      video.controls = true;
+      video.preload = "none";
+      video.src = first.url;
+      if (first.thumbnail_url) video.poster = first.thumbnail_url;
+      box.appendChild(video);
+    } else {
+      if (first.thumbnail_url) {
+        var cover = el("img");
+        cover.loading = "lazy";
+        cover.alt = "";
+        cover.src = first.thumbnail_url;
+        cover.width = first.width;
+        cover.height = first.height;
+        box.appendChild(cover);
+      }
+      var audio = el("audio");
+      audio.controls = true;
+      audio.preload = "none";
+      audio.src = first.url;
+      box.appendChild(audio);
+    }
+    if (media.length > 1) box.appendChild(el("span", "media-more", "+" + (media.length - 1)));
+  }
+
   function renderCard(post) {
     var card = template.content.firstElementChild.cloneNode(true);
     var q = function (selector) {
@@ -143,7 +195,9 @@
     var avatar = q(".avatar");
     avatar.textContent = post.author.username.charAt(0).toUpperCase();
     avatar.style.setProperty("--avatar-hue", String(hue(post.author.username)));
-    q(".author").textContent = post.author.username;
+    var authorLink = el("a", "author-link", post.author.username);
+    authorLink.href = "/users/" + post.author.id + "/";
+    q(".author").appendChild(authorLink);
     q(".artist-type").textContent = humanize(post.author.artist_type);
     var time = q(".age");
     time.dateTime = post.created_at;
@@ -160,10 +214,15 @@
     if (post.body) body.textContent = post.body;
     else body.hidden = true;
 
+    q(".card-open").href = "/posts/" + post.id + "/";
+    renderMedia(q(".card-media"), post);
+
     if (post.collective) {
       q(".card-place").hidden = false;
       var collective = state.names.collectives[post.collective];
-      q(".collective-name").textContent = collective || "A collective";
+      var collectiveLink = el("a", "collective-name-link", collective || "A collective");
+      collectiveLink.href = "/collectives/" + post.collective + "/";
+      q(".collective-name").appendChild(collectiveLink);
       var channel = post.channel && state.names.channels[post.channel];
       if (channel) q(".channel-name").textContent = " › #" + channel;
     }

@@ -1,0 +1,51 @@
+"""Reads of media: who may see an upload, and a post's media for many posts at once."""
+
+from collections.abc import Iterable
+
+from django.db.models import Q
+
+from atelier.media.models import Media
+from atelier.post.selectors import is_post_visible_to
+
+
+def media_base_queryset():
+    """The one queryset media reads start from (the post decides visibility)."""
+    return Media.objects.select_related("post")
+
+
+def can_view_media(user, media: Media) -> bool:
+    """Mine, or attached to a post `user` can see (API.md "Media")."""
+    if user is not None and user.is_authenticated and media.owner_id == user.id:
+        return True
+    return media.post_id is not None and is_post_visible_to(media.post, user)
+
+
+def get_visible_media(user, media_id: int) -> Media | None:
+    """The media if `user` may see it, else None (the caller answers 404 either way)."""
+    if not 1 <= media_id < 2**63:  # beyond any id the databases hold: never an overflow
+        return None
+    media = media_base_queryset().filter(pk=media_id).first()
+    if media is None or not can_view_media(user, media):
+        return None
+    return media
+
+
+def media_for_file(name: str) -> Media | None:
+    """The upload that stored file `name` (its main file or its thumbnail)."""
+    return media_base_queryset().filter(Q(file=name) | Q(thumbnail=name)).first()
+
+
+def attach_media_lists(posts: Iterable) -> None:
+    """Give every post an `attached_media` list, in its order, in at most one query.
+
+    Posts count their media (`media_count`), so a page without media costs no query at
+    all and a page with some costs one, however many posts it has.
+    """
+    posts = [p for p in posts if not hasattr(p, "attached_media")]
+    wanted = [p.id for p in posts if p.media_count]
+    by_post: dict[int, list[Media]] = {}
+    if wanted:
+        for media in Media.objects.filter(post_id__in=wanted).order_by("post_id", "position"):
+            by_post.setdefault(media.post_id, []).append(media)
+    for post in posts:
+        post.attached_media = by_post.get(post.id, [])

@@ -1,0 +1,191 @@
+"""Writes on media: upload, delete, attach to a new post, prune what is no longer needed."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from atelier.media import processing, storage
+from atelier.media.models import Media
+
+MAX_MEDIA_PER_POST = 10
+
+
+class MediaNotAttachable(Exception):
+    """A listed media id is unknown, not the author's, or already attached."""
+
+    def __init__(self, media_id: int):
+        super().__init__(media_id)
+        self.media_id = media_id
+
+
+def media_upload(*, owner, upload, cover=None) -> Media:
+    """Check, process and store an upload; raise `processing.UploadRejected` otherwise.
+
+    Everything is checked and encoded in memory first, so a refused upload stores nothing;
+    if storing or the insert fails half-way, the files already written are removed.
+    """
+    sniffed = processing.sniff(upload)
+    processing.check_size(upload, sniffed.kind)
+    image = cover_image = None
+    if sniffed.kind == "image":
+        if cover is not None:
+            raise processing.UploadRejected("Only audio and video take a cover.", field="cover")
+        image = processing.process_image(upload)
+    elif cover is not None:
+        try:
+            cover_image = processing.process_image_upload(cover)
+        except processing.UploadRejected as rejected:
+            rejected.field = "cover"
+            raise
+
+    stem = storage.new_stem()
+    written: list[str] = []
+    try:
+        if image is not None:
+            file = storage.save_bytes(f"{stem}.webp", image.display)
+            written.append(file)
+            content_type, size = "image/webp", len(image.display)
+        else:
+            file = storage.save_upload(f"{stem}.{sniffed.extension}", upload)
+            written.append(file)
+            content_type, size = sniffed.content_type, upload.size
+        shown = image or cover_image
+        thumbnail = ""
+        if shown is not None:
+            thumbnail = storage.save_bytes(
+                f"{stem}-{processing.THUMBNAIL_SIZE}.webp", shown.thumbnail
+            )
+            written.append(thumbnail)
+        return Media.objects.create(
+            owner=owner,
+            kind=sniffed.kind,
+            file=file,
+            content_type=content_type,
+            size=size,
+            thumbnail=thumbnail,
+            width=shown.width if shown else None,
+            height=shown.height if shown else None,
+            placeholder=shown.placeholder if shown else processing.AV_PLACEHOLDER[sniffed.kind],
+            created_at=timezone.now(),
+        )
+    except BaseException:
+        storage.delete_files(written)
+        raise
+
+
+def media_attach(*, post, owner, media_ids: Sequence[int]) -> None:
+    """Attach the listed media to a new post, in order; raise MediaNotAttachable otherwise.
+
+    Call inside the post's transaction: on an error it rolls back and nothing stays half
+    attached. Each row is claimed by a conditional UPDATE, so two posts racing for the same
+    upload cannot both get it.
+    """
+    for position, media_id in enumerate(media_ids):
+        claimed = Media.objects.filter(pk=media_id, owner=owner, post__isnull=True).update(
+            post=post, position=position
+        )
+        if not claimed:
+            raise MediaNotAttachable(media_id)
+
+
+def media_store_processed(*, owner_id: int, processed: processing.ProcessedImage) -> Media:
+    """Store the variants of a picture made on the server (the demo's artworks) as an
+    unattached upload."""
+    stem = storage.new_stem()
+    written: list[str] = []
+    try:
+        file = storage.save_bytes(f"{stem}.webp", processed.display)
+        written.append(file)
+        thumbnail = storage.save_bytes(
+            f"{stem}-{processing.THUMBNAIL_SIZE}.webp", processed.thumbnail
+        )
+        written.append(thumbnail)
+        return Media.objects.create(
+            owner_id=owner_id,
+            kind=Media.Kind.IMAGE,
+            file=file,
+            content_type="image/webp",
+            size=len(processed.display),
+            thumbnail=thumbnail,
+            width=processed.width,
+            height=processed.height,
+            placeholder=processed.placeholder,
+            created_at=timezone.now(),
+        )
+    except BaseException:
+        storage.delete_files(written)
+        raise
+
+
+@transaction.atomic
+def media_delete(*, media: Media) -> bool:
+    """Delete an unattached upload and, after commit, its files; False if it is attached."""
+    deleted, _ = Media.objects.filter(pk=media.pk, post__isnull=True).delete()
+    if not deleted:
+        return False
+    names = media.stored_names()
+    transaction.on_commit(lambda: storage.delete_files(names))
+    return True
+
+
+@dataclass
+class PruneResult:
+    of_deleted_posts: int = 0
+    unattached: int = 0
+    orphan_files: int = 0
+
+
+def media_prune(*, older_than: timedelta = timedelta(days=1), dry_run: bool = False) -> PruneResult:
+    """Remove the media of deleted posts, uploads never attached within `older_than`, and
+    stored files that no media row names (left by a crash) once they are that old."""
+    cutoff = timezone.now() - older_than
+    result = PruneResult()
+    groups = {
+        "of_deleted_posts": Media.objects.filter(post__is_deleted=True),
+        "unattached": Media.objects.filter(post__isnull=True, created_at__lt=cutoff),
+    }
+    for field, queryset in groups.items():
+        for media in queryset.iterator(chunk_size=500):
+            setattr(result, field, getattr(result, field) + 1)
+            if dry_run:
+                continue
+            # Row first: a file is never served once its row is gone, and a crash between
+            # the two leaves an orphan file that the sweep below removes next time.
+            Media.objects.filter(pk=media.pk).delete()
+            storage.delete_files(media.stored_names())
+    result.orphan_files = _sweep_orphans(cutoff, dry_run=dry_run)
+    return result
+
+
+def _sweep_orphans(cutoff, *, dry_run: bool) -> int:
+    """Delete files under `m/` older than `cutoff` that no media row refers to."""
+    removed = 0
+    if not default_storage.exists("m"):
+        return 0
+    folders, _ = default_storage.listdir("m")
+    for folder in folders:
+        prefix = f"m/{folder}/"
+        _, files = default_storage.listdir(prefix)
+        known = set(
+            Media.objects.filter(file__startswith=prefix).values_list("file", flat=True)
+        ) | set(
+            Media.objects.filter(thumbnail__startswith=prefix).values_list("thumbnail", flat=True)
+        )
+        for filename in files:
+            name = prefix + filename
+            if name in known:
+                continue
+            try:
+                modified = default_storage.get_modified_time(name)
+            except (NotImplementedError, OSError):
+                continue
+            if modified >= cutoff:
+                continue  # maybe an upload being stored right now
+            removed += 1
+            if not dry_run:
+                default_storage.delete(name)
+    return removed

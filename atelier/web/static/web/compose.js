@@ -1,0 +1,172 @@
+/* The composer: each chosen file is uploaded at once (POST /api/media/) and shown as a
+   preview (the server's thumbnail once it is back); Publish creates the post with the
+   uploaded media in the order shown (POST /api/posts/) and opens it. */
+(function () {
+  "use strict";
+
+  var form = document.getElementById("composer");
+  if (!form) return;
+  var input = document.getElementById("id_files");
+  var previews = document.getElementById("previews");
+  var template = document.getElementById("preview-template");
+  var errorBox = document.getElementById("composer-error");
+  var publish = document.getElementById("publish");
+  var maxMedia = Number(form.dataset.maxMedia);
+  var items = []; // {id: media id or null while uploading, li}
+  var queue = Promise.resolve();
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) return decodeURIComponent(match[1]);
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
+
+  function showError(message) {
+    errorBox.textContent = message;
+    errorBox.hidden = !message;
+  }
+
+  // DRF's {"field": ["message"]} or {"detail": "message"} as one sentence.
+  function describe(body, fallback) {
+    if (!body || typeof body !== "object") return fallback;
+    var parts = [];
+    Object.keys(body).forEach(function (key) {
+      var value = body[key];
+      parts.push(Array.isArray(value) ? value.join(" ") : String(value));
+    });
+    return parts.join(" ") || fallback;
+  }
+
+  function send(url, method, body, isForm) {
+    var headers = { Accept: "application/json", "X-CSRFToken": csrfToken() };
+    if (!isForm && body !== undefined) headers["Content-Type"] = "application/json";
+    return fetch(url, {
+      method: method,
+      headers: headers,
+      credentials: "same-origin",
+      body: isForm ? body : body === undefined ? undefined : JSON.stringify(body),
+    }).then(function (res) {
+      if (res.status === 204) return { ok: true, status: 204, body: null };
+      return res
+        .json()
+        .catch(function () {
+          return null;
+        })
+        .then(function (json) {
+          return { ok: res.ok, status: res.status, body: json };
+        });
+    });
+  }
+
+  function busy() {
+    return items.some(function (item) {
+      return item.id === null;
+    });
+  }
+
+  function refreshButton() {
+    publish.disabled = busy();
+    publish.textContent = busy() ? "Uploading…" : "Publish";
+  }
+
+  function removeItem(item) {
+    items = items.filter(function (other) {
+      return other !== item;
+    });
+    item.li.remove();
+    refreshButton();
+    if (item.id) send(form.dataset.mediaUrl + item.id + "/", "DELETE");
+  }
+
+  function upload(file) {
+    if (items.length >= maxMedia) {
+      showError("At most " + maxMedia + " files per post.");
+      return;
+    }
+    var li = template.content.firstElementChild.cloneNode(true);
+    var img = li.querySelector("img");
+    img.alt = file.name;
+    if (file.type.indexOf("image/") === 0) img.src = URL.createObjectURL(file);
+    var item = { id: null, li: li };
+    items.push(item);
+    previews.appendChild(li);
+    li.querySelector(".remove-media").addEventListener("click", function () {
+      removeItem(item);
+    });
+    refreshButton();
+    var data = new FormData();
+    data.append("file", file);
+    // One upload at a time: a phone's connection is better spent finishing one.
+    queue = queue.then(function () {
+      return send(form.dataset.mediaUrl, "POST", data, true)
+        .then(function (res) {
+          if (!res.ok) {
+            var why = res.status === 413 ? "is too large" : "was refused";
+            showError(file.name + " " + why + ": " + describe(res.body, "try another file."));
+            items = items.filter(function (other) {
+              return other !== item;
+            });
+            li.remove();
+            return;
+          }
+          item.id = res.body.id;
+          li.dataset.mediaId = String(res.body.id);
+          li.classList.remove("is-uploading");
+          li.style.backgroundColor = res.body.placeholder;
+          if (res.body.thumbnail_url) img.src = res.body.thumbnail_url;
+          else img.alt = file.name + " (" + res.body.kind + ")";
+          if (!items.includes(item)) send(form.dataset.mediaUrl + item.id + "/", "DELETE");
+        })
+        .catch(function () {
+          showError("Could not upload " + file.name + "; check your connection.");
+          items = items.filter(function (other) {
+            return other !== item;
+          });
+          li.remove();
+        })
+        .then(refreshButton);
+    });
+  }
+
+  input.addEventListener("change", function () {
+    showError("");
+    Array.prototype.forEach.call(input.files, upload);
+    input.value = "";
+  });
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (busy()) return;
+    showError("");
+    var channel = form.elements.channel.value;
+    var body = {
+      title: form.elements.title.value.trim(),
+      post_type: form.elements.post_type.value,
+      body: form.elements.body.value,
+      channel: channel ? Number(channel) : null,
+      media: items.map(function (item) {
+        return item.id;
+      }),
+    };
+    if (!body.title) {
+      showError("Give your post a title.");
+      form.elements.title.focus();
+      return;
+    }
+    publish.disabled = true;
+    send(form.dataset.postsUrl, "POST", body)
+      .then(function (res) {
+        if (!res.ok) {
+          showError(describe(res.body, "The post could not be published."));
+          publish.disabled = false;
+          return;
+        }
+        window.location.href = "/posts/" + res.body.id + "/";
+      })
+      .catch(function () {
+        showError("Could not publish; check your connection.");
+        publish.disabled = false;
+      });
+  });
+})();
