@@ -24,6 +24,7 @@ from atelier.collective.models import Channel, Collective
 from atelier.collective.selectors import collectives_for, get_visible_collective
 from atelier.core.apis import RegisterApi
 from atelier.core.choices import ArtistType, PostType
+from atelier.core.exceptions import DomainError, NotFound
 from atelier.core.models import User, UserFellow
 from atelier.core.selectors import (
     get_user_profile,
@@ -146,6 +147,17 @@ def post_page(request, pk: int):
     return render(request, "web/post.html", context, status=400 if errors else 200)
 
 
+def _form_errors(error: ValidationError | DomainError) -> dict[str, list[str]]:
+    """A serializer's or a service's refusal as {field: [messages]} for a form page."""
+    detail = error.detail if isinstance(error, ValidationError) else error.body()
+    if not isinstance(detail, dict):
+        detail = {"detail": detail}
+    return {
+        field: [str(m) for m in (messages if isinstance(messages, list) else [messages])]
+        for field, messages in detail.items()
+    }
+
+
 def _safe_next(request, default: str = "/") -> str:
     target = request.POST.get("next") or request.GET.get("next") or default
     if url_has_allowed_host_and_scheme(
@@ -174,11 +186,8 @@ def signup_page(request):
         try:
             data.is_valid(raise_exception=True)
             user, _token = user_register(**data.validated_data)
-        except ValidationError as error:
-            errors = {
-                field: [str(message) for message in messages]
-                for field, messages in error.detail.items()
-            }
+        except (ValidationError, DomainError) as error:
+            errors = _form_errors(error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect(_safe_next(request))
@@ -318,6 +327,8 @@ def notifications_page(request):
             respond = fellow_request_accept if action == "accept" else fellow_request_decline
             try:
                 respond(user=request.user, request_id=int(raw))
+            except NotFound:
+                raise Http404("No such request.") from None
             except InvalidState:
                 pass  # already answered, or blocked since: the list below shows how it stands
         else:
@@ -379,11 +390,8 @@ def settings_page(request):
                     muted_collectives=muted,
                     blocked_users=blocked,
                 )
-            except ValidationError as error:
-                errors = {
-                    field: [str(message) for message in messages]
-                    for field, messages in error.detail.items()
-                }
+            except (ValidationError, DomainError) as error:
+                errors = _form_errors(error)
             else:
                 return redirect(f"{reverse('web:settings')}?saved=1")
     current = preferences_of(request.user)
