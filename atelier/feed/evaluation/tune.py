@@ -1,9 +1,11 @@
 """`--tune`: a bounded, deterministic coordinate search over the ranking's weights.
 
-It starts from the served ranking and, for a fixed sample of the train viewer-moments,
-tries each weight on a grid (and the recency decay and the author diversity decay), one at
-a time, keeping a value only when it raises the objective: mean NDCG@50 over the sample,
-its all and new_only views averaged. Two passes. The points of every component are
+It starts from the served ranking and tries each weight on a grid (and the recency decay
+and the author diversity decay), one at a time, on a fixed sample of the earlier train
+viewer-moments (fit); the objective is mean NDCG@50, its all and new_only views averaged.
+A value is kept only when it raises the objective on the fit sample and does not lower it
+on a sample of the later train moments (validation: the last quarter of the train days),
+an early stop against fitting one season. Two passes. The points of every component are
 computed once per viewer-moment by the scorer (`scorer.score`); a candidate setting only
 changes their weighted sum (and the recency column when the decay moves), which goes
 through the scorer's own `diversify`, so what is tuned is what `rank` serves.
@@ -81,6 +83,7 @@ def objective(prepared: list[Prepared], r: Ranking) -> float:
 def tune(
     community: Community,
     cases: list[Case],
+    validation: list[Case],
     start: Ranking,
     *,
     passes: int = 2,
@@ -88,10 +91,12 @@ def tune(
 ) -> tuple[Ranking, dict]:
     """The best ranking found, and a record of the search (for the file's "about")."""
     prepared = prepare(community, cases, start)
+    held = prepare(community, validation, start)
     best = start
     best_value = objective(prepared, best)
-    first_value = best_value
-    progress(f"  tune: start {best_value:.4f} (mean NDCG@50 of all and new_only, train sample)")
+    best_held = objective(held, best)
+    first_value, first_held = best_value, best_held
+    progress(f"  tune: start fit {best_value:.4f}, validation {best_held:.4f}")
     coordinates = [(f"weight_{name}", WEIGHT_GRID) for name in NAMES]
     coordinates += [("recency_decay_hours", DECAY_HOURS_GRID), ("diversity_decay", DIVERSITY_GRID)]
     for p in range(passes):
@@ -104,11 +109,17 @@ def tune(
                     trial = replace(trial, diversity_floor=value)
                 got = objective(prepared, trial)
                 if got > best_value + 1e-9:
-                    best, best_value = trial, got
-            progress(f"  tune pass {p + 1}: {name} = {getattr(best, name)} -> {best_value:.4f}")
+                    got_held = objective(held, trial)
+                    if got_held >= best_held - 1e-9:
+                        best, best_value, best_held = trial, got, got_held
+            progress(
+                f"  tune pass {p + 1}: {name} = {getattr(best, name)} -> fit {best_value:.4f}, "
+                f"validation {best_held:.4f}"
+            )
     return best, {
-        "objective": "mean NDCG@50 over train viewer-moments (all and new_only averaged)",
-        "sample": len(prepared),
-        "start": round(first_value, 5),
-        "best": round(best_value, 5),
+        "objective": "mean NDCG@50 (all and new_only averaged)",
+        "fit_sample": len(prepared),
+        "validation_sample": len(held),
+        "fit": [round(first_value, 5), round(best_value, 5)],
+        "validation": [round(first_held, 5), round(best_held, 5)],
     }

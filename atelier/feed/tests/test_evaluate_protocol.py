@@ -251,3 +251,37 @@ def test_a_dump_is_evaluated_in_a_scratch_database_of_its_own(tmp_path):
     assert "| all (n=2) | default |" in done.stdout
     assert "importing" in done.stderr and "| all" not in done.stderr
     assert json.loads(out.read_text())["counts"]["viewer_moments"] == 2
+
+
+def test_tune_writes_a_loadable_file_and_leaves_the_live_configuration(community, tmp_path):
+    from atelier.feed.config import load_ranking
+    from atelier.feed.evaluation.rankers import SCORING_FIELDS
+
+    before = load_ranking()
+    args = ["--start", "2021-03-09", "--end", "2021-03-11", "--test-from", "2021-03-11"]
+    args += ["--boot", "20", "--tune", "--seed", "4"]
+    outputs = []
+    for name in ("a", "b"):
+        tuned = tmp_path / f"tuned-{name}.json"
+        _, report = evaluate(*args, "--tune-out", str(tuned), "--json", str(tmp_path / "r.json"))
+        written = json.loads(tuned.read_text())
+        written["about"].pop("load_with")  # names the file
+        outputs.append(written)
+        assert "tuned" in report["rankers"]
+        assert report["counts"]["test_viewer_moments"] == 1  # eve, at 03-11
+    assert outputs[0] == outputs[1]  # deterministic
+    assert set(outputs[0]["ranking"]) == set(SCORING_FIELDS)
+    assert outputs[0]["about"]["written_by"] == "atelier evaluate --tune"
+    assert load_ranking() == before  # tuning never changes the live configuration
+    call_command("load_ranking", str(tmp_path / "tuned-a.json"), stdout=io.StringIO())
+    from atelier.feed.models import RankingConfig
+
+    assert RankingConfig.objects.get(pk=1).version == before.version + 1
+
+
+def test_tune_needs_train_moments(community, tmp_path):
+    with pytest.raises(CommandError, match="at least 2 train moments"):
+        call_command(
+            "evaluate", "--current-db", "--start", "2021-03-09", "--end", "2021-03-10",
+            "--test-from", "2021-03-10", "--tune", stdout=io.StringIO(),
+        )  # fmt: skip

@@ -225,13 +225,26 @@ class Command(BaseCommand):
     def _tune(self, o, community, when, test_from, served) -> Ranker:
         started = clock.monotonic()
         train = [m for m in when if m < test_from]
-        cases = [case for m in train for case in cases_at(community, m.timestamp())]
-        if not cases:
-            raise CommandError("--tune: no train viewer-moments before --test-from")
+        if len(train) < 2:
+            raise CommandError("--tune needs at least 2 train moments before --test-from")
+        cut = len(train) - max(1, len(train) // 4)  # the last quarter validates
         rng = np.random.default_rng(o["seed"])
-        pick = np.sort(rng.choice(len(cases), min(o["tune_sample"], len(cases)), replace=False))
-        stderr(f"evaluate: tuning on {len(pick):,} of {len(cases):,} train viewer-moments")
-        tuned, about = tune(community, [cases[i] for i in pick], served, progress=stderr)
+
+        def sample(moments_, size):
+            cases = [case for m in moments_ for case in cases_at(community, m.timestamp())]
+            pick = np.sort(rng.choice(len(cases), min(size, len(cases)), replace=False))
+            return [cases[i] for i in pick], len(cases)
+
+        fit, n_fit = sample(train[:cut], o["tune_sample"])
+        held, n_held = sample(train[cut:], max(1, o["tune_sample"] // 2))
+        if not fit or not held:
+            raise CommandError("--tune: too few train viewer-moments before --test-from")
+        stderr(
+            f"evaluate: tuning on {len(fit):,} of {n_fit:,} viewer-moments "
+            f"{train[0]:%Y-%m-%d}..{train[cut - 1]:%Y-%m-%d}, validating on {len(held):,} of "
+            f"{n_held:,} {train[cut]:%Y-%m-%d}..{train[-1]:%Y-%m-%d}"
+        )
+        tuned, about = tune(community, fit, held, served, progress=stderr)
         about.update(
             {
                 "written_by": "atelier evaluate --tune",
