@@ -160,7 +160,7 @@ def plot(report: dict, path: str, title: str) -> None:
 
     names = list(report["rankers"])
     subsets_ = list(report["rankers"][names[0]])
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.6), sharey=False)
+    fig, axes = plt.subplots(1, 3, figsize=(15, 5.0), sharey=False)
     width = 0.8 / len(names)
     for ax, metric in zip(axes, METRICS, strict=True):
         for r, name in enumerate(names):
@@ -169,11 +169,12 @@ def plot(report: dict, path: str, title: str) -> None:
             err = np.vstack([values[:, 0] - values[:, 1], values[:, 2] - values[:, 0]])
             ax.bar(xs, values[:, 0], width, yerr=err, capsize=2, label=name)
         ax.set_xticks(np.arange(len(subsets_)), subsets_, rotation=20, fontsize=8)
-        ax.set_title(metric.upper().replace("NDCG", "NDCG"))
+        ax.set_title(metric.upper())
         ax.grid(axis="y", alpha=0.3)
-    axes[0].legend(fontsize=8, loc="upper left")
-    fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(names), fontsize=9)
+    fig.suptitle(title + " (bars: means; whiskers: 95% bootstrap intervals)", fontsize=10)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
     fig.savefig(path, dpi=110, metadata={"Software": None})
     plt.close(fig)
 

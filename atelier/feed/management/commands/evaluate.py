@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 
 from atelier.feed.config import load_ranking
 from atelier.feed.evaluation.community import load_community
@@ -118,10 +118,14 @@ class Command(BaseCommand):
 
     # --- the scratch database -------------------------------------------------------------
     def _in_scratch(self, o: dict) -> None:
-        try:
-            served = load_ranking()
-        except DatabaseError:
-            served = None
+        live = connection.settings_dict
+        served = None
+        # Read the live configuration, without creating an SQLite file that is not there.
+        if connection.vendor != "sqlite" or Path(str(live["NAME"])).exists():
+            try:
+                served = load_ranking()
+            except DatabaseError:
+                served = None
         with tempfile.TemporaryDirectory(prefix="atelier-evaluate-") as tmp:
             argv = [sys.executable, "-m", "config.manage", "evaluate", o["dump"]]
             argv += ["--current-db", "--scratch"]
