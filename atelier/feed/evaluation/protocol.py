@@ -90,7 +90,7 @@ def cases_at(community: Community, at: float, counts: Counts | None = None) -> l
     by_user = np.lexsort((posts, users))
     users, posts = users[by_user], posts[by_user]
     viewers, starts = np.unique(users, return_index=True)
-    ends = np.r_[starts[1:], len(users)]
+    ends = np.r_[starts[1:], len(users)] if len(starts) else starts
     cases = []
     for viewer, lo, hi in zip(viewers.tolist(), starts, ends, strict=True):
         visible = public | np.isin(cm.post_collective[candidates], cm.collectives(viewer, at))

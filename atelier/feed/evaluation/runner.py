@@ -101,7 +101,7 @@ def summarize(result: Run, *, baseline: str, boot: int, seed: int, split: bool) 
     for s, (subset, values) in enumerate(subsets(result, split).items()):
         n = len(values)
         report["counts"][f"{subset}_viewer_moments"] = n
-        flat = values.reshape(n, -1)
+        flat = values.reshape(n, len(names) * 3)
         means, resampled = bootstrap_means(flat, boot=boot, seed=seed + s)
         means = means.reshape(len(names), 3)
         resampled = resampled.reshape(-1, len(names), 3)

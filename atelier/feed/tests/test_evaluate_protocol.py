@@ -226,6 +226,23 @@ def test_bad_arguments_are_clear_errors(community, args, message):
         call_command("evaluate", "--current-db", *args, stdout=io.StringIO())
 
 
+def test_moments_without_viewers_give_empty_subsets(community, tmp_path):
+    out = tmp_path / "r.json"
+    table, _ = evaluate("--start", "2021-03-20", "--end", "2021-03-21", "--json", str(out))
+    report = json.loads(out.read_text())  # strict JSON: no NaN
+    assert report["counts"]["moments"] == 2 and report["counts"]["viewer_moments"] == 0
+    assert report["rankers"]["default"]["all"]["ndcg@50"] == [None, None, None]
+    assert "| all (n=0) | default | – |" in table
+
+
+def test_an_output_in_a_missing_directory_is_refused_before_the_work(community, tmp_path):
+    with pytest.raises(CommandError, match="no such directory"):
+        call_command(
+            "evaluate", "--current-db", "--plot", str(tmp_path / "nope" / "c.png"),
+            stdout=io.StringIO(),
+        )  # fmt: skip
+
+
 def test_a_dump_is_required_without_current_db(db):
     with pytest.raises(CommandError, match="give a dump file"):
         call_command("evaluate", stdout=io.StringIO())

@@ -42,6 +42,17 @@ def _day(value: str) -> date:
         raise CommandError(f"expected a date as YYYY-MM-DD, got {value!r}") from error
 
 
+def _no_nan(value):
+    """NaN (the mean of an empty subset) as JSON null."""
+    if isinstance(value, dict):
+        return {k: _no_nan(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_no_nan(v) for v in value]
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
 class Command(BaseCommand):
     help = (
         "Replay the feed's scorer on a community dump (imported into a scratch database, or "
@@ -106,6 +117,9 @@ class Command(BaseCommand):
                 ranking_from_file(path)
             except RankingFileError as error:
                 raise CommandError(str(error)) from error
+        for name in ("plot", "json", "tune_out"):
+            if o[name] and not Path(o[name]).resolve().parent.is_dir():
+                raise CommandError(f"--{name.replace('_', '-')} {o[name]}: no such directory")
         if o["current_db"]:
             if o["scratch"]:
                 self._import(o["dump"])
@@ -214,7 +228,7 @@ class Command(BaseCommand):
         }
         self.stdout.write(table(report))
         if o["json"]:
-            Path(o["json"]).write_text(json.dumps(report, indent=1) + "\n")
+            Path(o["json"]).write_text(json.dumps(_no_nan(report), indent=1) + "\n")
             stderr(f"evaluate: wrote {o['json']}")
         if o["plot"]:
             title = f"atelier evaluate: moments {start}..{end}"
