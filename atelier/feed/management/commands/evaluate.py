@@ -7,6 +7,7 @@ are never touched; the live ranking configuration (`served`) is read from the cu
 database first and handed over. See the README's "Evaluation".
 """
 
+import argparse
 import json
 import os
 import subprocess
@@ -57,7 +58,7 @@ class Command(BaseCommand):
     help = (
         "Replay the feed's scorer on a community dump (imported into a scratch database, or "
         "the current database with --current-db) at 12:00 UTC of every day from --start to "
-        "--end, and report HR@10, NDCG@50 and MRR with 95%% bootstrap intervals per ranker."
+        "--end, and report HR@10, NDCG@50 and MRR with 95% bootstrap intervals per ranker."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -102,8 +103,8 @@ class Command(BaseCommand):
             help="train viewer-moments the search scores (a seeded sample)",
         )
         # Internal: the child process of a scratch-database run.
-        parser.add_argument("--scratch", action="store_true", help="(internal)")
-        parser.add_argument("--served-from", help="(internal)")
+        parser.add_argument("--scratch", action="store_true", help=argparse.SUPPRESS)
+        parser.add_argument("--served-from", help=argparse.SUPPRESS)
 
     def handle(self, *args, **o) -> None:
         if o["boot"] < 0:
