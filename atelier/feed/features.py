@@ -225,7 +225,9 @@ def _fellows_engaged(viewer_id: int, as_of: datetime | None) -> RawSQL:
         f"WHERE EXISTS (SELECT 1 FROM {fellows} uf WHERE uf.status = %s{before.format(t='uf')} "
         f"AND {pair_sql('uf', '%s', 'e.u')})"
     )
-    times = [as_of] if as_of is not None else []
+    # Adapted as Django stores it: SQLite compares datetimes as text, and the driver's own
+    # "+00:00" form would sort after a value stored at that very second.
+    times = [connection.ops.adapt_datetimefield_value(as_of)] if as_of is not None else []
     params = [*times, *times, UserFellow.Status.ACCEPTED.value, *times, viewer_id, viewer_id]
     return RawSQL(sql, params, output_field=IntegerField())
 

@@ -125,7 +125,28 @@ class Community:
         return self.m_collective[self.m_by_user.rows(viewer_id, self.m_time, at)]
 
     def appreciations(self, viewer_id: int, at: float) -> np.ndarray:
-        return self.a_by_user.rows(viewer_id, self.a_time, at)
+        """The viewer's appreciations before `at` of posts that existed then."""
+        rows = self.a_by_user.rows(viewer_id, self.a_time, at)
+        return rows[self.post_created[self.a_post[rows]] < at]
+
+    def comments_given(self, viewer_id: int, at: float) -> np.ndarray:
+        """The viewer's comments before `at` on posts that existed then."""
+        rows = self.c_by_user.rows(viewer_id, self.c_time, at)
+        return rows[self.post_created[self.c_post[rows]] < at]
+
+    def engagement_pairs(self, at: float, since: float) -> np.ndarray:
+        """Distinct (post index, member) pairs, as post * 2**32 + member, of the
+        appreciations and comments before `at` on posts created since `since`. Cached for
+        the last (at, since): every viewer of a moment shares it."""
+        if getattr(self, "_pairs_key", None) != (at, since):
+            k = np.searchsorted(self.a_time, at, side="left")
+            m = np.searchsorted(self.c_time, at, side="left")
+            posts = np.r_[self.a_post[:k], self.c_post[:m]]
+            users = np.r_[self.a_user[:k], self.c_user[:m]]
+            keep = self.post_created[posts] >= since
+            self._pairs = np.unique(posts[keep] * 2**32 + users[keep])
+            self._pairs_key = (at, since)
+        return self._pairs
 
     def engaged_before(self, viewer_id: int, at: float) -> np.ndarray:
         """Indices of the posts the viewer appreciated or commented on before `at`."""
@@ -154,6 +175,25 @@ class Community:
             total[hit] = n[j[hit]]
             last[hit] = latest[j[hit]]
         seen_rows = self.s_by_user.rows(viewer_id, self.s_time, at)
+        fellows = self.fellows(viewer_id, at)
+        # Fellows who engaged with each post (social proof).
+        engaged = np.zeros(len(posts), dtype=np.float64)
+        if len(posts) and len(fellows):
+            since = np.floor(self.post_created[posts].min() / 86400.0) * 86400.0
+            pairs = self.engagement_pairs(at, since)
+            by_fellow = pairs[np.isin(pairs % 2**32, fellows)] // 2**32
+            counted, n = np.unique(by_fellow, return_counts=True)
+            j = np.clip(np.searchsorted(counted, posts), 0, max(len(counted) - 1, 0))
+            hit = (counted[j] == posts) if len(counted) else np.zeros(len(posts), dtype=bool)
+            engaged[hit] = n[j[hit]]
+        # Comments the viewer wrote on each candidate's author.
+        talked = np.zeros(len(posts), dtype=np.float64)
+        written = self.post_author[self.c_post[self.comments_given(viewer_id, at)]]
+        if len(written):
+            w_authors, w_n = np.unique(written, return_counts=True)
+            j = np.clip(np.searchsorted(w_authors, authors), 0, len(w_authors) - 1)
+            hit = w_authors[j] == authors
+            talked[hit] = w_n[j[hit]]
         return Candidates(
             post_id=self.post_id[posts],
             author_id=authors,
@@ -165,12 +205,14 @@ class Community:
             praise=counts[1],
             trophies=counts[2],
             comments=counts[3],
-            is_fellow=np.isin(authors, self.fellows(viewer_id, at)),
+            is_fellow=np.isin(authors, fellows),
             in_collective=(collectives != 0)
             & np.isin(collectives, self.collectives(viewer_id, at)),
             author_appreciations=total,
             author_last=last,
             seen=np.isin(posts, self.s_post[seen_rows]),
+            fellows_engaged=engaged,
+            author_comments=talked,
         )
 
     def viewer(self, viewer_id: int, at: float) -> Viewer:

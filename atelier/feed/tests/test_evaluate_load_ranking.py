@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 from dataclasses import replace
 
 import pytest
@@ -30,7 +31,7 @@ def test_a_tuned_file_becomes_the_live_configuration_with_a_new_version(tmp_path
     assert row.weight_social == 0.05 and row.recency_decay_hours == 48.0
     assert row.version == before.version + 1
     assert load_ranking().weight_social == 0.05  # the cached copy was dropped
-    assert "2 of 24 field(s) changed" in out.getvalue()
+    assert re.search(r"2 of \d+ field\(s\) changed", out.getvalue())
     assert f"version {before.version} -> {before.version + 1}" in out.getvalue()
 
 
