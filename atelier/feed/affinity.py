@@ -114,45 +114,33 @@ def rebuild(user_ids: list[int] | None = None) -> tuple[int, int]:
         authors.delete()
         types.delete()
         with connection.cursor() as cursor:
-            # Appreciation pairs; then the pairs that only have comments; then every pair's
-            # comment count from one grouped pass (UPDATE ... FROM: PostgreSQL, SQLite 3.33+).
+            # One pass: the appreciation pairs and the comment pairs, each grouped once,
+            # joined in full (a pair may have only one of the two).
             cursor.execute(
                 f"""
                 INSERT INTO {q(author_t)}
                     (viewer_id, author_id, hearts, praise, trophies, total, last_at, comments)
-                SELECT a.user_id, a.post_author_id,
-                       SUM(CASE WHEN a.kind = 'heart' THEN 1 ELSE 0 END),
-                       SUM(CASE WHEN a.kind = 'praise' THEN 1 ELSE 0 END),
-                       SUM(CASE WHEN a.kind = 'trophy' THEN 1 ELSE 0 END),
-                       COUNT(*), MAX(a.created_at), 0
-                FROM {q(appr)} a {where_a}
-                GROUP BY a.user_id, a.post_author_id
+                SELECT COALESCE(ap.v, cm.v), COALESCE(ap.a, cm.a),
+                       COALESCE(ap.hearts, 0), COALESCE(ap.praise, 0),
+                       COALESCE(ap.trophies, 0), COALESCE(ap.total, 0), ap.last_at,
+                       COALESCE(cm.n, 0)
+                FROM (
+                    SELECT a.user_id AS v, a.post_author_id AS a,
+                           SUM(CASE WHEN a.kind = 'heart' THEN 1 ELSE 0 END) AS hearts,
+                           SUM(CASE WHEN a.kind = 'praise' THEN 1 ELSE 0 END) AS praise,
+                           SUM(CASE WHEN a.kind = 'trophy' THEN 1 ELSE 0 END) AS trophies,
+                           COUNT(*) AS total, MAX(a.created_at) AS last_at
+                    FROM {q(appr)} a {where_a}
+                    GROUP BY a.user_id, a.post_author_id
+                ) ap
+                FULL OUTER JOIN (
+                    SELECT c.author_id AS v, p.author_id AS a, COUNT(*) AS n
+                    FROM {q(comment)} c JOIN {q(post)} p ON p.id = c.post_id
+                    WHERE c.is_deleted = %s {where_c}
+                    GROUP BY c.author_id, p.author_id
+                ) cm ON cm.v = ap.v AND cm.a = ap.a
                 """,
-                params,
-            )
-            cursor.execute(
-                f"""
-                INSERT INTO {q(author_t)}
-                    (viewer_id, author_id, hearts, praise, trophies, total, last_at, comments)
-                SELECT c.author_id, p.author_id, 0, 0, 0, 0, NULL, 0
-                FROM {q(comment)} c JOIN {q(post)} p ON p.id = c.post_id
-                WHERE c.is_deleted = %s {where_c}
-                  AND NOT EXISTS (SELECT 1 FROM {q(author_t)} x
-                                  WHERE x.viewer_id = c.author_id AND x.author_id = p.author_id)
-                GROUP BY c.author_id, p.author_id
-                """,
-                [False, *params],
-            )
-            cursor.execute(
-                f"""
-                UPDATE {q(author_t)} SET comments = agg.n
-                FROM (SELECT c.author_id AS v, p.author_id AS a, COUNT(*) AS n
-                      FROM {q(comment)} c JOIN {q(post)} p ON p.id = c.post_id
-                      WHERE c.is_deleted = %s {where_c}
-                      GROUP BY c.author_id, p.author_id) agg
-                WHERE {q(author_t)}.viewer_id = agg.v AND {q(author_t)}.author_id = agg.a
-                """,
-                [False, *params],
+                [*params, False, *params],
             )
             cursor.execute(
                 f"""

@@ -95,11 +95,19 @@ class AuthorAffinity(models.Model):
     not grow with how many authors a viewer appreciates.
     """
 
+    # Derived rows, rebuilt in bulk by the import: no database-level foreign keys (their
+    # checks doubled the import's commit); deleting a user still removes them (CASCADE).
     viewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="author_affinities"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="author_affinities",
+        db_constraint=False,
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="affinity_received"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="affinity_received",
+        db_constraint=False,
     )
     hearts = models.PositiveIntegerField(default=0)
     praise = models.PositiveIntegerField(default=0)
@@ -128,7 +136,10 @@ class TypeAffinity(models.Model):
     """How many hearts, praise and trophies a viewer gave posts of each type."""
 
     viewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="type_affinities"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="type_affinities",
+        db_constraint=False,
     )
     post_type = models.CharField(max_length=10, choices=PostType.choices)
     total = models.PositiveIntegerField(default=0)
