@@ -44,10 +44,6 @@ class Viewer:
     preferred_artist_types: frozenset[str] = frozenset()
     type_appreciations: tuple[tuple[str, int], ...] = ()  # (post type, n), as a dict's items
 
-    @property
-    def type_counts(self) -> dict[str, int]:
-        return dict(self.type_appreciations)
-
 
 @dataclass
 class Candidates:
