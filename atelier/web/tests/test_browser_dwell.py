@@ -47,8 +47,10 @@ def set_tab(page, state: str) -> None:
     """Make the page believe its tab was hidden or shown again, as a browser tells it."""
     page.evaluate(
         """state => {
-            Object.defineProperty(document, "visibilityState", {configurable: true, get: () => state});
-            Object.defineProperty(document, "hidden", {configurable: true, get: () => state === "hidden"});
+            const define = (name, value) =>
+                Object.defineProperty(document, name, {configurable: true, get: () => value});
+            define("visibilityState", state);
+            define("hidden", state === "hidden");
             document.dispatchEvent(new Event("visibilitychange"));
         }""",
         state,
