@@ -7,7 +7,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from prometheus_client import REGISTRY, CollectorRegistry, multiprocess
 from prometheus_client.exposition import choose_encoder
 from rest_framework import exceptions, serializers, status
@@ -206,7 +206,9 @@ class DwellReportApi(APIView):
 
     parser_classes = [BoundedJSONParser, DwellBeaconParser]
 
+    @extend_schema_serializer(component_name="DwellReportInput")
     class InputSerializer(serializers.Serializer):
+        @extend_schema_serializer(component_name="DwellItem")
         class ItemSerializer(serializers.Serializer):
             post = IdField()
             seconds = SecondsField()

@@ -203,3 +203,13 @@ def test_a_beacon_without_the_csrf_token_is_403(ana, session_client, posts):
 def test_other_content_types_are_415(ana_client):
     response = ana_client.post(DWELL, "items=[]", content_type="text/plain")
     assert response.status_code == 415
+
+
+def test_a_beacon_with_too_many_fields_is_a_json_400(ana, session_client):
+    body = "&".join(f"f{i}=1" for i in range(3000))
+
+    response = session_client.post(DWELL, body, content_type=FORM)
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert not PostDwell.objects.exists()
