@@ -6,6 +6,7 @@ passes (page loads, requests), so the figures are checked against a lower bound 
 upper bound far from what a wrong count would give.
 """
 
+import re
 import time
 from urllib.parse import parse_qs
 
@@ -13,6 +14,8 @@ import pytest
 from playwright.sync_api import expect
 
 from atelier.analytics.models import PostDwell
+from atelier.post.models import Post
+from atelier.web.tests.conftest import PHONE
 from atelier.web.tests.factories import build_community
 
 pytestmark = pytest.mark.browser
@@ -107,3 +110,25 @@ def test_visitors_send_no_time_on_screen(page, community):
 
     assert not [url for url in requests if url.endswith(DWELL)]
     assert not PostDwell.objects.exists()
+
+
+def test_a_long_text_unfolded_counts_while_it_fills_the_screen(page, community, log_in):
+    # Far taller than two phone screens once unfolded: never half visible, yet read.
+    Post.objects.filter(pk=community.fellow_post.pk).update(
+        body="\n".join(f"Line {i} of a long poem about the harbour." for i in range(300))
+    )
+    page.clock.install()
+    log_in(page, "ana")
+    card = page.locator(f"#post-{community.fellow_post.pk}")
+    card.locator(".open-post").click()
+    expect(card).to_have_class(re.compile(r"\bis-open\b"))
+    height = card.evaluate("node => node.getBoundingClientRect().height")
+    assert height > 2 * PHONE["height"]
+    # Scroll into the middle of the text.
+    card.evaluate("node => window.scrollTo(0, node.offsetTop + node.offsetHeight / 2)")
+
+    with page.expect_request(lambda r: r.url.endswith(DWELL)):
+        page.clock.run_for(10_500)
+
+    wait_for(lambda: looks_at(community.ana, community.fellow_post))
+    assert looks_at(community.ana, community.fellow_post)[0] >= 5.0

@@ -693,7 +693,7 @@
 
   // ---- Time on screen --------------------------------------------------------------------
 
-  // How long each card stays at least half on screen while the tab is visible, accumulated
+  // How long each card stays on screen (see isOnScreen) while the tab is visible, accumulated
   // per post and sent every DWELL_FLUSH_MS (POST /api/analytics/dwell/), and with
   // navigator.sendBeacon when the tab is hidden or left. Hidden time never counts.
   var dwell = {
@@ -767,13 +767,25 @@
     }
   }
 
+  // On screen: at least half of the card is visible, or, for a card taller than twice the
+  // screen (a long text unfolded), the card fills at least half of the screen.
+  function isOnScreen(entry) {
+    if (!entry.isIntersecting) return false;
+    var screen = entry.rootBounds ? entry.rootBounds.height : window.innerHeight;
+    return entry.intersectionRatio >= 0.5 || entry.intersectionRect.height >= 0.5 * screen;
+  }
+
+  // Every 5% of a card: a tall card's share of the screen is followed closely enough.
+  var DWELL_THRESHOLDS = [];
+  for (var t = 0; t <= 20; t++) DWELL_THRESHOLDS.push(t / 20);
+
   var dwellObserver =
     authenticated && root.dataset.dwellUrl && "IntersectionObserver" in window
       ? new IntersectionObserver(
           function (entries) {
             entries.forEach(function (entry) {
               var id = Number(entry.target.dataset.postId);
-              if (entry.isIntersecting && entry.intersectionRatio >= 0.5) {
+              if (isOnScreen(entry)) {
                 if (!dwell.onScreen.has(id)) {
                   dwell.onScreen.set(id, tabVisible() ? performance.now() : null);
                 }
@@ -787,7 +799,7 @@
               }
             });
           },
-          { threshold: [0, 0.5] }
+          { threshold: DWELL_THRESHOLDS }
         )
       : null;
 
