@@ -65,7 +65,32 @@ def prune_dwell(*, older_than_days: int) -> int:
 
 
 def _viewed_sql(exposures: QuerySet, *, start: datetime, end: datetime, window) -> tuple:
-    """SQL of the viewed posts: variant (NULL: unattributed), user, post, seconds summed."""
+    """SQL of the viewed posts: variant (NULL: unattributed), user, post, seconds summed.
+
+    On PostgreSQL one hash join of the reports with the period's exposures, the latest
+    exposure per report kept by DISTINCT ON; elsewhere a correlated lookup per report on
+    the exposures' (user, post, served_at) index. Both give the same rows (the tests run on
+    both); the join took half the time of the lookups on a million exposures and 320,000
+    reports (docs/analytics.md).
+    """
+    if connection.vendor == "postgresql":
+        shown, shown_params = (
+            exposures.values("id", "user_id", "post_id", "variant", "served_at")
+            .order_by()
+            .query.sql_with_params()
+        )
+        table = PostDwell._meta.db_table
+        sql = (
+            "SELECT variant, user_id, post_id, SUM(seconds) AS seconds FROM ("
+            " SELECT DISTINCT ON (d.id) d.user_id, d.post_id, d.seconds, e.variant"
+            f" FROM {table} d LEFT JOIN ({shown}) e"
+            " ON e.user_id = d.user_id AND e.post_id = d.post_id"
+            " AND e.served_at <= d.recorded_at AND e.served_at >= d.recorded_at - %s"
+            " WHERE d.recorded_at >= %s AND d.recorded_at <= %s"
+            " ORDER BY d.id, e.served_at DESC, e.id DESC"
+            ") AS reports GROUP BY variant, user_id, post_id"
+        )
+        return sql, (*shown_params, window, start, end + window)
     latest = (
         exposures.filter(
             user_id=OuterRef("user_id"),
