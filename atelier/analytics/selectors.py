@@ -1,6 +1,6 @@
 """Analytics reads: the feed experiment's summary, aggregated by the database.
 
-Three aggregate queries on PostgreSQL (four elsewhere), whatever the number of exposures,
+Four aggregate queries on PostgreSQL (five elsewhere), whatever the number of exposures,
 in one transaction:
 
 1. per (date, variant): exposed, engaged and opened posts. Attribution is one uncorrelated
@@ -9,7 +9,9 @@ in one transaction:
 2. per post type: mean score and mean points of each component (JSON key extraction);
 3. per variant, over the served pages (a derived table grouped by page): pages, distinct
    authors and post types per page, and response-time percentiles - `percentile_cont` on
-   PostgreSQL, the same interpolation from window functions elsewhere (a fourth query).
+   PostgreSQL, the same interpolation from window functions elsewhere (one more query);
+4. per variant: seconds posts stayed on screen in the feed, each dwell report counted for
+   the variant of the latest exposure before it (atelier/analytics/dwell.py).
 
 Engagement counts what still exists: a heart taken back no longer counts; a comment or
 critique deleted later still does (it was written). Exposures served less than the
@@ -26,6 +28,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
+from atelier.analytics.dwell import dwell_by_variant
 from atelier.analytics.models import ExposedPost, PostOpen, Variant
 from atelier.analytics.rollout import load_rollout
 from atelier.feed import cache as feed_cache
@@ -209,6 +212,19 @@ def _dates(start: datetime, end: datetime) -> list[date]:
     return [first + timedelta(days=d) for d in range((last - first).days + 1)]
 
 
+def _dwell_figures(row: dict | None, *, pages: int, exposed: int) -> dict:
+    """Seconds on screen of a variant, in total and per served page, exposed and viewed post."""
+    seconds = row["seconds"] if row else 0.0
+    viewed = row["viewed_posts"] if row else 0
+    return {
+        "seconds": seconds,
+        "viewed_posts": viewed,
+        "seconds_per_page": seconds / pages if pages else None,
+        "seconds_per_exposed_post": seconds / exposed if exposed else None,
+        "seconds_per_viewed_post": seconds / viewed if viewed else None,
+    }
+
+
 @contextmanager
 def _analytics_transaction():
     """One transaction for the summary's queries; on PostgreSQL without JIT compilation.
@@ -236,6 +252,7 @@ def feed_summary(*, days: int, now: datetime | None = None, source: str = "all")
         by_day = engagement_by_day(exposures, start=start, end=end, window=window)
         by_type = score_by_post_type(exposures)
         pages = pages_by_variant(exposures)
+        dwell = dwell_by_variant(exposures, start=start, end=end, window=window)
 
     totals = {v: {"exposed": 0, "engaged": 0, "opened": 0} for v in VARIANTS}
     cells = {}
@@ -288,6 +305,15 @@ def feed_summary(*, days: int, now: datetime | None = None, source: str = "all")
             for variant in VARIANTS
             for page in [pages.get(variant, no_pages)]
         },
+        "dwell": {
+            variant: _dwell_figures(
+                dwell.get(variant),
+                pages=pages.get(variant, no_pages)["pages"],
+                exposed=t["exposed"],
+            )
+            for variant, t in totals.items()
+        },
+        "dwell_unattributed": dwell.get(None, {"seconds": 0.0, "viewed_posts": 0}),
         "cache": feed_cache.hit_rates(),
         "latency_ms": {
             variant: {

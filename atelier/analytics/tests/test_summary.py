@@ -195,6 +195,14 @@ def test_an_empty_period_has_zeros_and_nulls(staff_client):
     assert body["score_by_post_type"] == {}
     assert body["diversity"][C] == {"authors_per_page": None, "post_types_per_page": None}
     assert body["latency_ms"][P] == {"p50": None, "p95": None, "p99": None, "pages": 0}
+    assert body["dwell"][C] == {
+        "seconds": 0.0,
+        "viewed_posts": 0,
+        "seconds_per_page": None,
+        "seconds_per_exposed_post": None,
+        "seconds_per_viewed_post": None,
+    }
+    assert body["dwell_unattributed"] == {"seconds": 0.0, "viewed_posts": 0}
 
 
 def test_a_longer_attribution_window_counts_later_engagement(
@@ -231,7 +239,7 @@ def test_summary_query_count_is_pinned(staff_client, month, django_assert_num_qu
 
     # The token; then, in a transaction (a savepoint here) - on PostgreSQL "SET LOCAL jit"
     # and percentile_cont, elsewhere one more query for the percentiles - per (day,
-    # variant) with attribution, per post type, per page.
-    expected = 1 + 1 + (1 + 3 if connection.vendor == "postgresql" else 4) + 1
+    # variant) with attribution, per post type, per page, dwell per variant.
+    expected = 1 + 1 + (1 + 4 if connection.vendor == "postgresql" else 5) + 1
     with django_assert_num_queries(expected):
         summary(staff_client, days=30)
