@@ -11,7 +11,9 @@ a JSON file and PNG charts to benchmarks/results/ and prints the report with the
 Knobs (environment): LOAD_SIZES, LOAD_PG (server URL without database), LOAD_DB_PREFIX
 (atelier_load: atelier_load200k, atelier_load1m), LOAD_REDIS_URL, LOAD_STEPS ("8 16 32 48
 64" users), LOAD_STEP_SECONDS (45), LOAD_SOAK (600; 0 for none), LOAD_SOAK_USERS (24),
-LOAD_PORT (8613), LOAD_WORKERS (atelier serve's default), LOAD_P95_MS (100).
+LOAD_PORT (8613), LOAD_WORKERS (atelier serve's default), LOAD_P95_MS (100),
+LOAD_PROFILE_USERS (32; 0 for none: after the steps, one more step of the full mix with
+py-spy sampling every web worker, not counted in the targets, to say where the time goes).
 """
 
 import csv
@@ -32,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 ATELIER = ROOT / ".venv" / "bin" / "atelier"
 LOCUST = ROOT / ".venv-load" / "bin" / "locust"
+PY_SPY = ROOT / ".venv-load" / "bin" / "py-spy"
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 RESULTS = ROOT / "benchmarks" / "results"
 WORK = ROOT / "var" / "load"
@@ -54,6 +57,8 @@ SOAK_USERS = int(env("LOAD_SOAK_USERS", "24"))
 PORT = int(env("LOAD_PORT", "8613"))
 WORKERS = os.environ.get("LOAD_WORKERS")
 P95_TARGET_MS = float(env("LOAD_P95_MS", "100"))
+PROFILE_USERS = int(env("LOAD_PROFILE_USERS", "32"))
+PROFILE_SECONDS = 30
 HOST = f"http://127.0.0.1:{PORT}"
 # Memory is "flat" when no worker's RSS grew more than this over the soak (second fifth
 # against last fifth, medians, so one large request does not decide it).
@@ -348,6 +353,118 @@ def parse_stats(path: Path) -> dict[str, dict]:
     return out
 
 
+# --- Where the time goes (py-spy) -----------------------------------------------------------
+
+# Frames are "function (path:line)"; a sample's time is charged to the package of its
+# innermost frame (self time), and to each request kind's view (inclusive time).
+_FRAME = re.compile(r"^(?P<function>.*) \((?P<path>[^:()]+)(?::\d+)?\)$")
+_PACKAGES = (
+    ("atelier/feed/", "atelier.feed"),
+    ("atelier/", "atelier (other)"),
+    ("rest_framework/", "rest_framework"),
+    ("django/db/", "django.db (ORM, SQL compiler)"),
+    ("django/", "django (other)"),
+    ("psycopg", "psycopg (driver, waits on PostgreSQL)"),
+    ("redis/", "redis client"),
+    ("django_redis/", "redis client"),
+    ("json/", "json"),
+    ("numpy/", "numpy"),
+    ("prometheus_client/", "prometheus_client"),
+    ("gunicorn/", "gunicorn"),
+)
+
+
+def package_of(path: str) -> str:
+    for fragment, name in _PACKAGES:
+        if fragment in path:
+            return name
+    return "python (stdlib, other)"
+
+
+def summarize_profile(raw_files: list[Path]) -> dict:
+    """Self time by package and inclusive time by function of Atelier's code."""
+    by_package: dict[str, int] = {}
+    inclusive: dict[str, int] = {}
+    total = 0
+    for raw in raw_files:
+        if not raw.exists():
+            continue
+        for line in raw.read_text().splitlines():
+            stack, _, count = line.rpartition(" ")
+            if not count.isdigit():
+                continue
+            n = int(count)
+            frames = [m for m in (_FRAME.match(f) for f in stack.split(";")) if m]
+            if not frames:
+                continue
+            leaf = frames[-1]
+            if leaf["function"] == "SyncWorker.wait":  # idle: waiting for the next request
+                continue
+            total += n
+            package = package_of(leaf["path"])
+            by_package[package] = by_package.get(package, 0) + n
+            seen = set()
+            for frame in frames:
+                path = frame["path"]
+                wrapper = (
+                    "Middleware.__call__" in frame["function"]
+                    or "QueryCounter" in frame["function"]
+                )  # they wrap every request (or every query): no news in them
+                if not wrapper and (path.startswith("atelier/") or "/atelier/atelier/" in path):
+                    name = f"{frame['function']} ({path[path.index('atelier/') :]})"
+                    if name not in seen:
+                        seen.add(name)
+                        inclusive[name] = inclusive.get(name, 0) + n
+    share = lambda n: round(n / total, 4) if total else 0  # noqa: E731
+    return {
+        "samples": total,
+        "self_by_package": {
+            k: share(v) for k, v in sorted(by_package.items(), key=lambda kv: -kv[1])
+        },
+        "atelier_inclusive": {
+            k: share(v) for k, v in sorted(inclusive.items(), key=lambda kv: -kv[1])[:15]
+        },
+    }
+
+
+def profile(size: str, viewers: str, server: Server) -> dict | None:
+    if not PROFILE_USERS or not PY_SPY.exists():
+        return None
+    samplers = []
+    raws = []
+    for pid in server.web_workers():
+        raw = WORK / f"{size}-profile-{pid}.txt"
+        raws.append(raw)
+        samplers.append(
+            subprocess.Popen(
+                [
+                    PY_SPY,
+                    "record",
+                    "--pid",
+                    str(pid),
+                    "--duration",
+                    str(PROFILE_SECONDS),
+                    "--rate",
+                    "50",
+                    "--format",
+                    "raw",
+                    "--output",
+                    str(raw),
+                    "--nonblocking",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+        )
+    step = run_locust(f"{size}-profiled", "mixed", PROFILE_USERS, PROFILE_SECONDS, viewers, server)
+    for sampler in samplers:
+        try:
+            sampler.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            sampler.kill()
+    return {"users": PROFILE_USERS, "rps": step["rps"], **summarize_profile(raws)}
+
+
 # --- One size --------------------------------------------------------------------------------
 
 
@@ -375,9 +492,11 @@ def run_size(size: str, soak: bool) -> dict:
         for users in STEPS:
             for mix in ("chronological", "mixed"):
                 report["steps"].append(
-                    run_locust(f"{size}-{mix}-{users}", mix, users, STEP_SECONDS,
-                               viewers["path"], server)  # fmt: skip
+                    run_locust(
+                        f"{size}-{mix}-{users}", mix, users, STEP_SECONDS, viewers["path"], server
+                    )  # fmt: skip
                 )
+        report["profile"] = profile(size, viewers["path"], server)
         if soak and SOAK_SECONDS:
             log(f"soak: the full mix, {SOAK_USERS} users, {SOAK_SECONDS} s")
             soak_started = time.monotonic() - server.started
@@ -427,9 +546,7 @@ def memory_flatness(report: dict) -> dict:
 
 
 def targets(report: dict) -> dict:
-    errors = sum(s["errors"] for s in report["steps"]) + (report.get("soak") or {}).get(
-        "errors", 0
-    )
+    errors = sum(s["errors"] for s in report["steps"]) + (report.get("soak") or {}).get("errors", 0)
     mixed = best_under_target(report["steps"], "mixed")
     chrono = best_under_target(report["steps"], "chronological")
     ratio = (mixed["rps"] / chrono["rps"]) if mixed and chrono else None
@@ -510,10 +627,10 @@ def markdown(report: dict) -> str:
             rate = row.get("hit_rate")
             cells.append("-" if rate is None else f"{rate:.1%} of {row['hits'] + row['misses']}")
         lines.append(f"| {s['label']} | " + " | ".join(cells) + " |")
-    peak = {}
+    peak, task_peak = {}, {}
     for _, role, pid, mb in report["rss"]:
-        if role.startswith("web:"):
-            peak[pid] = max(peak.get(pid, 0), mb)
+        into = peak if role.startswith("web:") else task_peak
+        into[pid] = max(into.get(pid, 0), mb)
     lines += [
         "",
         "### Memory per web worker (RSS)",
@@ -528,7 +645,27 @@ def markdown(report: dict) -> str:
             f"{row['early_mb']} | {row['late_mb']} | {row['growth']:+.1%}" if row else "- | - | -"
         )
         lines.append(f"| {pid} | {peak[pid]:.0f} | {soak_cells} |")
+    for pid in sorted(task_peak):
+        lines.append(f"| {pid} (`atelier worker`) | {task_peak[pid]:.0f} | - | - | - |")
+    prof = report.get("profile")
+    if prof and prof["samples"]:
+        lines += [
+            "",
+            f"### Where the web workers' time goes (py-spy, full mix, {prof['users']} users, "
+            f"{prof['samples']} samples while busy, not counted above)",
+            "",
+            "| innermost frame in | share | | Atelier function (inclusive) | share |",
+            "|---|---:|---|---|---:|",
+        ]
+        left = list(prof["self_by_package"].items())
+        right = list(prof["atelier_inclusive"].items())
+        for i in range(max(len(left), len(right))):
+            a = f"{left[i][0]} | {left[i][1]:.1%}" if i < len(left) else " | "
+            b = f"`{right[i][0]}` | {right[i][1]:.1%}" if i < len(right) else " | "
+            lines.append(f"| {a} | | {b} |")
     tp = t["throughput"]
+    peak_mixed = max((s["rps"] for s in report["steps"] if s["mix"] == "mixed"), default=0)
+    peak_chrono = max((s["rps"] for s in report["steps"] if s["mix"] == "chronological"), default=0)
     lines += [
         "",
         "### Targets",
@@ -545,6 +682,9 @@ def markdown(report: dict) -> str:
             else "-"
         )
         + f", {verdict(t['memory']['holds'])}",
+        f"- (for reference, whatever the latency: peak throughput {peak_mixed:.1f} req/s full "
+        f"mix, {peak_chrono:.1f} chronological-only, ratio "
+        f"{peak_mixed / peak_chrono if peak_chrono else 0:.2f})",
         "",
     ]
     return "\n".join(lines)

@@ -101,6 +101,5 @@ class Command(BaseCommand):
         Token.objects.bulk_create(missing, batch_size=1000)
         existing.update({t.user_id: t.key for t in missing})
         return [
-            {"id": user_id, "token": existing[user_id], "appreciations": n}
-            for user_id, n in chosen
+            {"id": user_id, "token": existing[user_id], "appreciations": n} for user_id, n in chosen
         ]
