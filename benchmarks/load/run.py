@@ -9,8 +9,8 @@ seconds of the full mix) while the workers' memory is sampled. It writes a markd
 a JSON file and PNG charts to benchmarks/results/ and prints the report with the targets.
 
 Knobs (environment): LOAD_SIZES, LOAD_PG (server URL without database), LOAD_DB_PREFIX
-(atelier_load: atelier_load200k, atelier_load1m), LOAD_REDIS_URL, LOAD_STEPS ("8 16 32 48
-64" users), LOAD_STEP_SECONDS (45), LOAD_SOAK (600; 0 for none), LOAD_SOAK_USERS (24),
+(atelier_load: atelier_load200k, atelier_load1m), LOAD_REDIS_URL, LOAD_STEPS ("4 8 16 32
+48" users), LOAD_STEP_SECONDS (45), LOAD_SOAK (600; 0 for none), LOAD_SOAK_USERS (16),
 LOAD_PORT (8613), LOAD_WORKERS (atelier serve's default), LOAD_P95_MS (100),
 LOAD_PROFILE_USERS (32; 0 for none: after the steps, one more step of the full mix with
 py-spy sampling every web worker, not counted in the targets, to say where the time goes).
@@ -50,10 +50,10 @@ def env(name: str, default: str) -> str:
 PG = env("LOAD_PG", "postgres://postgres@127.0.0.1:5432")
 DB_PREFIX = env("LOAD_DB_PREFIX", "atelier_load")
 REDIS_URL = env("LOAD_REDIS_URL", "redis://127.0.0.1:6379/13")
-STEPS = [int(n) for n in env("LOAD_STEPS", "8 16 32 48 64").split()]
+STEPS = [int(n) for n in env("LOAD_STEPS", "4 8 16 32 48").split()]
 STEP_SECONDS = int(env("LOAD_STEP_SECONDS", "45"))
 SOAK_SECONDS = int(env("LOAD_SOAK", "600"))
-SOAK_USERS = int(env("LOAD_SOAK_USERS", "24"))
+SOAK_USERS = int(env("LOAD_SOAK_USERS", "16"))
 PORT = int(env("LOAD_PORT", "8613"))
 WORKERS = os.environ.get("LOAD_WORKERS")
 P95_TARGET_MS = float(env("LOAD_P95_MS", "100"))
@@ -549,7 +549,7 @@ def targets(report: dict) -> dict:
     errors = sum(s["errors"] for s in report["steps"]) + (report.get("soak") or {}).get("errors", 0)
     mixed = best_under_target(report["steps"], "mixed")
     chrono = best_under_target(report["steps"], "chronological")
-    ratio = (mixed["rps"] / chrono["rps"]) if mixed and chrono else None
+    ratio = (mixed["rps"] / chrono["rps"]) if chrono else None  # 0 when only the mix misses
     flat = memory_flatness(report)
     worst = max((row["growth"] for row in flat.values()), default=None)
     return {
@@ -560,7 +560,8 @@ def targets(report: dict) -> dict:
             "chronological_rps": chrono["rps"] if chrono else 0,
             "chronological_users": chrono["users"] if chrono else None,
             "ratio": round(ratio, 3) if ratio is not None else None,
-            "holds": ratio is not None and ratio >= 0.8,
+            # Not measurable when not even the chronological mix stays under the p95 target.
+            "holds": None if ratio is None else ratio >= 0.8,
         },
         "memory": {
             "workers": flat,
@@ -571,7 +572,7 @@ def targets(report: dict) -> dict:
 
 
 def verdict(holds) -> str:
-    return {True: "**holds**", False: "**misses**", None: "not measured"}[holds]
+    return {True: "**holds**", False: "**misses**", None: "**not measurable**"}[holds]
 
 
 def markdown(report: dict) -> str:
@@ -739,7 +740,22 @@ def charts(report: dict, name: str) -> list[str]:
     return written
 
 
+def write_report(report: dict) -> None:
+    report["targets"] = targets(report)
+    name = f"load-{report['size']}"
+    (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=1))
+    text = markdown(report)
+    (RESULTS / f"{name}.md").write_text(text)
+    pictures = charts(report, name)
+    print("\n" + text, flush=True)
+    log(f"written: {RESULTS / name}.md, .json, " + ", ".join(pictures))
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--report"]:  # render a run's JSON again (e.g. another LOAD_P95_MS)
+        for path in sys.argv[2:]:
+            write_report(json.loads(Path(path).read_text()))
+        return
     sizes = env("LOAD_SIZES", "200k 1m").split()
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
@@ -748,15 +764,7 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     largest = max(sizes, key=SIZES.get)
     for size in sizes:
-        report = run_size(size, soak=(size == largest))
-        report["targets"] = targets(report)
-        name = f"load-{size}"
-        (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=1))
-        text = markdown(report)
-        (RESULTS / f"{name}.md").write_text(text)
-        pictures = charts(report, name)
-        print("\n" + text, flush=True)
-        log(f"written: {RESULTS / name}.md, .json, " + ", ".join(pictures))
+        write_report(run_size(size, soak=(size == largest)))
 
 
 if __name__ == "__main__":
