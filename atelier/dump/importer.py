@@ -12,7 +12,8 @@ counters are not read from the file: they are recomputed in SQL once everything 
 import secrets
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,8 +73,8 @@ def import_records(
     with transaction.atomic():
         ensure_empty()
         loader = CommunityLoader(batch_size=batch_size)
-        for line, obj in records:
-            loader.add(obj, line)
+        loader.start()
+        loader.add_all(records)
         loader.finish()
     return ImportResult(
         counts=loader.counts,
@@ -98,20 +99,47 @@ class _Table:
 
 
 class _CopyWriter:
-    """PostgreSQL: COPY FROM STDIN, several times faster than multi-row INSERTs."""
+    """PostgreSQL: binary COPY FROM STDIN, several times faster than multi-row INSERTs.
+
+    The binary format, rather than text, because formatting a datetime as text in Python
+    cost more than everything else about its row; binary values need each column's
+    exact type, read once per table from the catalog.
+    """
+
+    def __init__(self) -> None:
+        self._types: dict[str, list[int]] = {}
 
     def write(self, table: _Table) -> None:
         meta = table.model._meta
         quote = connection.ops.quote_name
         column_of = {field.attname: field.column for field in meta.concrete_fields}
-        columns = ", ".join(quote(column_of[name]) for name in table.columns)
+        columns = [column_of[name] for name in table.columns]
+        types = self._types.get(meta.db_table)
+        if types is None:
+            types = self._types[meta.db_table] = _column_types(meta.db_table, columns)
         rows = table.rows
         if table.json_positions:
             rows = [_wrap_json(row, table.json_positions) for row in rows]
-        sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
+        sql = (
+            f"COPY {quote(meta.db_table)} ({', '.join(map(quote, columns))}) "
+            "FROM STDIN (FORMAT BINARY)"
+        )
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            copy.set_types(types)
+            write_row = copy.write_row
             for row in rows:
-                copy.write_row(row)
+                write_row(row)
+
+
+def _column_types(table: str, columns: list[str]) -> list[int]:
+    """The type OIDs of `columns` of `table`, in that order."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass",
+            [connection.ops.quote_name(table)],
+        )
+        oids = dict(cursor.fetchall())
+    return [oids[column] for column in columns]
 
 
 def _wrap_json(row: tuple, positions: tuple[int, ...]) -> tuple:
@@ -126,6 +154,102 @@ class _BulkCreateWriter:
         model.objects.bulk_create(
             [model(**dict(zip(columns, row, strict=True))) for row in table.rows]
         )
+
+
+class _DeferredIndexes:
+    """PostgreSQL: build the secondary indexes and check the foreign keys once, after a load.
+
+    Maintaining ten indexes row by row, and queueing a deferred foreign-key check per row
+    that the commit then runs one by one, cost most of an import's time; building each
+    index from the loaded table and validating each foreign key with one join is several
+    times cheaper. Only for tables that are empty (an import's are): `set_aside` drops
+    their secondary indexes, unique constraints and foreign keys, remembering their
+    definitions; `restore_indexes` and `restore_foreign_keys` recreate them, with the same
+    names and definitions, before the transaction ends (DDL is transactional in
+    PostgreSQL, so a failed import leaves them as they were). Primary keys stay, and so do
+    unique constraints a foreign key depends on. Elsewhere (SQLite) nothing happens.
+    """
+
+    def __init__(self, model_list: list[type[models.Model]]) -> None:
+        self.tables = [model._meta.db_table for model in model_list]
+        self.indexes: list[str] = []  # CREATE INDEX statements
+        self.constraints: list[tuple[str, str, str]] = []  # (table, name, definition)
+        self.foreign_keys: list[tuple[str, str, str]] = []
+
+    def set_aside(self) -> None:
+        if connection.vendor != "postgresql":
+            return
+        # ALTER TABLE refuses a table with foreign-key checks still pending from earlier in
+        # the transaction (rows deleted before the import, as tests do): run them now.
+        connection.check_constraints()
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            for table in self.tables:
+                cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {quote(table)})")
+                if cursor.fetchone()[0]:
+                    continue  # keep a table's indexes unless it is empty
+                cursor.execute(_FOREIGN_KEYS_SQL, [table])
+                foreign_keys = cursor.fetchall()
+                cursor.execute(_UNIQUE_CONSTRAINTS_SQL, [table])
+                constraints = cursor.fetchall()
+                cursor.execute(_PLAIN_INDEXES_SQL, [table])
+                indexes = cursor.fetchall()
+                for name, _ in foreign_keys + constraints:
+                    cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+                for name, _ in indexes:
+                    cursor.execute(f"DROP INDEX {quote(name)}")
+                self.foreign_keys += [(table, name, sql) for name, sql in foreign_keys]
+                self.constraints += [(table, name, sql) for name, sql in constraints]
+                self.indexes += [sql for _, sql in indexes]
+
+    def restore_indexes(self) -> None:
+        if not (self.indexes or self.constraints):
+            return
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            # Index builds sort; the server's default 64 MB spills the larger ones to disk.
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for sql in self.indexes:
+                cursor.execute(sql)
+            for table, name, definition in self.constraints:
+                cursor.execute(
+                    f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}"
+                )
+            cursor.execute("RESET maintenance_work_mem")
+        self.indexes, self.constraints = [], []
+
+    def restore_foreign_keys(self) -> None:
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            for table, name, definition in self.foreign_keys:
+                cursor.execute(
+                    f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}"
+                )
+        self.foreign_keys = []
+
+
+# The table's own foreign keys.
+_FOREIGN_KEYS_SQL = """
+    SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+    WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname
+"""
+# Its unique constraints that no foreign key (of any table) relies on.
+_UNIQUE_CONSTRAINTS_SQL = """
+    SELECT c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c
+    WHERE c.conrelid = %s::regclass AND c.contype = 'u'
+      AND NOT EXISTS (
+          SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid
+      )
+    ORDER BY c.conname
+"""
+# Its indexes that back no constraint (primary key, unique, one a foreign key uses).
+_PLAIN_INDEXES_SQL = """
+    SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x
+    JOIN pg_class i ON i.oid = x.indexrelid
+    WHERE x.indrelid = %s::regclass
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
+    ORDER BY i.relname
+"""
 
 
 class CommunityLoader:
@@ -154,8 +278,7 @@ class CommunityLoader:
         # Every imported user starts from the clock: no cached feed of a replaced database
         # (same ids, other people) can match their versions.
         self._version = clock_version()
-        self._post_author: dict[int, int] = {}
-        self._post_type: dict[int, str] = {}
+        self._post_author_type: dict[int, tuple[int, str]] = {}
         self._appreciations: dict[str, set[tuple[int, int]]] = {
             kind: set() for kind in ("heart", "praise", "trophy")
         }
@@ -210,6 +333,10 @@ class CommunityLoader:
             self._block_table, self._seen_table,
         )  # fmt: skip
 
+        self._deferred = _DeferredIndexes(
+            [table.model for table in self._tables] + [AuthorAffinity, TypeAffinity]
+        )
+
         self._handlers = {
             "user": self._user,
             "fellow": self._fellow,
@@ -234,23 +361,41 @@ class CommunityLoader:
         self._handlers[kind](kind, values, line)
         self.counts[kind] += 1
 
+    def add_all(self, records: Iterable[tuple[int, Any]]) -> None:
+        """`add` each (line number, decoded JSON) record, in order (the import's hot loop)."""
+        handlers, counts = self._handlers, self.counts
+        for line, obj in records:
+            kind, values = clean_record(obj, line)
+            handlers[kind](kind, values, line)
+            counts[kind] += 1
+
+    def start(self) -> None:
+        """Prepare the empty tables for the load (PostgreSQL: set their indexes aside)."""
+        self._deferred.set_aside()
+
     def finish(self) -> None:
         """Write what is queued, recompute the counters, move the id sequences past the ids."""
         for table in self._tables:
             self._flush(table)
         imported = [table.model for table in self._tables]
-        _analyze(imported)
-        _recount_posts()
-        _recount_members()
-        affinity.rebuild()
-        _analyze([AuthorAffinity, TypeAffinity])
+        with _work_mem("64MB"):  # the grouping below hashes millions of rows
+            _recount_posts()
+            _recount_members()
+            affinity.rebuild()
+        # Indexes and unique constraints come back before the statistics (ANALYZE samples
+        # expression indexes too), foreign keys after them (their one validating join is
+        # planned from those statistics).
+        self._deferred.restore_indexes()
+        _analyze([*imported, AuthorAffinity, TypeAffinity])
+        self._deferred.restore_foreign_keys()
         _reset_sequences(imported)
 
     # --- writing ----------------------------------------------------------------------
 
     def _append(self, table: _Table, row: tuple) -> None:
-        table.rows.append(row)
-        if len(table.rows) >= self.batch_size:
+        rows = table.rows
+        rows.append(row)
+        if len(rows) >= self.batch_size:
             self._flush(table)
 
     def _flush(self, table: _Table) -> None:
@@ -271,9 +416,9 @@ class CommunityLoader:
                 f"{kind} refers to collective {collective_id}, which no earlier line defines",
             )
 
-    def _author_of(self, post_id: int, kind: str, line: int) -> int:
+    def _author_and_type(self, post_id: int, kind: str, line: int) -> tuple[int, str]:
         try:
-            return self._post_author[post_id]
+            return self._post_author_type[post_id]
         except KeyError:
             raise DumpError(
                 line, f"{kind} refers to post {post_id}, which no earlier line defines"
@@ -316,8 +461,10 @@ class CommunityLoader:
 
     def _fellow(self, kind: str, values: tuple, line: int) -> None:
         from_id, to_id, status, created_at, responded_at = values
-        self._require_user(from_id, kind, line)
-        self._require_user(to_id, kind, line)
+        users = self._users
+        if from_id not in users or to_id not in users:
+            self._require_user(from_id, kind, line)
+            self._require_user(to_id, kind, line)
         if from_id == to_id:
             raise DumpError(line, f"user {from_id} cannot be their own fellow")
         pair = (from_id, to_id) if from_id < to_id else (to_id, from_id)
@@ -352,7 +499,8 @@ class CommunityLoader:
 
     def _member(self, kind: str, values: tuple, line: int) -> None:
         user_id, collective_id, role, joined_at = values
-        self._require_user(user_id, kind, line)
+        if user_id not in self._users:
+            self._require_user(user_id, kind, line)
         self._require_collective(collective_id, kind, line)
         if (collective_id, user_id) in self._members:
             raise DumpError(line, f"user {user_id} is already a member of {collective_id}")
@@ -362,9 +510,10 @@ class CommunityLoader:
     def _post(self, kind: str, values: tuple, line: int) -> None:
         (post_id, author_id, post_type, title, body, channel_id, created_at, is_deleted,
          deleted_at) = values  # fmt: skip
-        if post_id in self._post_author:
+        if post_id in self._post_author_type:
             raise DumpError(line, f"duplicate post id {post_id}")
-        self._require_user(author_id, kind, line)
+        if author_id not in self._users:
+            self._require_user(author_id, kind, line)
         collective_id = None
         if channel_id is not None:
             collective_id = self._channel_collective.get(channel_id)
@@ -377,8 +526,7 @@ class CommunityLoader:
             deleted_at = deleted_at or created_at
         elif deleted_at is not None:
             raise DumpError(line, 'post has "deleted_at" but is not deleted')
-        self._post_author[post_id] = author_id
-        self._post_type[post_id] = post_type
+        self._post_author_type[post_id] = (author_id, post_type)
         counters = (0, 0, 0, 0, 0)  # recomputed by finish()
         self._append(
             self._post_table,
@@ -388,15 +536,18 @@ class CommunityLoader:
 
     def _appreciation(self, kind: str, values: tuple, line: int) -> None:
         user_id, post_id, created_at = values
-        self._require_user(user_id, kind, line)
-        author_id = self._author_of(post_id, kind, line)
+        if user_id not in self._users:
+            self._require_user(user_id, kind, line)
+        author_and_type = self._post_author_type.get(post_id)
+        if author_and_type is None:
+            author_and_type = self._author_and_type(post_id, kind, line)  # raises
         given = self._appreciations[kind]
-        if (user_id, post_id) in given:
+        pair = (user_id, post_id)
+        if pair in given:
             raise DumpError(line, f"duplicate {kind}: user {user_id} on post {post_id}")
-        given.add((user_id, post_id))
-        post_type = self._post_type[post_id]
+        given.add(pair)
         self._append(
-            self._appreciation_table, (user_id, post_id, author_id, post_type, kind, created_at)
+            self._appreciation_table, (user_id, post_id, *author_and_type, kind, created_at)
         )
 
     def _remark(self, kind: str, values: tuple, line: int) -> None:
@@ -404,8 +555,10 @@ class CommunityLoader:
         ids = self._remark_ids[kind]
         if remark_id in ids:
             raise DumpError(line, f"duplicate {kind} id {remark_id}")
-        self._require_user(user_id, kind, line)
-        self._author_of(post_id, kind, line)
+        if user_id not in self._users:
+            self._require_user(user_id, kind, line)
+        if post_id not in self._post_author_type:
+            self._author_and_type(post_id, kind, line)  # raises
         ids.add(remark_id)
         self._append(
             self._remark_tables[kind], (remark_id, post_id, user_id, text, created_at, is_deleted)
@@ -438,7 +591,7 @@ class CommunityLoader:
     def _seen_mark(self, kind: str, values: tuple, line: int) -> None:
         user_id, post_id, seen_at = values
         self._require_user(user_id, kind, line)
-        self._author_of(post_id, kind, line)
+        self._author_and_type(post_id, kind, line)
         if (user_id, post_id) in self._seen:
             raise DumpError(line, f"duplicate seen mark: user {user_id} on post {post_id}")
         self._seen.add((user_id, post_id))
@@ -449,6 +602,58 @@ def _unusable_password() -> str:
     # What make_password(None) stores ("!" and 40 random characters), ten times faster:
     # its per-character secrets.choice() was a fifth of the import's time on big dumps.
     return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
+
+
+def _recount_posts() -> None:
+    """Set every post's counters from the rows (non-deleted remarks only)."""
+    if connection.vendor != "postgresql":
+        Post.objects.update(
+            hearts_count=_count_per_post(Appreciation, kind=Appreciation.Kind.HEART),
+            praise_count=_count_per_post(Appreciation, kind=Appreciation.Kind.PRAISE),
+            trophy_count=_count_per_post(Appreciation, kind=Appreciation.Kind.TROPHY),
+            comment_count=_count_per_post(Comment, is_deleted=False),
+            critique_count=_count_per_post(Critique, is_deleted=False),
+        )
+        return
+    # PostgreSQL, whose tables have no secondary index yet (see _DeferredIndexes): each
+    # table grouped once by a hash, then one UPDATE of the posts that have any. The
+    # others keep the zeros they were written with.
+    q = connection.ops.quote_name
+    tables = {
+        "post": q(Post._meta.db_table),
+        "appr": q(Appreciation._meta.db_table),
+        "comment": q(Comment._meta.db_table),
+        "critique": q(Critique._meta.db_table),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE {post} AS p
+            SET hearts_count = c.hearts, praise_count = c.praise, trophy_count = c.trophies,
+                comment_count = c.comments, critique_count = c.critiques
+            FROM (
+                SELECT post_id, SUM(hearts) AS hearts, SUM(praise) AS praise,
+                       SUM(trophies) AS trophies, SUM(comments) AS comments,
+                       SUM(critiques) AS critiques
+                FROM (
+                    SELECT post_id, COUNT(*) FILTER (WHERE kind = %s) AS hearts,
+                           COUNT(*) FILTER (WHERE kind = %s) AS praise,
+                           COUNT(*) FILTER (WHERE kind = %s) AS trophies,
+                           0 AS comments, 0 AS critiques
+                    FROM {appr} GROUP BY post_id
+                    UNION ALL
+                    SELECT post_id, 0, 0, 0, COUNT(*), 0 FROM {comment}
+                    WHERE NOT is_deleted GROUP BY post_id
+                    UNION ALL
+                    SELECT post_id, 0, 0, 0, 0, COUNT(*) FROM {critique}
+                    WHERE NOT is_deleted GROUP BY post_id
+                ) AS parts
+                GROUP BY post_id
+            ) AS c
+            WHERE p.id = c.post_id
+            """.format(**tables),
+            [Appreciation.Kind.HEART, Appreciation.Kind.PRAISE, Appreciation.Kind.TROPHY],
+        )
 
 
 def _count_per_post(model: type[models.Model], **match: Any) -> Coalesce:
@@ -462,18 +667,20 @@ def _count_per_post(model: type[models.Model], **match: Any) -> Coalesce:
     return Coalesce(Subquery(rows), 0)
 
 
-def _recount_posts() -> None:
-    """Set every post's counters from the rows (one UPDATE; non-deleted remarks only)."""
-    Post.objects.update(
-        hearts_count=_count_per_post(Appreciation, kind=Appreciation.Kind.HEART),
-        praise_count=_count_per_post(Appreciation, kind=Appreciation.Kind.PRAISE),
-        trophy_count=_count_per_post(Appreciation, kind=Appreciation.Kind.TROPHY),
-        comment_count=_count_per_post(Comment, is_deleted=False),
-        critique_count=_count_per_post(Critique, is_deleted=False),
-    )
-
-
 def _recount_members() -> None:
+    """Set every collective's members_count from the memberships."""
+    if connection.vendor == "postgresql":
+        q = connection.ops.quote_name
+        collective, member = Collective._meta.db_table, CollectiveMember._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                UPDATE {q(collective)} AS c SET members_count = m.n
+                FROM (SELECT collective_id, COUNT(*) AS n FROM {q(member)} GROUP BY 1) AS m
+                WHERE c.id = m.collective_id
+                """
+            )
+        return
     members = (
         CollectiveMember.objects.filter(collective=OuterRef("pk"))
         .order_by()
@@ -482,6 +689,19 @@ def _recount_members() -> None:
         .values("n")
     )
     Collective.objects.update(members_count=Coalesce(Subquery(members), 0))
+
+
+@contextmanager
+def _work_mem(size: str) -> Iterator[None]:
+    """PostgreSQL: let this transaction's sorts and hashes use `size` before spilling."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [size])
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("RESET work_mem")
 
 
 def _analyze(model_list: list[type[models.Model]]) -> None:

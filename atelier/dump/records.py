@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from atelier.collective.models import Collective, CollectiveMember
 from atelier.core.choices import ArtistType, PostType
 from atelier.core.models import UserFellow
@@ -239,19 +241,39 @@ _ALLOWED_KEYS = {
 _KINDS_LISTED = ", ".join(SCHEMAS)
 
 
+# Per kind: its allowed keys, how many keys a record has when it gives every field, and
+# (name, check) pairs; one lookup for what clean_record needs about a kind.
+_PLANS = {
+    kind: (
+        _ALLOWED_KEYS[kind],
+        len(fields) + 1,
+        tuple((field.name, field.check) for field in fields),
+    )
+    for kind, fields in SCHEMAS.items()
+}
+
+
 def clean_record(obj: Any, line: int) -> tuple[str, tuple[Any, ...]]:
     """Return (kind, values) for one decoded record, values in `SCHEMAS[kind]` order."""
     if type(obj) is not dict:
         raise DumpError(line, "is not a JSON object")
     kind = obj.get("kind")
-    fields = SCHEMAS.get(kind) if type(kind) is str else None
-    if fields is None:
+    plan = _PLANS.get(kind) if type(kind) is str else None
+    if plan is None:
         raise DumpError(line, f"unknown kind {kind!r} (expected one of {_KINDS_LISTED})")
-    unknown = obj.keys() - _ALLOWED_KEYS[kind]
-    if unknown:
+    allowed, size, checks = plan
+    if not allowed.issuperset(obj):
+        unknown = obj.keys() - allowed
         raise DumpError(line, f"{kind} has unknown field(s) {', '.join(sorted(unknown))}")
+    if len(obj) == size:
+        # Every field is there (the common case): check them in one go; on a bad value,
+        # fall through to the field-by-field loop, which names the field.
+        try:
+            return kind, tuple([check(obj[name]) for name, check in checks])
+        except ValueError:
+            pass
     values = []
-    for field in fields:
+    for field in SCHEMAS[kind]:
         try:
             raw = obj[field.name]
         except KeyError:
@@ -266,22 +288,51 @@ def clean_record(obj: Any, line: int) -> tuple[str, tuple[Any, ...]]:
     return kind, tuple(values)
 
 
+# Values orjson may decode otherwise than the json module: it reads an integer beyond 64
+# bits as a float (json keeps the int, which an error message then quotes), and a
+# container could hold such a value.
+_NOT_PLAIN = frozenset({float, list, dict})
+
+
 def decode_lines(lines: Iterable[bytes | str]) -> Iterator[tuple[int, Any]]:
-    """Yield (line number, decoded JSON) for each non-blank line."""
+    """Yield (line number, decoded JSON) for each non-blank line.
+
+    orjson decodes a line four times faster than the json module, and accepts exactly the
+    lines json accepts but for NaN and Infinity, lone surrogates and huge integers, which
+    it refuses or reads as floats. A line it refuses, or whose object is not flat (lists,
+    floats), is decoded again by the json module: the same values as before, and the
+    same error messages.
+    """
+    loads, not_plain = orjson.loads, _NOT_PLAIN
     for number, raw in enumerate(lines, start=1):
         try:
-            # Decoding first is faster than json.loads(bytes), which sniffs the encoding.
-            obj = json.loads(raw.decode() if type(raw) is bytes else raw)
-        except UnicodeDecodeError as error:
-            raise DumpError(number, f"is not UTF-8 (byte {error.start + 1})") from None
-        except json.JSONDecodeError as error:
-            if not raw.strip():
+            obj = loads(raw)
+        except orjson.JSONDecodeError:
+            obj = None
+        if type(obj) is not dict or not not_plain.isdisjoint(map(type, obj.values())):
+            obj = _decode_strictly(raw, number)
+            if obj is _BLANK:
                 continue
-            # error.lineno would always be 1 (one record a line): name the column only.
-            raise DumpError(
-                number, f"is not valid JSON ({error.msg} at column {error.colno})"
-            ) from None
         yield number, obj
+
+
+_BLANK = object()
+
+
+def _decode_strictly(raw: bytes | str, number: int) -> Any:
+    """Decode one line with the json module; return _BLANK for a blank line."""
+    try:
+        # Decoding first is faster than json.loads(bytes), which sniffs the encoding.
+        return json.loads(raw.decode() if type(raw) is bytes else raw)
+    except UnicodeDecodeError as error:
+        raise DumpError(number, f"is not UTF-8 (byte {error.start + 1})") from None
+    except json.JSONDecodeError as error:
+        if not raw.strip():
+            return _BLANK
+        # error.lineno would always be 1 (one record a line): name the column only.
+        raise DumpError(
+            number, f"is not valid JSON ({error.msg} at column {error.colno})"
+        ) from None
 
 
 _NOUNS = {

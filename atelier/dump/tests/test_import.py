@@ -6,6 +6,7 @@ import sys
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, transaction
 
 from atelier.collective.models import Channel, Collective, CollectiveMember
 from atelier.collective.tests.factories import ChannelFactory, MemberFactory
@@ -321,3 +322,66 @@ def test_import_retires_every_cached_feed(write_dump):
     import_dump(write_dump(community()))
     after = versions.read(20)
     assert after[0] > before[0] and after[1] > before[1]
+
+
+# Lines the fast JSON decoder reads otherwise than the json module (a huge integer as a
+# float, NaN refused): the messages still quote what the line says.
+NUMBERS_JSON_READS_DIFFERENTLY = {
+    "huge id": (
+        '{"kind": "heart", "user": 99999999999999999999, "post": 100, "created_at": "T"}',
+        'heart "user" must be a positive integer id, got 99999999999999999999',
+    ),
+    "NaN time": (
+        '{"kind": "heart", "user": 30, "post": 100, "created_at": NaN}',
+        'heart "created_at" must be an ISO 8601 time string, got nan',
+    ),
+    "huge id in a list": (
+        '{"kind": "preference", "user": 30, "blocked_users": [18446744073709551616]}',
+        'preference "blocked_users" must be a positive integer id, got 18446744073709551616',
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    NUMBERS_JSON_READS_DIFFERENTLY.values(),
+    ids=NUMBERS_JSON_READS_DIFFERENTLY.keys(),
+)
+def test_numbers_are_quoted_as_written(write_dump, line, message):
+    records = community()
+    path = write_dump([*records, line.replace('"T"', f'"{T}"')])
+
+    with pytest.raises(CommandError) as raised:
+        import_dump(path)
+    assert f"line {len(records) + 1}: {message};" in str(raised.value)
+
+
+def _indexes_and_constraints() -> set[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'"
+        )
+        indexes = set(cursor.fetchall())
+        cursor.execute(
+            """
+            SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated
+            FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+            """
+        )
+        return indexes | set(cursor.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL sets indexes aside")
+def test_every_index_and_constraint_is_back_after_an_import(write_dump):
+    before = _indexes_and_constraints()
+    with pytest.raises(CommandError):
+        import_dump(write_dump([*community(), {"kind": "nonsense"}]), "--batch-size", "1")
+    assert _indexes_and_constraints() == before  # the failed import rolled back its DDL
+
+    import_dump(write_dump(community()))
+
+    assert _indexes_and_constraints() == before
+    # The foreign keys hold again: a row pointing nowhere is refused at commit.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Appreciation.objects.create(user_id=10, post_id=100, post_author_id=999, kind="heart")
+        connection.check_constraints()
