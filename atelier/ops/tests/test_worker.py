@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from kombu import pools as kombu_pools
 
 from atelier.analytics import exposures
 from atelier.analytics.models import ExposedPost, PostOpen
@@ -114,14 +115,23 @@ def worker(tmp_path):
     _empty_queue()
 
 
+def _forget_broker_connections() -> None:
+    # What Celery itself does after a fork: the next publish opens a connection to the
+    # broker configured then. (app.close() would also unregister the app.)
+    kombu_pools.reset()  # closes the process-wide pools and forgets them
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def queued():
     """The web side queues on the broker, as in production, instead of running inline."""
     before = app.conf.task_always_eager, app.conf.broker_url
+    _forget_broker_connections()
     app.conf.task_always_eager, app.conf.broker_url = False, BROKER
     yield
     app.conf.task_always_eager, app.conf.broker_url = before
-    app.close()  # its connections to the broker; the next use opens new ones
+    _forget_broker_connections()
 
 
 def _rows_when(condition, seconds: float = DONE_SECONDS) -> int:

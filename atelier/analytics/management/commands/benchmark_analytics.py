@@ -28,9 +28,11 @@ CHUNK = 20_000
 class Command(BaseCommand):
     help = (
         "Write N synthetic exposed posts (pages of 20 over the last --days days, with hearts, "
-        "comments and opens attributed to some) into THIS database, then time "
-        "GET /api/analytics/summary/'s figures. Use a throwaway database filled by seed_demo; "
-        "it refuses to run on a database that already holds exposures unless --append."
+        "comments and opens attributed to some) into THIS database, roll them all up, then "
+        "time GET /api/analytics/summary/'s figures with the rollup and from the raw rows "
+        "alone (--no-raw: not), for each of --periods, and check both answers equal. Use a "
+        "throwaway database filled by seed_demo; it refuses to run on a database that "
+        "already holds exposures unless --append."
     )
 
     def add_arguments(self, parser):

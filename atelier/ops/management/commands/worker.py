@@ -8,6 +8,8 @@ single machine; with several, run `atelier scheduler` once instead. TERM stops a
 tasks in flight (warm shutdown).
 """
 
+from pathlib import Path
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -56,6 +58,7 @@ class Command(BaseCommand):
         if options["hostname"]:
             argv += ["--hostname", options["hostname"]]
         if options["beat"]:
+            Path(settings.TASKS_SCHEDULE_FILE).parent.mkdir(parents=True, exist_ok=True)
             argv += ["--beat", "--schedule", settings.TASKS_SCHEDULE_FILE]
         self.stderr.write(
             f"atelier worker: {concurrency} process(es) on the task broker"
