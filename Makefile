@@ -5,7 +5,7 @@ VENV := .venv
 PYTHON ?= $(shell bin/find-python)
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint benchmark clean
+.PHONY: setup demo test lint benchmark load clean
 
 setup: $(STAMP)
 
@@ -44,5 +44,19 @@ lint: setup
 benchmark: setup
 	$(VENV)/bin/atelier benchmark_feed
 
+# The load benchmark (README: Benchmarks, Load): Locust lives in its own virtualenv, so the
+# project's runtime and `make setup` do not carry it. Knobs: LOAD_SIZES=200k, LOAD_SOAK=0, ...
+LOAD_VENV := .venv-load
+LOAD_STAMP := $(LOAD_VENV)/.installed
+
+$(LOAD_STAMP): benchmarks/load/requirements.lock
+	@test -n "$(PYTHON)" || { echo "error: make load needs Python >= 3.12"; exit 1; }
+	@test -x $(LOAD_VENV)/bin/python || $(PYTHON) -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r benchmarks/load/requirements.lock
+	@touch $(LOAD_STAMP)
+
+load: setup $(LOAD_STAMP)
+	$(VENV)/bin/python benchmarks/load/run.py
+
 clean:
-	rm -rf $(VENV) db.sqlite3
+	rm -rf $(VENV) $(LOAD_VENV) db.sqlite3

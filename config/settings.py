@@ -49,11 +49,16 @@ INSTALLED_APPS = [
     "atelier.ops",
 ]
 
+# Off by default: each response says how many SQL queries it ran (atelier/ops/querycount.py).
+QUERY_COUNT_HEADER = env_bool("QUERY_COUNT_HEADER", False)
+
 MIDDLEWARE = [
     # First: the request id (X-Request-ID) and one log line per request (atelier/ops).
     "atelier.ops.middleware.RequestLogMiddleware",
     # Times the whole request for Prometheus (atelier/analytics).
     "atelier.analytics.middleware.RequestMetricsMiddleware",
+    # QUERY_COUNT_HEADER=true: the number of SQL queries in X-DB-Queries (`make load`).
+    *(["atelier.ops.querycount.QueryCountMiddleware"] if QUERY_COUNT_HEADER else []),
     # With read replicas: whether this request's reads may use one (atelier/ops/routing.py).
     *(["atelier.ops.routing.PrimaryPinMiddleware"] if DATABASE_REPLICA_URLS else []),
     "django.middleware.security.SecurityMiddleware",

@@ -1,8 +1,8 @@
-"""Admin of the feed rollout (one row) and the read-only exposure and post-open logs."""
+"""Admin of the feed rollout (one row) and the read-only exposure, post-open and dwell logs."""
 
 from django.contrib import admin
 
-from atelier.analytics.models import ExposedPost, FeedRollout, PostOpen
+from atelier.analytics.models import ExposedPost, FeedRollout, PostDwell, PostOpen
 from atelier.analytics.rollout import save_rollout
 
 
@@ -65,3 +65,11 @@ class PostOpenAdmin(ReadOnlyLogAdmin):
     raw_id_fields = ["user", "post"]
     date_hierarchy = "opened_at"
     ordering = ["-opened_at"]
+
+
+@admin.register(PostDwell)
+class PostDwellAdmin(ReadOnlyLogAdmin):
+    list_display = ["id", "recorded_at", "user_id", "post_id", "seconds"]
+    raw_id_fields = ["user", "post"]
+    date_hierarchy = "recorded_at"
+    ordering = ["-recorded_at"]

@@ -1,20 +1,29 @@
-"""GET /api/analytics/summary/ (staff) and GET /metrics (Prometheus)."""
+"""GET /api/analytics/summary/ (staff), POST /api/analytics/dwell/ (the feed page's time on
+screen) and GET /metrics (Prometheus)."""
 
 import os
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.views.decorators.http import require_GET
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from prometheus_client import REGISTRY, CollectorRegistry, multiprocess
 from prometheus_client.exposition import choose_encoder
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.utils import json
 from rest_framework.views import APIView
 
+from atelier.analytics.dwell import MAX_ITEMS_PER_REPORT, MAX_SECONDS_PER_ITEM, dwell_record
 from atelier.analytics.selectors import SOURCES, feed_summary
+from atelier.core.api import BAD_INPUT, UNAUTHENTICATED, IdField
+from atelier.core.parsers import BoundedJSONParser, json_depth_exceeds
 from atelier.feed.components import NAMES as COMPONENTS
 
 MAX_DAYS = 366
@@ -83,6 +92,19 @@ SummaryWindowSerializer = type(
 )
 
 
+class DwellFiguresSerializer(serializers.Serializer):
+    seconds = serializers.FloatField(help_text="Seconds posts of this variant were on screen.")
+    viewed_posts = serializers.IntegerField(help_text="Distinct (member, post) pairs looked at.")
+    seconds_per_page = serializers.FloatField(allow_null=True)
+    seconds_per_exposed_post = serializers.FloatField(allow_null=True)
+    seconds_per_viewed_post = serializers.FloatField(allow_null=True)
+
+
+class DwellUnattributedSerializer(serializers.Serializer):
+    seconds = serializers.FloatField()
+    viewed_posts = serializers.IntegerField()
+
+
 class FeedSummarySerializer(serializers.Serializer):
     """Schema of the summary (the answer is built by atelier.analytics.selectors)."""
 
@@ -91,6 +113,10 @@ class FeedSummarySerializer(serializers.Serializer):
     engagement_over_time = DayFiguresSerializer(many=True)
     score_by_post_type = serializers.DictField(child=PostTypeScoresSerializer())
     diversity = serializers.DictField(child=DiversitySerializer())
+    dwell = serializers.DictField(child=DwellFiguresSerializer())
+    dwell_unattributed = DwellUnattributedSerializer(
+        help_text="Reports with no exposure of that post to that member shortly before."
+    )
     cache = serializers.DictField(child=CacheLevelSerializer())
     latency_ms = serializers.DictField(child=LatencySerializer())
 
@@ -123,6 +149,107 @@ class FeedSummaryApi(APIView):
         query = self.QuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         return Response(feed_summary(**query.validated_data))
+
+
+class SecondsField(serializers.FloatField):
+    """A JSON number of seconds, more than 0 and at most MAX_SECONDS_PER_ITEM ("5" is a 400)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_value=MAX_SECONDS_PER_ITEM, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            self.fail("invalid")
+        value = super().to_internal_value(data)
+        if value <= 0:
+            raise serializers.ValidationError("Must be more than 0 seconds.")
+        return value
+
+
+# The beacon's form holds a JSON list of at most MAX_ITEMS_PER_REPORT small objects.
+MAX_BEACON_ITEMS_CHARS = 20_000
+
+
+class BeaconForm(dict):
+    """A form posted by `navigator.sendBeacon`, its fields as strings (see DwellBeaconParser)."""
+
+
+class DwellBeaconParser(FormParser):
+    """The feed page's report as it leaves: `navigator.sendBeacon` cannot set the CSRF
+    header, so it posts a form with the token as `csrfmiddlewaretoken` and, in `items`,
+    the JSON text of the body's list.
+
+    The fields stay strings here: DRF's CSRF check reads the token from the parsed form
+    (so it must be there, and parsing must not fail before the check); the view decodes
+    `items` afterwards (`beacon_items`)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        form = super().parse(stream, media_type, parser_context)
+        return BeaconForm(form.items())
+
+
+def beacon_items(raw: str):
+    """The JSON list in a beacon's `items` field; a ValidationError when it is not JSON."""
+    if len(raw) > MAX_BEACON_ITEMS_CHARS:
+        raise ValidationError({"items": [f"More than {MAX_BEACON_ITEMS_CHARS} characters."]})
+    if json_depth_exceeds(raw.encode()):
+        raise ValidationError({"items": ["Nested too deeply."]})
+    parse_constant = json.strict_constant if api_settings.STRICT_JSON else None
+    try:
+        return json.loads(raw, parse_constant=parse_constant)
+    except ValueError as error:
+        raise ValidationError({"items": [f"Not valid JSON: {error}"]}) from None
+
+
+class DwellReportApi(APIView):
+    """How long posts stayed on screen in my feed (the feed page reports it in batches)."""
+
+    parser_classes = [BoundedJSONParser, DwellBeaconParser]
+
+    @extend_schema_serializer(component_name="DwellReportInput")
+    class InputSerializer(serializers.Serializer):
+        @extend_schema_serializer(component_name="DwellItem")
+        class ItemSerializer(serializers.Serializer):
+            post = IdField()
+            seconds = SecondsField()
+
+        items = ItemSerializer(
+            many=True,
+            max_length=MAX_ITEMS_PER_REPORT,
+            allow_empty=True,
+            help_text=f"At most {MAX_ITEMS_PER_REPORT}, each post at most once.",
+        )
+
+        def validate_items(self, items: list[dict]) -> list[dict]:
+            seen: set[int] = set()
+            for item in items:
+                if item["post"] in seen:
+                    raise serializers.ValidationError(f"Post {item['post']} is listed twice.")
+                seen.add(item["post"])
+            return items
+
+    @extend_schema(
+        operation_id="analytics_dwell_report",
+        summary="Report seconds posts stayed on screen in my feed (invisible posts are skipped)",
+        description=(
+            "A JSON body `{items: [{post, seconds}]}`; or, from `navigator.sendBeacon`, a "
+            "form with `items` (the same list as JSON text) and `csrfmiddlewaretoken`."
+        ),
+        request={
+            "application/json": InputSerializer,
+            "application/x-www-form-urlencoded": OpenApiTypes.OBJECT,
+        },
+        responses={204: None, 400: BAD_INPUT, 401: UNAUTHENTICATED},
+    )
+    def post(self, request):
+        body = request.data
+        if isinstance(body, BeaconForm):
+            body = {"items": beacon_items(body["items"])} if "items" in body else {}
+        data = self.InputSerializer(data=body)
+        data.is_valid(raise_exception=True)
+        items = [(item["post"], item["seconds"]) for item in data.validated_data["items"]]
+        dwell_record(user=request.user, items=items)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def _metrics_registry() -> CollectorRegistry:

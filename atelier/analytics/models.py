@@ -207,3 +207,24 @@ class PageRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.start} {self.variant}: {self.pages} pages"
+
+
+class PostDwell(models.Model):
+    """Seconds a post's card stayed on screen (at least half of it) in a member's feed.
+
+    One row per post per report: the feed page sends what it accumulated every few seconds
+    and when it is left, so a long look is several rows. Rows carry no variant: a report
+    counts for the variant of the latest page that showed the post to that user before it
+    (atelier/analytics/dwell.py), as engagement counts for its exposure's variant.
+    """
+
+    user = _untied_fk(settings.AUTH_USER_MODEL)
+    post = _untied_fk("post.Post")
+    seconds = models.FloatField()
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["recorded_at"], name="postdwell_recorded_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} looked at {self.post_id} for {self.seconds:.1f} s"

@@ -1,6 +1,6 @@
 """Analytics reads: the feed experiment's summary, aggregated by the database.
 
-Three aggregate queries on PostgreSQL (four elsewhere), whatever the number of exposures,
+Four aggregate queries on PostgreSQL (five elsewhere), whatever the number of exposures,
 in one transaction:
 
 1. per (date, variant): exposed, engaged and opened posts. Attribution is one uncorrelated
@@ -9,7 +9,14 @@ in one transaction:
 2. per post type: mean score and mean points of each component (JSON key extraction);
 3. per variant, over the served pages (a derived table grouped by page): pages, distinct
    authors and post types per page, and response-time percentiles - `percentile_cont` on
-   PostgreSQL, the same interpolation from window functions elsewhere (a fourth query).
+   PostgreSQL, the same interpolation from window functions elsewhere (one more query);
+4. per variant: seconds posts stayed on screen in the feed, each dwell report counted for
+   the variant of the latest exposure before it (atelier/analytics/dwell.py).
+
+That is feed_summary_raw. feed_summary answers the same from the hourly and daily rollup
+(atelier/analytics/rollup.py) for queries 1-3, reading raw only the partial hours at the
+ends of its period and the hours not rolled up yet; query 4 (time on screen) is not rolled
+up and runs over the raw period in both.
 
 Engagement counts what still exists: a heart taken back no longer counts; a comment or
 critique deleted later still does (it was written). Exposures served less than the
@@ -29,6 +36,7 @@ from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from atelier.analytics import rollup
+from atelier.analytics.dwell import dwell_by_variant
 from atelier.analytics.models import (
     ExposedPost,
     ExposureRollup,
@@ -232,6 +240,19 @@ def _dates(start: datetime, end: datetime) -> list[date]:
     return [first + timedelta(days=d) for d in range((last - first).days + 1)]
 
 
+def _dwell_figures(row: dict | None, *, pages: int, exposed: int) -> dict:
+    """Seconds on screen of a variant, in total and per served page, exposed and viewed post."""
+    seconds = row["seconds"] if row else 0.0
+    viewed = row["viewed_posts"] if row else 0
+    return {
+        "seconds": seconds,
+        "viewed_posts": viewed,
+        "seconds_per_page": seconds / pages if pages else None,
+        "seconds_per_exposed_post": seconds / exposed if exposed else None,
+        "seconds_per_viewed_post": seconds / viewed if viewed else None,
+    }
+
+
 @contextmanager
 def _analytics_transaction():
     """One transaction for the summary's queries; on PostgreSQL without JIT compilation.
@@ -260,6 +281,7 @@ def feed_summary_raw(*, days: int, now: datetime | None = None, source: str = "a
         by_day = engagement_by_day(exposures, start=start, end=end, window=window)
         by_type = score_by_post_type(exposures)
         pages = pages_by_variant(exposures)
+        dwell = dwell_by_variant(exposures, start=start, end=end, window=window)
     return _assemble(
         start=start,
         end=end,
@@ -269,6 +291,7 @@ def feed_summary_raw(*, days: int, now: datetime | None = None, source: str = "a
         by_day=by_day,
         by_type=by_type,
         pages=pages,
+        dwell=dwell,
     )
 
 
@@ -280,7 +303,9 @@ def feed_summary(*, days: int, now: datetime | None = None, source: str = "all")
     they leave - the partial hours at both ends, the hours not rolled up yet - from the
     raw exposures, through the same aggregation as the rollup. The answer equals
     feed_summary_raw's (floating-point sums aside) as of the last rollup: engagement
-    attributed since then to exposures already rolled up shows at the next run.
+    attributed since then to exposures already rolled up shows at the next run. Time on
+    screen (the dwell section) is not rolled up: it is computed from the raw reports and
+    exposures of the period, exactly as in feed_summary_raw.
     """
     end = now or timezone.now()
     start = end - timedelta(days=days)
@@ -311,6 +336,12 @@ def feed_summary(*, days: int, now: datetime | None = None, source: str = "all")
                 cells.setdefault(key, rollup.Cell()).add(cell)
             for key, cell in rollup.aggregate_pages(exposures).items():
                 page_cells.setdefault(key, rollup.PageCell()).add(cell)
+        # Time on screen is not rolled up: the reports of the period are attributed to its
+        # exposures raw, as feed_summary_raw does (the dwell query's cost is in
+        # docs/analytics.md).
+        dwell = dwell_by_variant(
+            exposures_between(start, end, source=source), start=start, end=end, window=window
+        )
 
     by_day_cells: dict[tuple, rollup.Cell] = {}
     by_type_cells: dict[str, rollup.Cell] = {}
@@ -364,6 +395,7 @@ def feed_summary(*, days: int, now: datetime | None = None, source: str = "all")
         by_day=by_day,
         by_type=by_type,
         pages=pages,
+        dwell=dwell,
     )
 
 
@@ -451,9 +483,9 @@ def _add_stored(buckets: list[tuple], cells: dict, page_cells: dict) -> None:
         page_cells.setdefault(key, rollup.PageCell()).add(rollup.stored_page_cell(*figures))
 
 
-def _assemble(*, start, end, days, window_hours, source, by_day, by_type, pages) -> dict:
-    """The summary's answer from its three parts (per date and variant, per post type,
-    per variant's pages), however they were computed."""
+def _assemble(*, start, end, days, window_hours, source, by_day, by_type, pages, dwell) -> dict:
+    """The summary's answer from its four parts (per date and variant, per post type,
+    per variant's pages, per variant's time on screen), however they were computed."""
     totals = {v: {"exposed": 0, "engaged": 0, "opened": 0} for v in VARIANTS}
     cells = {}
     for row in by_day:
@@ -505,6 +537,15 @@ def _assemble(*, start, end, days, window_hours, source, by_day, by_type, pages)
             for variant in VARIANTS
             for page in [pages.get(variant, no_pages)]
         },
+        "dwell": {
+            variant: _dwell_figures(
+                dwell.get(variant),
+                pages=pages.get(variant, no_pages)["pages"],
+                exposed=t["exposed"],
+            )
+            for variant, t in totals.items()
+        },
+        "dwell_unattributed": dwell.get(None, {"seconds": 0.0, "viewed_posts": 0}),
         "cache": feed_cache.hit_rates(),
         "latency_ms": {
             variant: {

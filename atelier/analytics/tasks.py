@@ -14,6 +14,7 @@ from celery import shared_task
 from django.conf import settings
 
 from atelier.analytics import exposures, rollup
+from atelier.analytics.dwell import prune_dwell
 from atelier.analytics.rollout import load_rollout
 
 logger = logging.getLogger(__name__)
@@ -64,9 +65,11 @@ def rollup_analytics(self, all_hours: bool = False) -> int:
 
 @shared_task(bind=True)
 def prune_analytics(self) -> int:
-    """Delete the exposures and post opens older than the retention; return the count."""
+    """Delete the exposures, post opens and time-on-screen reports older than the
+    retention (as atelier prune_exposures does); return the count."""
     try:
-        deleted = exposures.prune(older_than_days=load_rollout().retention_days)
+        days = load_rollout().retention_days
+        deleted = exposures.prune(older_than_days=days) + prune_dwell(older_than_days=days)
     except Exception as exc:
         _retry(self, exc)
     logger.info("analytics prune: %d row(s) deleted", deleted)

@@ -6,4 +6,5 @@ from atelier.analytics import apis
 
 urlpatterns = [
     path("analytics/summary/", apis.FeedSummaryApi.as_view(), name="analytics-summary"),
+    path("analytics/dwell/", apis.DwellReportApi.as_view(), name="analytics-dwell"),
 ]

@@ -4,8 +4,9 @@ Django bounds the body (`DATA_UPLOAD_MAX_MEMORY_SIZE`, answered 413 by the excep
 handler) before DRF reads it; this parser then refuses JSON nested deeper than
 `MAX_JSON_DEPTH` before `json.loads` sees it, so a few kilobytes of brackets can never
 exhaust the parser's recursion (a RecursionError, a 500) or build a monster in memory.
-No endpoint but media uploads takes anything other than JSON: other media types are 415
-and their body is never read, so a file part can never be streamed to disk.
+No endpoint but media uploads takes anything other than JSON (besides the feed page's
+time-on-screen beacon, a small url-encoded form: atelier/analytics/apis.py): other media
+types are 415 and their body is never read, so a file part can never be streamed to disk.
 """
 
 import codecs

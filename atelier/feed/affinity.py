@@ -113,35 +113,51 @@ def rebuild(user_ids: list[int] | None = None) -> tuple[int, int]:
             types = types.filter(viewer_id__in=ids)
         authors.delete()
         types.delete()
+        appreciated = f"""
+            SELECT a.user_id AS v, a.post_author_id AS a,
+                   SUM(CASE WHEN a.kind = 'heart' THEN 1 ELSE 0 END) AS hearts,
+                   SUM(CASE WHEN a.kind = 'praise' THEN 1 ELSE 0 END) AS praise,
+                   SUM(CASE WHEN a.kind = 'trophy' THEN 1 ELSE 0 END) AS trophies,
+                   COUNT(*) AS total, MAX(a.created_at) AS last_at
+            FROM {q(appr)} a {where_a}
+            GROUP BY a.user_id, a.post_author_id"""
+        commented = f"""
+            SELECT c.author_id AS v, p.author_id AS a, COUNT(*) AS n
+            FROM {q(comment)} c JOIN {q(post)} p ON p.id = c.post_id
+            WHERE c.is_deleted = %s {where_c}
+            GROUP BY c.author_id, p.author_id"""
+        columns = "(viewer_id, author_id, hearts, praise, trophies, total, last_at, comments)"
         with connection.cursor() as cursor:
-            # One pass: the appreciation pairs and the comment pairs, each grouped once,
-            # joined in full (a pair may have only one of the two).
-            cursor.execute(
-                f"""
-                INSERT INTO {q(author_t)}
-                    (viewer_id, author_id, hearts, praise, trophies, total, last_at, comments)
-                SELECT COALESCE(ap.v, cm.v), COALESCE(ap.a, cm.a),
-                       COALESCE(ap.hearts, 0), COALESCE(ap.praise, 0),
-                       COALESCE(ap.trophies, 0), COALESCE(ap.total, 0), ap.last_at,
-                       COALESCE(cm.n, 0)
-                FROM (
-                    SELECT a.user_id AS v, a.post_author_id AS a,
-                           SUM(CASE WHEN a.kind = 'heart' THEN 1 ELSE 0 END) AS hearts,
-                           SUM(CASE WHEN a.kind = 'praise' THEN 1 ELSE 0 END) AS praise,
-                           SUM(CASE WHEN a.kind = 'trophy' THEN 1 ELSE 0 END) AS trophies,
-                           COUNT(*) AS total, MAX(a.created_at) AS last_at
-                    FROM {q(appr)} a {where_a}
-                    GROUP BY a.user_id, a.post_author_id
-                ) ap
-                FULL OUTER JOIN (
-                    SELECT c.author_id AS v, p.author_id AS a, COUNT(*) AS n
-                    FROM {q(comment)} c JOIN {q(post)} p ON p.id = c.post_id
-                    WHERE c.is_deleted = %s {where_c}
-                    GROUP BY c.author_id, p.author_id
-                ) cm ON cm.v = ap.v AND cm.a = ap.a
-                """,
-                [*params, False, *params],
-            )
+            if connection.vendor == "postgresql":
+                # One pass: both kinds of pair, each grouped once, joined in full (a pair may
+                # have only one of the two).
+                cursor.execute(
+                    f"""
+                    INSERT INTO {q(author_t)} {columns}
+                    SELECT COALESCE(ap.v, cm.v), COALESCE(ap.a, cm.a),
+                           COALESCE(ap.hearts, 0), COALESCE(ap.praise, 0),
+                           COALESCE(ap.trophies, 0), COALESCE(ap.total, 0), ap.last_at,
+                           COALESCE(cm.n, 0)
+                    FROM ({appreciated}) ap FULL OUTER JOIN ({commented}) cm
+                    ON cm.v = ap.v AND cm.a = ap.a
+                    """,
+                    [*params, False, *params],
+                )
+            else:
+                # SQLite joins two unindexed subqueries row by row (minutes for the shared
+                # dump): insert the appreciation pairs, then add the comment pairs through
+                # the pair's unique index.
+                cursor.execute(
+                    f"INSERT INTO {q(author_t)} {columns} SELECT v, a, hearts, praise, "
+                    f"trophies, total, last_at, 0 FROM ({appreciated})",
+                    params,
+                )
+                cursor.execute(
+                    f"INSERT INTO {q(author_t)} {columns} SELECT v, a, 0, 0, 0, 0, NULL, n "
+                    f"FROM ({commented}) WHERE true ON CONFLICT (viewer_id, author_id) "
+                    "DO UPDATE SET comments = excluded.comments",
+                    [False, *params],
+                )
             cursor.execute(
                 f"""
                 INSERT INTO {q(type_t)} (viewer_id, post_type, total)

@@ -7,6 +7,7 @@ query's text does not depend on how many fellows, authors or collectives the vie
 their relations are joined for the candidates only.
 """
 
+import re
 from dataclasses import dataclass, fields
 from datetime import datetime
 
@@ -76,9 +77,10 @@ class Candidates:
 
     @classmethod
     def from_rows(cls, rows: list[tuple]) -> "Candidates":
-        """Build from rows in COLUMNS order (what `hydrate` selects)."""
+        """Build from rows in COLUMNS order (what `hydrate` selects); columns after those
+        are left out (the ranking statement adds the feed's count)."""
         cols = list(zip(*rows, strict=True)) if rows else [()] * len(COLUMNS)
-        get = dict(zip(COLUMNS, cols, strict=True))
+        get = dict(zip(COLUMNS, cols[: len(COLUMNS)], strict=True))
 
         def ints(name):
             return np.array([v or 0 for v in get[name]], dtype=np.int64)
@@ -116,26 +118,28 @@ class Candidates:
         )
 
 
+def epoch_sql(expr: str, vendor: str | None = None) -> str:
+    """SQL: the timestamp `expr` as float seconds since the epoch, to the microsecond."""
+    if (vendor or connection.vendor) == "postgresql":
+        return f"EXTRACT(EPOCH FROM {expr})::double precision"
+    # Django stores "YYYY-MM-DD HH:MM:SS[.ffffff]" on SQLite: whole seconds from
+    # strftime('%s'), the fraction from the text itself (julianday() keeps only milliseconds).
+    return (
+        f"(CAST(strftime('%%s', substr({expr}, 1, 19)) AS REAL) + CAST(substr({expr}, 20) AS REAL))"
+    )
+
+
 class Epoch(Func):
-    """A timestamp as float seconds since the epoch, to the microsecond, computed by the
-    database: thousands of floats cost the driver nothing, datetimes cost it parsing."""
+    """A timestamp as float seconds since the epoch, computed by the database: thousands of
+    floats cost the driver nothing, datetimes cost it parsing."""
 
     output_field = FloatField()
     arity = 1
 
-    def as_sql(self, compiler, connection, **extra):  # PostgreSQL
+    def as_sql(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
-        return f"EXTRACT(EPOCH FROM {sql})::double precision", params
-
-    def as_sqlite(self, compiler, connection, **extra):
-        # Django stores "YYYY-MM-DD HH:MM:SS[.ffffff]": whole seconds from strftime('%s'),
-        # the fraction from the text itself (julianday() keeps only milliseconds).
-        sql, params = compiler.compile(self.source_expressions[0])
-        return (
-            f"(CAST(strftime('%%s', substr({sql}, 1, 19)) AS REAL) + "
-            f"CAST(substr({sql}, 20) AS REAL))",
-            (*params, *params),
-        )
+        uses = 1 if connection.vendor == "postgresql" else 2  # SQLite reads it twice
+        return epoch_sql(sql, connection.vendor), tuple(params) * uses
 
 
 COLUMNS = (
@@ -185,6 +189,53 @@ def pair_sql(alias: str, one: str, other: str) -> str:
     )
 
 
+def by_a_fellow(author: str) -> str:
+    """SQL: is `author` a fellow of the viewer (named parameters `v`, `accepted`)? One
+    probe of the pair index, so a celebrity's thousands of fellows are never read."""
+    # OFFSET 0 keeps the subquery a per-row probe: without it PostgreSQL may turn EXISTS
+    # into a hash semi-join that reads every fellow row of the site.
+    probe = " OFFSET 0" if connection.vendor == "postgresql" else ""
+    return (
+        "EXISTS (SELECT 1 FROM core_userfellow uf WHERE uf.status = %(accepted)s AND "
+        f"{pair_sql('uf', '%(v)s', author)}{probe})"
+    )
+
+
+def live_features_sql(*, social_proof: bool, artist: bool) -> str:
+    """SQL: the live features of the candidates `c` in COLUMNS order, what `hydrate` reads
+    with the ORM (a test holds the two equal), written for the ranking statement.
+
+    Candidates are read through the feed `f`, so each passes the whole feed filter once;
+    `mine` holds the viewer's collectives. `artist=False` leaves the author's artist type
+    out (NULL) for a viewer who prefers none, `social_proof=False` the fellows' engagement (0).
+    """
+    ids = (
+        "= ANY(ARRAY(SELECT id FROM c))"
+        if connection.vendor == "postgresql"
+        else "IN (SELECT id FROM c)"
+    )
+    columns = [
+        "p.id, p.author_id, p.collective_id",
+        epoch_sql("p.created_at"),
+        "p.post_type",
+        "u.artist_type" if artist else "NULL",
+        "p.hearts_count, p.praise_count, p.trophy_count, p.comment_count",
+        by_a_fellow("p.author_id"),
+        "EXISTS (SELECT 1 FROM mine m WHERE m.collective_id = p.collective_id)",
+        "COALESCE(a.total, 0)",
+        epoch_sql("a.last_at"),
+        "EXISTS (SELECT 1 FROM post_seenpost s WHERE s.user_id = %(v)s AND s.post_id = p.id)",
+        fellows_engaged_sql("p.id", as_of=False) if social_proof else "0",
+        "COALESCE(a.comments, 0)",
+    ]
+    author = "JOIN core_user u ON u.id = p.author_id " if artist else ""
+    return (
+        f"SELECT {', '.join(columns)} FROM f p {author}"
+        "LEFT JOIN feed_authoraffinity a ON a.viewer_id = %(v)s AND a.author_id = p.author_id "
+        f"WHERE p.id {ids}"
+    )
+
+
 def _is_fellow(viewer_id: int, as_of: datetime | None):
     pairs = (
         UserFellow.objects.annotate(
@@ -202,29 +253,47 @@ def _is_fellow(viewer_id: int, as_of: datetime | None):
     return Exists(pairs)
 
 
-def _fellows_engaged(viewer_id: int, as_of: datetime | None) -> RawSQL:
-    """How many distinct fellows of the viewer appreciated or commented on the post.
+def fellows_engaged_sql(post: str, *, as_of: bool) -> str:
+    """SQL: how many distinct fellows of the viewer appreciated or commented on `post`
+    (an id expression), with named parameters `v`, `accepted` and, as of a moment, `at`.
 
     Each engaging member is checked with two probes of the fellow-pair index: the cost
     follows the candidates' engagement, never the viewer's number of fellows.
     """
-    q = connection.ops.quote_name
-    post = q(Post._meta.db_table)
-    appr, comment = q(Appreciation._meta.db_table), q(Comment._meta.db_table)
-    fellows = q(UserFellow._meta.db_table)
-    before = " AND {t}.created_at < %s" if as_of is not None else ""
-    sql = (
-        f"SELECT COUNT(DISTINCT e.u) FROM ("
-        f"SELECT a.user_id AS u FROM {appr} a WHERE a.post_id = {post}.id{before.format(t='a')} "
-        f"UNION ALL SELECT c.author_id FROM {comment} c WHERE c.post_id = {post}.id "
-        f"AND NOT c.is_deleted{before.format(t='c')}) e "
-        f"WHERE EXISTS (SELECT 1 FROM {fellows} uf WHERE uf.status = %s{before.format(t='uf')} "
-        f"AND {pair_sql('uf', '%s', 'e.u')})"
+    before = " AND {t}.created_at < %(at)s" if as_of else ""
+    return (
+        f"(SELECT COUNT(DISTINCT e.u) FROM ("
+        f"SELECT a.user_id AS u FROM post_appreciation a WHERE a.post_id = {post}"
+        f"{before.format(t='a')} UNION ALL SELECT c.author_id FROM post_comment c "
+        f"WHERE c.post_id = {post} AND NOT c.is_deleted{before.format(t='c')}) e "
+        f"WHERE EXISTS (SELECT 1 FROM core_userfellow uf WHERE uf.status = %(accepted)s"
+        f"{before.format(t='uf')} AND {pair_sql('uf', '%(v)s', 'e.u')}))"
     )
-    # Adapted as Django stores it: SQLite compares datetimes as text, and the driver's own
-    # "+00:00" form would sort after a value stored at that very second.
-    times = [connection.ops.adapt_datetimefield_value(as_of)] if as_of is not None else []
-    params = [*times, *times, UserFellow.Status.ACCEPTED.value, *times, viewer_id, viewer_id]
+
+
+def named(sql: str, values: dict) -> tuple[str, list]:
+    """Turn `%(name)s` placeholders into positional ones (every backend takes those)."""
+    params = []
+
+    def take(match):
+        params.append(values[match.group(1)])
+        return "%s"
+
+    return re.sub(r"%\((\w+)\)s", take, sql), params
+
+
+def _fellows_engaged(viewer_id: int, as_of: datetime | None) -> RawSQL:
+    q = connection.ops.quote_name
+    sql, params = named(
+        fellows_engaged_sql(f"{q(Post._meta.db_table)}.id", as_of=as_of is not None),
+        {
+            "v": viewer_id,
+            "accepted": UserFellow.Status.ACCEPTED.value,
+            # Adapted as Django stores it: SQLite compares datetimes as text, and the
+            # driver's own "+00:00" form would sort after a value stored at that very second.
+            "at": connection.ops.adapt_datetimefield_value(as_of) if as_of else None,
+        },
+    )
     return RawSQL(sql, params, output_field=IntegerField())
 
 

@@ -9,11 +9,12 @@ final order as arrays, with what is provably exact.
 
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 import numpy as np
 from django.db import connection
 
+from atelier.core.models import UserFellow
 from atelier.feed import sources
 from atelier.feed.components import COMPONENTS, NAMES, post_type_points, shown
 from atelier.feed.config import Ranking
@@ -21,12 +22,13 @@ from atelier.feed.features import (
     COLUMNS,
     Candidates,
     Viewer,
-    hydration_queryset,
+    live_features_sql,
+    named,
     relation_counts,
     viewer_profile,
 )
 from atelier.feed.scorer import rank
-from atelier.feed.selectors import count_feed, feed_queryset
+from atelier.feed.selectors import count_sql, feed_sql, read_count
 from atelier.feed.sources import Plan
 
 
@@ -119,6 +121,35 @@ def ranked_snapshot(c: Candidates, v: Viewer, r: Ranking, now: datetime) -> Snap
     )
 
 
+def ranking_statement(
+    viewer: Viewer, p: Plan, *, unseen: bool, since: datetime, social_proof: bool
+) -> tuple[str, list]:
+    """Sources, hydration of their candidates and the feed's count, as one SQL statement.
+
+    The viewer's feed is written once, as the common table expression `f` that is not
+    materialized: source A, the hydration (which reads every candidate through it) and the
+    count are each planned against the post table and its indexes. The text depends on
+    the plan's modes, `unseen` and which features are needed, never on the viewer, whose
+    id and boost moment are parameters; rows are in COLUMNS order, then count_sql's two.
+    """
+    sql = (
+        "WITH mine AS MATERIALIZED (SELECT collective_id FROM collective_collectivemember "
+        f"WHERE user_id = %(v)s), f AS NOT MATERIALIZED ({feed_sql(unseen=unseen)}), "
+        f"c AS MATERIALIZED ({sources.candidates_sql(p)}) "
+        + live_features_sql(
+            social_proof=social_proof, artist=bool(viewer.preferred_artist_types)
+        ).replace(" FROM f p ", f", {count_sql()} FROM f p ", 1)
+    )
+    return named(
+        sql,
+        {
+            "v": viewer.user_id,
+            "accepted": UserFellow.Status.ACCEPTED.value,
+            "since": connection.ops.adapt_datetimefield_value(since),
+        },
+    )
+
+
 def build_snapshot(
     r: Ranking,
     viewer: Viewer,
@@ -129,14 +160,18 @@ def build_snapshot(
     unseen: bool = False,
 ) -> Snapshot:
     """Rank the viewer's candidates and measure which prefix of the ranking is exact."""
-    feed = feed_queryset(viewer.user_id, unseen=unseen)
     p = sources.plan(r, fellow_count=fellow_count, collective_count=collective_count)
-    sql, params = ranking_query(
-        viewer.user_id, p, unseen, sources.boost_since(r, now), r.weight_social_proof > 0
+    sql, params = ranking_statement(
+        viewer,
+        p,
+        unseen=unseen,
+        since=sources.boost_since(r, now),
+        social_proof=r.weight_social_proof > 0,
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        c = Candidates.from_rows(cursor.fetchall())
+        rows = cursor.fetchall()
+    c = Candidates.from_rows(rows)
     snapshot = ranked_snapshot(c, viewer, r, now)
     if len(c) < p.budget:
         # Source A held the whole feed: everything is ranked, nothing is left out.
@@ -163,41 +198,9 @@ def build_snapshot(
     above = snapshot.score > bound
     snapshot.exact_top = int(np.argmin(above)) if not above.all() else len(above)
     snapshot.score_bound = bound
-    snapshot.count, snapshot.count_exact = count_feed(feed)
+    counted, estimate = rows[0][len(COLUMNS) :]
+    snapshot.count, snapshot.count_exact = read_count(counted, estimate)
     return snapshot
-
-
-# The ranking query, compiled once per shape: its text depends on the plan's modes and
-# `unseen`, never on the viewer, whose id and boost moment are parameters. Compiling the
-# ORM expressions behind it costs more than running it, so it is built once with stand-in
-# values and reused with the viewer's.
-_VIEWER = -2_000_000_011
-_SINCE = datetime(1901, 1, 1, tzinfo=UTC)
-_QUERIES: dict[tuple, tuple[str, tuple]] = {}
-
-
-def ranking_query(
-    viewer_id: int, p: Plan, unseen: bool, since: datetime, social_proof: bool
-) -> tuple[str, list]:
-    """Sources, then hydration of their candidates, as one SQL statement (COLUMNS order)."""
-    key = (connection.alias, connection.vendor, p, unseen, social_proof)
-    compiled = _QUERIES.get(key)
-    if compiled is None:
-        feed = feed_queryset(_VIEWER, unseen=unseen)
-        ids = sources.candidate_ids(feed, p, _VIEWER, _SINCE)
-        # The sources may include a few posts the whole feed filter excludes (see
-        # sources.py): hydration applies it to the candidates.
-        qs = hydration_queryset(
-            _VIEWER, feed.filter(id__in_subquery=ids), social_proof=social_proof
-        )
-        sql, params = qs.query.sql_with_params()
-        # values_list may select fields and annotations in another order than named.
-        columns = ", ".join(f"h.{connection.ops.quote_name(name)}" for name in COLUMNS)
-        compiled = _QUERIES[key] = (f"SELECT {columns} FROM ({sql}) h", tuple(params))
-    sql, params = compiled
-    return sql, [
-        viewer_id if value == _VIEWER else since if value == _SINCE else value for value in params
-    ]
 
 
 def _exhausted(c: Candidates, mask: np.ndarray, key: np.ndarray, p: Plan) -> bool:

@@ -50,6 +50,46 @@ def feed_queryset(
     return qs
 
 
+def feed_sql(*, unseen: bool) -> str:
+    """SQL: `feed_queryset` as the ranking statement reads it (a test holds the two equal):
+    the viewer's feed posts (`post_post` rows), with the named parameter `v` and the common
+    table expression `mine` of the viewer's collectives."""
+    sql = (
+        "SELECT p.* FROM post_post p WHERE NOT p.is_deleted AND (p.collective_id IS NULL OR "
+        "p.collective_id IN (SELECT collective_id FROM mine) AND p.collective_id NOT IN ("
+        "SELECT m.collective_id FROM core_userpreference_muted_collectives m JOIN "
+        "core_userpreference u ON u.id = m.userpreference_id WHERE u.user_id = %(v)s)) "
+        "AND p.author_id NOT IN (SELECT blocked_id FROM core_block WHERE blocker_id = %(v)s) "
+        "AND p.author_id NOT IN (SELECT blocker_id FROM core_block WHERE blocked_id = %(v)s) "
+        "AND NOT EXISTS (SELECT 1 FROM post_hiddenpost h WHERE h.user_id = %(v)s "
+        "AND h.post_id = p.id)"
+    )
+    if unseen:
+        sql += (
+            " AND NOT EXISTS (SELECT 1 FROM post_seenpost s WHERE s.user_id = %(v)s "
+            "AND s.post_id = p.id)"
+        )
+    return sql
+
+
+def count_sql() -> str:
+    """SQL columns: the count of the feed `f` (capped on PostgreSQL) and, there, the
+    planner's estimate of the posts, read by `read_count`."""
+    if connection.vendor == "postgresql":
+        return (
+            f"(SELECT COUNT(*) FROM (SELECT 1 FROM f LIMIT {EXACT_COUNT_LIMIT + 1}) n), "
+            "(SELECT reltuples::bigint FROM pg_class WHERE oid = 'post_post'::regclass)"
+        )
+    return "(SELECT COUNT(*) FROM f), NULL"
+
+
+def read_count(counted: int, estimate: int | None) -> tuple[int, bool]:
+    """(count, exact) from count_sql's columns, as count_feed answers."""
+    if counted <= EXACT_COUNT_LIMIT or estimate is None:
+        return counted, True
+    return max(EXACT_COUNT_LIMIT + 1, int(estimate)), False
+
+
 def count_feed(qs: QuerySet[Post]) -> tuple[int, bool]:
     """Return (count, exact): exact up to EXACT_COUNT_LIMIT, a planner estimate beyond."""
     capped = qs.order_by().values("id")[: EXACT_COUNT_LIMIT + 1].count()

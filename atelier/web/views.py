@@ -13,7 +13,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -46,7 +46,8 @@ from atelier.media.services import MAX_MEDIA_PER_POST
 from atelier.notification.selectors import notification_list
 from atelier.notification.services import notifications_mark_read
 from atelier.post import services as post_services
-from atelier.post.selectors import get_visible_post, visible_posts
+from atelier.post.models import Appreciation
+from atelier.post.selectors import get_live_remark, get_visible_post, visible_posts
 from atelier.web.selectors import ranking_weights
 
 REMARK_KINDS = ("comment", "critique")
@@ -96,10 +97,13 @@ def dashboard_page(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def post_page(request, pk: int):
-    """A post with its media, comments and critiques; members write remarks with a plain
-    form (POST, then a redirect back to the list they wrote in).
+    """A post with its media, reactions, comments and critiques. Members act with plain
+    forms (POST, then a redirect back to where they acted): `kind` and `text` write a
+    remark; `action=appreciate` with `appreciation` (heart, praise, trophy) and `give`
+    (1 or 0) gives or takes back a reaction; `action=delete` with `kind` and `remark`
+    deletes one's own comment or critique (someone else's is a 403 page).
 
-    Visitors see public posts (as on the public feed) and are asked to log in for remarks;
+    Visitors see public posts (as on the public feed) and are asked to log in to act;
     a post the viewer may not see is a 404 page, like the API.
     """
     post = get_visible_post(request.user, pk) if pk < 2**63 else None
@@ -110,6 +114,13 @@ def post_page(request, pk: int):
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('web:login')}?next={request.path}")
+        action = request.POST.get("action", "remark")
+        if action == "appreciate":
+            return _appreciate_from_page(request, post)
+        if action == "delete":
+            return _delete_remark_from_page(request, post)
+        if action != "remark":
+            raise Http404("No such action.")
         kind = request.POST.get("kind", "")
         text = request.POST.get("text", "").strip()
         if kind not in REMARK_KINDS:
@@ -124,6 +135,7 @@ def post_page(request, pk: int):
             return redirect(f"{request.path}#{kind}s")
     attach_media_lists([post])
     remarks = {}
+    given: set[str] = set()
     if request.user.is_authenticated:
         for kind in REMARK_KINDS:
             model = post_services.REMARK_MODELS[kind]
@@ -132,6 +144,20 @@ def post_page(request, pk: int):
                 .select_related("author")
                 .order_by("created_at", "id")
             )
+        given = set(
+            Appreciation.objects.filter(post=post, user=request.user).values_list(
+                "kind", flat=True
+            )
+        )
+    counts = {
+        "heart": post.hearts_count,
+        "praise": post.praise_count,
+        "trophy": post.trophy_count,
+    }
+    reactions = [
+        {"kind": kind, "label": label, "count": counts[kind], "given": kind in given}
+        for kind, label in APPRECIATION_LABELS.items()
+    ]
     sections = [
         {
             "kind": kind,
@@ -143,8 +169,44 @@ def post_page(request, pk: int):
         }
         for kind in REMARK_KINDS
     ]
-    context = {"post": post, "media": post.attached_media, "sections": sections}
+    context = {
+        "post": post,
+        "media": post.attached_media,
+        "sections": sections,
+        "reactions": reactions,
+    }
     return render(request, "web/post.html", context, status=400 if errors else 200)
+
+
+# The reactions a post page offers, in order, with what their buttons say.
+APPRECIATION_LABELS = {"heart": "Heart", "praise": "Praise", "trophy": "Trophy"}
+
+
+def _appreciate_from_page(request, post):
+    """Give (give=1) or take back (give=0) a heart, praise or trophy; back to the post."""
+    kind = request.POST.get("appreciation", "")
+    give = request.POST.get("give", "")
+    if kind not in APPRECIATION_LABELS or give not in ("0", "1"):
+        raise Http404("No such reaction.")
+    if give == "1":
+        post_services.appreciation_add(user=request.user, post=post, kind=kind)
+    else:
+        post_services.appreciation_remove(user=request.user, post=post, kind=kind)
+    return redirect(f"{request.path}#reactions")
+
+
+def _delete_remark_from_page(request, post):
+    """Delete my own comment or critique (soft delete, as the API); back to the list."""
+    kind = request.POST.get("kind", "")
+    raw = request.POST.get("remark", "")
+    if kind not in REMARK_KINDS or not (raw.isascii() and raw.isdigit()):
+        raise Http404("No such remark.")
+    model = post_services.REMARK_MODELS[kind]
+    remark = get_live_remark(model=model, post=post, remark_id=int(raw))
+    if remark.author_id != request.user.id:
+        return HttpResponseForbidden("You can only delete your own comments and critiques.")
+    post_services.remark_soft_delete(kind=kind, remark=remark)
+    return redirect(f"{request.path}#{kind}s")
 
 
 def _form_errors(error: ValidationError | DomainError) -> dict[str, list[str]]:

@@ -1,9 +1,9 @@
-"""Factories for analytics rows: exposed posts (one page at a time) and post opens."""
+"""Factories for analytics rows: exposed posts (one page at a time), post opens, dwell."""
 
 import uuid
 from datetime import datetime
 
-from atelier.analytics.models import ExposedPost, PostOpen
+from atelier.analytics.models import ExposedPost, PostDwell, PostOpen
 from atelier.feed.components import NAMES as COMPONENTS
 
 
@@ -48,3 +48,10 @@ def expose_page(
 
 def open_post(user, post, at: datetime) -> PostOpen:
     return PostOpen.objects.create(user_id=user.id, post_id=post.id, opened_at=at)
+
+
+def dwell(user, post, seconds: float, at: datetime) -> PostDwell:
+    """A dwell report: `post` was on `user`'s screen for `seconds`, reported at `at`."""
+    return PostDwell.objects.create(
+        user_id=user.id, post_id=post.id, seconds=seconds, recorded_at=at
+    )

@@ -16,6 +16,7 @@ from atelier.analytics.models import (
     ExposureRollup,
     FeedRollout,
     PageRollup,
+    PostDwell,
     PostOpen,
     RollupBucket,
     Variant,
@@ -114,6 +115,15 @@ def fortnight(now, ana, ben, cleo):
             )
         if i % 2 == 0:
             open_post(viewer, shown[-1], served_at + timedelta(minutes=3))
+        # Time on screen: reports a little after the page (attributed to it), and some
+        # days later on a post shown only on this page (no exposure claims them).
+        reports = [(shown[-1], served_at + timedelta(minutes=1 + i % 4 * 20), 1.5 + i % 7)]
+        if i % 5 == 4:
+            reports.append((fresh, served_at + timedelta(days=3), 4.0))
+        PostDwell.objects.bulk_create(
+            PostDwell(user=viewer, post=p, seconds=seconds, recorded_at=at)
+            for p, at, seconds in reports
+        )
     return now
 
 
@@ -138,6 +148,8 @@ def test_the_summary_from_the_rollup_equals_the_raw_aggregation(fortnight, now):
         > 0
     )
     assert summary["latency_ms"][P]["p95"] is not None
+    assert summary["dwell"][P]["seconds"] > 0 and summary["dwell"][C]["seconds"] > 0
+    assert summary["dwell_unattributed"]["viewed_posts"] > 0
 
 
 def test_the_summary_reads_the_stored_buckets(fortnight, now, django_assert_num_queries):
@@ -152,8 +164,8 @@ def test_the_summary_reads_the_stored_buckets(fortnight, now, django_assert_num_
 
     # The queries: in a transaction (a savepoint and its release here; PostgreSQL: "SET
     # LOCAL jit"), day buckets, hour buckets, their figures and pages, the raw figures
-    # and pages of the partial hours.
-    expected = 2 + (1 if connection.vendor == "postgresql" else 0) + 2 + 2 + 2
+    # and pages of the partial hours, and time on screen (not rolled up: one raw query).
+    expected = 2 + (1 if connection.vendor == "postgresql" else 0) + 2 + 2 + 2 + 1
     with django_assert_num_queries(expected):
         feed_summary(days=7, now=now)
 
@@ -212,6 +224,8 @@ def test_the_scheduled_tasks_run_inline(fortnight, now):
     cutoff = timezone.now() - timedelta(days=5)
     assert not ExposedPost.objects.filter(served_at__lt=cutoff).exists()
     assert not PostOpen.objects.filter(opened_at__lt=cutoff).exists()
+    assert not PostDwell.objects.filter(recorded_at__lt=cutoff).exists()
+    assert PostDwell.objects.exists()
 
 
 def test_every_scheduled_task_exists():

@@ -7,8 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from atelier.analytics.models import ExposedPost
+from atelier.analytics.models import ExposedPost, PostDwell
 from atelier.analytics.rollout import load_rollout
+from atelier.analytics.selectors import feed_summary
 from atelier.core.tests.factories import FellowFactory, UserFactory
 from atelier.post.tests.factories import PostFactory
 
@@ -40,6 +41,19 @@ def test_pages_are_recorded_and_spread_over_the_past_days(community):
         assert now - timedelta(days=5, minutes=1) <= served_at <= now
     assert load_rollout().percentage == 50
     assert "6 feed sessions" in output
+
+
+def test_time_on_screen_is_reported_and_counts_for_the_pages(community):
+    run("--sessions", "6", "--days", "5", "--rollout-percentage", "50")
+
+    reports = PostDwell.objects.all()
+    # Every session scrolls past at least three posts, each reported once, after its page.
+    assert reports.count() >= 6 * 3
+    assert all(0 < seconds <= 300 for seconds in reports.values_list("seconds", flat=True))
+    summary = feed_summary(days=6)
+    attributed = sum(figures["seconds"] for figures in summary["dwell"].values())
+    assert attributed == pytest.approx(sum(reports.values_list("seconds", flat=True)))
+    assert summary["dwell_unattributed"]["seconds"] == 0.0
 
 
 def test_if_empty_does_nothing_once_traffic_exists(community):

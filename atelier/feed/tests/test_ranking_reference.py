@@ -1,6 +1,7 @@
 """The engine's ranking equals the brute-force reference of API.md on random communities."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.db import transaction
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from atelier.collective.models import Channel, Collective, CollectiveMember
 from atelier.core.models import Block, User, UserFellow, UserPreference
-from atelier.feed import affinity
+from atelier.feed import affinity, sources
 from atelier.feed.config import default_ranking
 from atelier.feed.pipeline import build_for
 from atelier.feed.tests.reference import reference_feed
@@ -178,6 +179,27 @@ def test_small_budget_is_exact_above_its_bound(c, budget):
         assert_matches(snapshot.ranked, expected, upto=snapshot.exact_top)
         served = {s.id for s in snapshot.ranked}
         if snapshot.score_bound is not None:
+            for entry in expected:
+                if entry["id"] not in served:
+                    assert entry["score"] <= snapshot.score_bound + 1e-9
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(c=community, budget=st.integers(1, 8))
+def test_dense_sources_are_exact_above_their_bound(c, budget):
+    """The same with the fellows' and collectives' sources scanning the newest posts (the
+    way celebrity-sized viewers are served)."""
+    with transaction.atomic(), mock.patch.object(sources, "DENSE_FROM", -1):
+        viewer = build(c)
+        r = default_ranking()
+        object.__setattr__(r, "candidate_budget", budget)
+        snapshot = build_for(viewer.id, r, NOW)
+        expected = reference_feed(viewer.id, NOW)
+        assert_matches(snapshot.ranked, expected, upto=snapshot.exact_top)
+        if snapshot.score_bound is not None:
+            served = {s.id for s in snapshot.ranked}
             for entry in expected:
                 if entry["id"] not in served:
                     assert entry["score"] <= snapshot.score_bound + 1e-9

@@ -52,8 +52,10 @@ def test_staff_see_charts_drawn_from_the_real_summary(page, stella, log_in, sett
     # One line per variant; the heart makes For you's engagement rate above zero.
     expect(page.locator("#chart-engagement path.series-line")).to_have_count(2)
     expect(page.locator("#chart-cache .hbar")).to_have_count(2)  # relations, snapshot
-    expect(page.locator("#kpis .kpi")).to_have_count(6)
+    expect(page.locator("#kpis .kpi")).to_have_count(7)
     expect(page.locator("#table-variants tbody tr")).to_have_count(2)
+    assert set(summary["dwell"]) == {"personalized", "chronological"}
+    expect(page.locator("#table-dwell tbody tr")).to_have_count(2)
     screenshot(page, "dashboard", full_page=True)
 
 
@@ -79,6 +81,12 @@ def test_every_chart_is_drawn_from_a_full_summary(page, stella, log_in, screensh
     expect(page.locator("#chart-components .bar-stack rect")).to_have_count(types * 8)
     expect(page.locator("#chart-cache .hbar")).to_have_count(2)  # relations, snapshot
     expect(page.locator("#chart-latency .bar-group rect")).to_have_count(6)
+    # Time on screen: three bars per variant, and the figures in the table and a tile.
+    expect(page.locator("#chart-dwell .bar-group rect")).to_have_count(6)
+    expect(page.locator("#table-dwell tbody tr").first).to_contain_text("11.5 h")
+    expect(page.locator("#table-dwell tbody tr").first).to_contain_text("23.2 s")
+    expect(page.locator("#table-dwell tbody tr").last).to_contain_text("3.8 s")
+    expect(page.locator("#kpis")).to_contain_text("Newest: 18.0 s")
     expect(page.locator("#kpis")).to_contain_text("+48%")
     screenshot(page, "dashboard-375", full_page=True)
 

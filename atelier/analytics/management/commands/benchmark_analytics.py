@@ -13,10 +13,11 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from atelier.analytics.models import ExposedPost, PostOpen
+from atelier.analytics.dwell import dwell_by_variant
+from atelier.analytics.models import ExposedPost, PostDwell, PostOpen
 from atelier.analytics.rollout import load_rollout
 from atelier.analytics.rollup import rollup_due
-from atelier.analytics.selectors import feed_summary, feed_summary_raw
+from atelier.analytics.selectors import exposures_between, feed_summary, feed_summary_raw
 from atelier.core.models import User
 from atelier.feed.components import NAMES as COMPONENTS
 from atelier.post.models import Appreciation, Comment, Post
@@ -28,11 +29,11 @@ CHUNK = 20_000
 class Command(BaseCommand):
     help = (
         "Write N synthetic exposed posts (pages of 20 over the last --days days, with hearts, "
-        "comments and opens attributed to some) into THIS database, roll them all up, then "
-        "time GET /api/analytics/summary/'s figures with the rollup and from the raw rows "
-        "alone (--no-raw: not), for each of --periods, and check both answers equal. Use a "
-        "throwaway database filled by seed_demo; it refuses to run on a database that "
-        "already holds exposures unless --append."
+        "comments, opens and time on screen attributed to some) into THIS database, roll "
+        "them all up, then time GET /api/analytics/summary/'s figures with the rollup and "
+        "from the raw rows alone (--no-raw: not), for each of --periods, check both answers "
+        "equal, and time the dwell query alone. Use a throwaway database filled by seed_demo; "
+        "it refuses to run on a database that already holds exposures unless --append."
     )
 
     def add_arguments(self, parser):
@@ -96,6 +97,25 @@ class Command(BaseCommand):
         summary = answers["rollup"]
         self.stdout.write(f"variants: {summary['variants']}")
         self.stdout.write(f"latency_ms: {summary['latency_ms']}")
+        self.stdout.write(f"dwell: {summary['dwell']}")
+        self._time_dwell(opts["days"], opts["rounds"])
+
+    def _time_dwell(self, days: int, rounds: int) -> None:
+        """The summary's dwell query alone (one statement), over the same period."""
+        end = timezone.now()
+        start = end - timedelta(days=days)
+        window = timedelta(hours=load_rollout().attribution_window_hours)
+        timings = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            with transaction.atomic():
+                dwell_by_variant(exposures_between(start, end), start=start, end=end, window=window)
+            timings.append(time.perf_counter() - started)
+        self.stdout.write(
+            f"dwell query over {PostDwell.objects.count():,} reports: median "
+            f"{statistics.median(timings):.3f} s, min {min(timings):.3f} s, "
+            f"max {max(timings):.3f} s over {len(timings)} rounds"
+        )
 
     def _fill(self, n: int, days: int, rng: random.Random) -> str:
         viewers = list(User.objects.values_list("id", flat=True))
@@ -106,8 +126,8 @@ class Command(BaseCommand):
             raise CommandError("Seed users and posts first (atelier seed_demo).")
         now = timezone.now()
         span = days * 86400.0
-        exposed = hearts = comments = opens = 0
-        batch, likes, remarks, opened = [], {}, [], []
+        exposed = hearts = comments = opens = looks = 0
+        batch, likes, remarks, opened, dwells = [], {}, [], [], []
         for _page in range(max(1, n // PAGE_SIZE)):
             user_id = rng.choice(viewers)
             variant = "personalized" if user_id % 2 else "chronological"
@@ -156,21 +176,35 @@ class Command(BaseCommand):
                     )
                 if rng.random() < 0.1:
                     opened.append(PostOpen(user_id=user_id, post_id=post_id, opened_at=later))
+                # The top of a page is on screen: one or two reports seconds after serving.
+                if i < 8 and rng.random() < 0.6:
+                    for report in range(rng.choice((1, 1, 2))):
+                        dwells.append(
+                            PostDwell(
+                                user_id=user_id,
+                                post_id=post_id,
+                                seconds=round(min(rng.lognormvariate(1.2, 0.8), 300.0), 1),
+                                recorded_at=served_at + timedelta(seconds=5 + 10 * report + i),
+                            )
+                        )
             if len(batch) >= CHUNK:
-                exposed += self._write(batch, likes, remarks, opened)
-                hearts, comments, opens = (
+                exposed += self._write(batch, likes, remarks, opened, dwells)
+                hearts, comments, opens, looks = (
                     hearts + len(likes),
                     comments + len(remarks),
                     opens + len(opened),
+                    looks + len(dwells),
                 )
-                batch, likes, remarks, opened = [], {}, [], []
-        exposed += self._write(batch, likes, remarks, opened)
+                batch, likes, remarks, opened, dwells = [], {}, [], [], []
+        exposed += self._write(batch, likes, remarks, opened, dwells)
         hearts, comments, opens = hearts + len(likes), comments + len(remarks), opens + len(opened)
+        looks += len(dwells)
         return (
-            f"{exposed:,} exposed posts, ~{hearts:,} hearts, {comments:,} comments, {opens:,} opens"
+            f"{exposed:,} exposed posts, ~{hearts:,} hearts, {comments:,} comments, "
+            f"{opens:,} opens, {looks:,} dwell reports"
         )
 
-    def _write(self, batch, likes, remarks, opened) -> int:
+    def _write(self, batch, likes, remarks, opened, dwells) -> int:
         with transaction.atomic():
             ExposedPost.objects.bulk_create(batch, batch_size=5_000)
             Appreciation.objects.bulk_create(
@@ -178,6 +212,7 @@ class Command(BaseCommand):
             )
             Comment.objects.bulk_create(remarks, batch_size=5_000)
             PostOpen.objects.bulk_create(opened, batch_size=5_000)
+            PostDwell.objects.bulk_create(dwells, batch_size=5_000)
         return len(batch)
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from atelier.analytics import exposures
-from atelier.analytics.models import ExposedPost, FeedRollout, PostOpen
+from atelier.analytics.models import ExposedPost, FeedRollout, PostDwell, PostOpen
 from atelier.analytics.rollout import bucket, save_rollout
 from atelier.core.models import User
 from atelier.feed.features import hydrate
@@ -23,8 +23,10 @@ class Command(BaseCommand):
         "Serve --sessions feed pages to random members through GET /api/posts/ (the real "
         "ranking, rollout and exposure recording), spread them over the last --days days, and "
         "let each member appreciate and open posts with a probability that grows with how "
-        "relevant the post is to them and how high it was shown. For demos and dashboards: "
-        "it writes real appreciations through the services, dated after the (shifted) page."
+        "relevant the post is to them and how high it was shown, and report how long the "
+        "posts they scrolled past stayed on screen (longer for relevant ones). For demos and "
+        "dashboards: it writes real appreciations through the services and time on screen "
+        "through POST /api/analytics/dwell/, dated after the (shifted) page."
     )
 
     def add_arguments(self, parser):
@@ -104,10 +106,17 @@ class Command(BaseCommand):
         given = dict(zip(post_ids, features.author_appreciations.tolist(), strict=True))
         fellow = dict(zip(post_ids, features.is_fellow.tolist(), strict=True))
         hearts = opens = 0
+        # How far down the page the member scrolls; each post above stays on screen a few
+        # seconds, longer when it is relevant to them.
+        scrolled = rng.randint(3, max(3, len(results)))
+        looks = []
         for position, item in enumerate(results):
             # Members engage with authors they already love and with their fellows.
             affinity = min(1.0, given.get(item["id"], 0) / 8)
             relevance = min(1.0, 0.1 + 0.9 * affinity + (0.4 if fellow.get(item["id"]) else 0))
+            if position < scrolled:
+                seconds = rng.lognormvariate(0.8, 0.6) * (1 + 3 * relevance)
+                looks.append({"post": item["id"], "seconds": round(min(seconds, 300.0), 1)})
             chance = (0.04 + 0.16 * relevance) / (1 + position / 6)
             at = served_at + timedelta(minutes=rng.uniform(1, 90))
             if rng.random() < 2 * chance:
@@ -124,4 +133,10 @@ class Command(BaseCommand):
                             )
                             hearts += 1
                             break
+        if looks:
+            client.post("/api/analytics/dwell/", {"items": looks}, format="json")
+            # Reported now; dated, like the page, to its moment in the story.
+            PostDwell.objects.filter(user_id=user.id, recorded_at__gte=started).update(
+                recorded_at=served_at + timedelta(seconds=30)
+            )
         return hearts, opens, written

@@ -15,6 +15,11 @@
     { key: "snapshot", label: "Snapshot" },
   ];
   var PERCENTILES = ["p50", "p95", "p99"];
+  var DWELL_MEASURES = [
+    { key: "seconds_per_page", label: "per page", className: "f-dwell-page" },
+    { key: "seconds_per_exposed_post", label: "per shown post", className: "f-dwell-shown" },
+    { key: "seconds_per_viewed_post", label: "per post looked at", className: "f-dwell-viewed" },
+  ];
 
   var summary = null;
   var weights = null;
@@ -36,6 +41,18 @@
       minimumFractionDigits: digits || 0,
       maximumFractionDigits: digits || 0,
     });
+  }
+
+  function secs(v) {
+    return isNum(v) ? (v >= 100 ? v.toFixed(0) : v.toFixed(1)) + " s" : "—";
+  }
+
+  // A total of seconds as people say it: "42 s", "12 min", "11.5 h".
+  function duration(v) {
+    if (!isNum(v)) return "—";
+    if (v >= 3600) return (v / 3600).toFixed(1) + " h";
+    if (v >= 60) return (v / 60).toFixed(0) + " min";
+    return v.toFixed(1) + " s";
   }
 
   function ms(v) {
@@ -96,6 +113,9 @@
     var pages = (p.pages || 0) + (c.pages || 0);
     var snapshot = (data.cache || {}).snapshot || {};
     var latency = (data.latency_ms || {}).personalized || {};
+    var dwell = data.dwell || {};
+    var pDwell = dwell.personalized || {};
+    var cDwell = dwell.chronological || {};
     var tiles = [
       ["Engagement, For you", pct(p.engagement_rate), num(p.exposed_posts) + " posts shown"],
       ["Engagement, Newest", pct(c.engagement_rate), num(c.exposed_posts) + " posts shown"],
@@ -103,6 +123,11 @@
         "Lift of For you",
         isNum(lift) ? (lift >= 0 ? "+" : "") + (lift * 100).toFixed(0) + "%" : "—",
         "relative to Newest",
+      ],
+      [
+        "On screen per page, For you",
+        secs(pDwell.seconds_per_page),
+        "Newest: " + secs(cDwell.seconds_per_page),
       ],
       ["Feed pages served", num(pages), num(p.pages) + " For you · " + num(c.pages) + " Newest"],
       ["Snapshot cache hits", pct(snapshot.hit_rate, 0), num(snapshot.hits) + " of " + num((snapshot.hits || 0) + (snapshot.misses || 0))],
@@ -159,6 +184,50 @@
           pct(f.engagement_rate),
           num(f.opened_posts),
           pct(f.click_through),
+        ];
+      })
+    );
+  }
+
+  function timeOnScreen(data) {
+    var dwell = data.dwell || {};
+    Charts.groupedBars(document.getElementById("chart-dwell"), {
+      label: "Seconds on screen per page, per shown post and per post looked at, per variant",
+      formatY: function (v) {
+        return v.toFixed(v < 10 ? 1 : 0);
+      },
+      formatValue: function (v) {
+        return v.toFixed(v < 10 ? 1 : 0);
+      },
+      emptyMessage: "No time on screen was reported in this period yet.",
+      groups: VARIANTS.map(function (v) {
+        var f = dwell[v.key] || {};
+        return {
+          key: v.key,
+          label: v.label,
+          bars: DWELL_MEASURES.map(function (m) {
+            return {
+              key: m.key,
+              className: m.className,
+              value: isNum(f[m.key]) && f.seconds > 0 ? f[m.key] : null,
+              title: v.label + ", " + m.label + ": " + secs(f[m.key]),
+            };
+          }),
+        };
+      }),
+    });
+    table(
+      "table-dwell",
+      ["Variant", "On screen", "Posts looked at", "Per page", "Per shown post", "Per post looked at"],
+      VARIANTS.map(function (v) {
+        var f = dwell[v.key] || {};
+        return [
+          v.label,
+          duration(f.seconds),
+          num(f.viewed_posts),
+          secs(f.seconds_per_page),
+          secs(f.seconds_per_exposed_post),
+          secs(f.seconds_per_viewed_post),
         ];
       })
     );
@@ -322,6 +391,7 @@
     windowLine(summary);
     kpis(summary);
     engagement(summary);
+    timeOnScreen(summary);
     components(summary);
     cache(summary);
     latency(summary);

@@ -1,5 +1,6 @@
 /* The feed page: cards from GET /api/posts/?explain=true, appreciations, hiding, "why",
- * seen marks. Plain JavaScript, no dependencies; every text goes in through textContent. */
+ * seen marks, time on screen. Plain JavaScript, no dependencies; every text goes in
+ * through textContent. */
 (function () {
   "use strict";
 
@@ -8,6 +9,10 @@
 
   var PAGE_SIZE = 20;
   var SEEN_FLUSH_MS = 1500;
+  var DWELL_FLUSH_MS = 10000;
+  // The API's bounds (atelier/analytics/dwell.py): items per report, seconds per item.
+  var DWELL_MAX_ITEMS = 100;
+  var DWELL_MAX_SECONDS = 300;
   var authenticated = root.dataset.authenticated === "true";
   var template = document.getElementById("card-template");
   var weights = JSON.parse(document.getElementById("ranking-weights").textContent);
@@ -389,6 +394,7 @@
           var card = renderCard(post);
           root.appendChild(card);
           observeSeen(card);
+          observeDwell(card);
           fresh.push(post.id);
         });
         state.next = data.next ? relative(data.next) : null;
@@ -416,6 +422,7 @@
     state.next = null;
     state.posts.clear();
     if (seenObserver) seenObserver.disconnect();
+    stopDwell();
     root.textContent = "";
     els.notice.hidden = true;
     els.end.hidden = true;
@@ -684,11 +691,143 @@
     if (seenObserver) seenObserver.observe(card);
   }
 
+  // ---- Time on screen --------------------------------------------------------------------
+
+  // How long each card stays on screen (see isOnScreen) while the tab is visible, accumulated
+  // per post and sent every DWELL_FLUSH_MS (POST /api/analytics/dwell/), and with
+  // navigator.sendBeacon when the tab is hidden or left. Hidden time never counts.
+  var dwell = {
+    onScreen: new Map(), // id -> when its current stretch on screen began (null: paused)
+    pending: new Map(), // id -> seconds on screen not sent yet
+  };
+
+  function tabVisible() {
+    return document.visibilityState === "visible";
+  }
+
+  // Move the time on screen so far into `pending`; running stretches restart at `now`,
+  // or pause (start null) when `pause` is true.
+  function accrueDwell(pause) {
+    var now = performance.now();
+    dwell.onScreen.forEach(function (since, id) {
+      if (since !== null) {
+        dwell.pending.set(id, (dwell.pending.get(id) || 0) + (now - since) / 1000);
+      }
+      dwell.onScreen.set(id, pause ? null : now);
+    });
+  }
+
+  function resumeDwell() {
+    var now = performance.now();
+    dwell.onScreen.forEach(function (since, id) {
+      if (since === null) dwell.onScreen.set(id, now);
+    });
+  }
+
+  function stopDwell() {
+    accrueDwell(true);
+    dwell.onScreen.clear();
+    if (dwellObserver) dwellObserver.disconnect();
+  }
+
+  // Pending time as report items (tenths of a second, within the API's bounds), removed.
+  function takeDwellItems() {
+    var items = [];
+    dwell.pending.forEach(function (seconds, id) {
+      if (items.length >= DWELL_MAX_ITEMS) return;
+      var rounded = Math.round(Math.min(seconds, DWELL_MAX_SECONDS) * 10) / 10;
+      dwell.pending.delete(id);
+      if (rounded > 0) items.push({ post: id, seconds: rounded });
+    });
+    return items;
+  }
+
+  // Send what accumulated; `leaving`: the page is being hidden or left, so a beacon (a form
+  // with the CSRF token: a beacon cannot set the header), else fetch with keepalive.
+  function flushDwell(leaving) {
+    accrueDwell(leaving);
+    var items;
+    while ((items = takeDwellItems()).length) {
+      var sent = false;
+      if (leaving && navigator.sendBeacon) {
+        var form = new URLSearchParams();
+        form.set("csrfmiddlewaretoken", csrfToken());
+        form.set("items", JSON.stringify(items));
+        sent = navigator.sendBeacon(root.dataset.dwellUrl, form);
+      }
+      if (!sent) {
+        api(root.dataset.dwellUrl, {
+          method: "POST",
+          body: { items: items },
+          keepalive: leaving,
+        }).catch(function () {
+          /* time on screen is a statistic: a lost report is not worth a retry */
+        });
+      }
+    }
+  }
+
+  // On screen: at least half of the card is visible, or, for a card taller than twice the
+  // screen (a long text unfolded), the card fills at least half of the screen.
+  function isOnScreen(entry) {
+    if (!entry.isIntersecting) return false;
+    var screen = entry.rootBounds ? entry.rootBounds.height : window.innerHeight;
+    return entry.intersectionRatio >= 0.5 || entry.intersectionRect.height >= 0.5 * screen;
+  }
+
+  // Every 5% of a card: a tall card's share of the screen is followed closely enough.
+  var DWELL_THRESHOLDS = [];
+  for (var t = 0; t <= 20; t++) DWELL_THRESHOLDS.push(t / 20);
+
+  var dwellObserver =
+    authenticated && root.dataset.dwellUrl && "IntersectionObserver" in window
+      ? new IntersectionObserver(
+          function (entries) {
+            entries.forEach(function (entry) {
+              var id = Number(entry.target.dataset.postId);
+              if (isOnScreen(entry)) {
+                if (!dwell.onScreen.has(id)) {
+                  dwell.onScreen.set(id, tabVisible() ? performance.now() : null);
+                }
+              } else if (dwell.onScreen.has(id)) {
+                var since = dwell.onScreen.get(id);
+                if (since !== null) {
+                  var seconds = (performance.now() - since) / 1000;
+                  dwell.pending.set(id, (dwell.pending.get(id) || 0) + seconds);
+                }
+                dwell.onScreen.delete(id);
+              }
+            });
+          },
+          { threshold: DWELL_THRESHOLDS }
+        )
+      : null;
+
+  function observeDwell(card) {
+    if (dwellObserver) dwellObserver.observe(card);
+  }
+
+  if (dwellObserver) {
+    setInterval(function () {
+      if (tabVisible()) flushDwell(false);
+    }, DWELL_FLUSH_MS);
+  }
+
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden") flushSeen(true);
+    if (document.visibilityState === "hidden") {
+      flushSeen(true);
+      if (dwellObserver) flushDwell(true);
+    } else if (dwellObserver) {
+      resumeDwell();
+    }
   });
   window.addEventListener("pagehide", function () {
     flushSeen(true);
+    if (dwellObserver) flushDwell(true);
+  });
+  window.addEventListener("pageshow", function (event) {
+    // Back from the back-forward cache: the cards on screen count again.
+    if (event.persisted && dwellObserver) resumeDwell();
   });
 
   // ---- Wiring ----------------------------------------------------------------------------

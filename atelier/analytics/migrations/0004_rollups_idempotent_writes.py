@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('analytics', '0002_feed_rollout_row'),
+        ('analytics', '0003_post_dwell'),
         ('post', '0003_post_media_count'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
