@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -394,3 +395,69 @@ SERVE_GRACEFUL_TIMEOUT = env_int("WEB_GRACEFUL_TIMEOUT", 30, minimum=1)
 SERVE_KEEPALIVE = env_int("WEB_KEEPALIVE", 5, minimum=0)
 # Each worker is replaced, gracefully, after about this many requests (0: never).
 SERVE_MAX_REQUESTS = env_int("WEB_MAX_REQUESTS", 2000, minimum=0)
+
+# --- Background tasks: Celery with the Redis broker (README: Background tasks) ------------
+# With TASKS_BROKER_URL set, exposure writes, the analytics rollup and pruning are queued
+# in that Redis database and run by `atelier worker`; the schedule by `atelier scheduler`
+# (or `atelier worker --beat` on one machine). Unset (the demo, the test suite): every task
+# runs inline, in the process that queues it, and nothing is scheduled (analytics prune a
+# little after their writes instead). Use a Redis database of its own, not REDIS_URL's:
+# the cache may be emptied, the queue must not be.
+TASKS_BROKER_URL = env_str("TASKS_BROKER_URL", "")
+TASKS_INLINE = not TASKS_BROKER_URL
+CELERY_BROKER_URL = TASKS_BROKER_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = TASKS_INLINE
+# Inline, a failing task raises in the caller, as a function call would.
+CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged when it has finished, not when a worker takes it: a worker killed
+# mid-task (OOM, SIGKILL, a lost machine) leaves it to be delivered again, so every task is
+# written to be run twice without harm (idempotent). A pool process that dies mid-task is
+# noticed by its worker at once and the task requeued; a whole worker that dies leaves its
+# task unacknowledged in Redis, and another worker takes it back after the visibility
+# timeout (TASKS_VISIBILITY_TIMEOUT, which must exceed the longest task).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("TASKS_VISIBILITY_TIMEOUT", 3600, minimum=1),
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Results are not kept: no task's caller waits for one.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "UTC"
+# A web process that cannot reach the broker gives up quickly (and writes inline instead).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2}
+CELERY_WORKER_CONCURRENCY = env_int("TASKS_WORKER_CONCURRENCY", SERVE_CPUS or 1, minimum=1)
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Test hook (atelier/ops/tests/test_worker.py): the exposure-writing task kills its own
+# process right after its write commits, once, while this file exists.
+TASKS_CRASH_AFTER_WRITE_FILE = env_str("ATELIER_TASKS_CRASH_AFTER_WRITE_FILE", "")
+# What runs when (atelier scheduler, or atelier worker --beat); times are UTC.
+CELERY_BEAT_SCHEDULE = {
+    # Roll up the hours not rolled up yet or still open to attribution (the last day):
+    # about a second of database work at a million exposures a month.
+    "analytics-rollup-recent": {
+        "task": "atelier.analytics.tasks.rollup_analytics",
+        "schedule": env_int("ANALYTICS_ROLLUP_SECONDS", 600, minimum=60),
+    },
+    # Once a night, every day within the retention again: catches what changed afterwards
+    # (a heart taken back, a comment imported with an old date).
+    "analytics-rollup-all": {
+        "task": "atelier.analytics.tasks.rollup_analytics",
+        "schedule": crontab(minute=20, hour=0),
+        "kwargs": {"all_hours": True},
+    },
+    "analytics-prune": {
+        "task": "atelier.analytics.tasks.prune_analytics",
+        "schedule": crontab(minute=40, hour=0),
+    },
+    "media-prune": {
+        "task": "atelier.media.tasks.prune_media",
+        "schedule": crontab(minute=50, hour=0),
+    },
+}
+# Where the scheduler keeps the time each scheduled task last ran (a small file).
+TASKS_SCHEDULE_FILE = env_str("TASKS_SCHEDULE_FILE", str(BASE_DIR / "var" / "celerybeat-schedule"))

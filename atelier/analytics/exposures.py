@@ -1,13 +1,18 @@
 """Feed exposures and post opens: buffered in process, written in batches after responses.
 
 A served feed page costs the request no query: `page_served` appends it to a bounded
-in-process buffer (the oldest page is dropped, and counted, when it is full). The buffer is
-written with bulk inserts from Django's `request_finished` signal - after the response has
-been sent - once it holds EXPOSURE_FLUSH_PAGES pages or its oldest entry is
-EXPOSURE_FLUSH_SECONDS old, and at process exit. Tests call `flush()`.
+in-process buffer (the oldest page is dropped, and counted, when it is full). From Django's
+`request_finished` signal - after the response has been sent - once the buffer holds
+EXPOSURE_FLUSH_PAGES pages or its oldest entry is EXPOSURE_FLUSH_SECONDS old, and at
+process exit, the whole buffer becomes ONE task, `write_exposures` (atelier/analytics/
+tasks.py): a task worker writes it with bulk inserts, retried until it succeeds; without a
+task broker (the demo, the tests) the task runs inline, right there. Every exposure and
+open carries a unique key (page id and position; open id), so a batch written twice - a
+worker killed after its commit, before acknowledging the task - adds nothing twice. Tests
+call `flush()`.
 
-What is lost on a crash (at most one buffer per process) is acceptable for analytics;
-what must not happen is a slower or failing feed request.
+What can be lost is a web process's buffer when the process is killed (at most one buffer
+per process); what must not happen is a slower or failing feed request.
 """
 
 import json
@@ -23,6 +28,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from atelier.analytics import metrics
 from atelier.analytics.models import ExposedPost, PostOpen
@@ -72,6 +78,7 @@ class _Open:
     post_id: int
     opened_at: datetime
     queued_at: float
+    open_id: uuid.UUID
 
 
 class _Buffer:
@@ -183,7 +190,11 @@ def post_opened(*, user_id: int, post_id: int) -> None:
     _buffer.push(
         _buffer.opens,
         _Open(
-            user_id=user_id, post_id=post_id, opened_at=timezone.now(), queued_at=time.monotonic()
+            user_id=user_id,
+            post_id=post_id,
+            opened_at=timezone.now(),
+            queued_at=time.monotonic(),
+            open_id=uuid.uuid4(),
         ),
         "open",
     )
@@ -213,33 +224,22 @@ def _log_decision(served: ServedPage, page) -> None:
 
 
 def flush(*, ready_only: bool = False) -> int:
-    """Write every buffered page and open now; return the number of exposed-post rows."""
+    """Hand every buffered page and open to the write_exposures task (run inline without a
+    broker); return the number of exposed-post rows handed over."""
     pages, opens = _buffer.take(ready_only=ready_only)
     if not pages and not opens:
         return 0
-    exposed = [
-        ExposedPost(
-            user_id=page.user_id,
-            variant=page.variant,
-            explicit_ordering=page.explicit_ordering,
-            post_id=post_id,
-            position=position,
-            score=score,
-            breakdown=breakdown,
-            post_type=post_type,
-            author_id=author_id,
-            page_id=page.page_id,
-            served_at=page.served_at,
-            response_ms=page.response_ms,
-        )
-        for page in pages
-        for post_id, position, score, breakdown, post_type, author_id in page.rows
-    ]
-    opened = [PostOpen(user_id=o.user_id, post_id=o.post_id, opened_at=o.opened_at) for o in opens]
+    from atelier.analytics.tasks import write_exposures
+
+    batch = batch_payload(pages, opens)
     try:
-        with transaction.atomic():
-            ExposedPost.objects.bulk_create(exposed, batch_size=WRITE_BATCH_SIZE)
-            PostOpen.objects.bulk_create(opened, batch_size=WRITE_BATCH_SIZE)
+        try:
+            write_exposures.delay(batch)
+        except OperationalError:
+            # The broker is unreachable (publishing was retried briefly): write here rather
+            # than lose the batch.
+            logger.warning("task broker unreachable: writing %d exposed pages here", len(pages))
+            write_batch(batch)
     except Exception:
         logger.warning(
             "could not write %d exposed pages and %d post opens; dropped",
@@ -253,6 +253,69 @@ def flush(*, ready_only: bool = False) -> int:
         metrics.ANALYTICS_RECORDS_DROPPED.labels("page").inc(len(pages))
         metrics.ANALYTICS_RECORDS_DROPPED.labels("open").inc(len(opens))
         return 0
+    return sum(len(page.rows) for page in pages)
+
+
+def batch_payload(pages: list[ServedPage], opens: list[_Open]) -> dict:
+    """A batch as the task's JSON argument."""
+    return {
+        "pages": [
+            {
+                "page_id": str(page.page_id),
+                "user_id": page.user_id,
+                "variant": page.variant,
+                "explicit_ordering": page.explicit_ordering,
+                "served_at": page.served_at.isoformat(),
+                "response_ms": page.response_ms,
+                "rows": [list(row) for row in page.rows],
+            }
+            for page in pages
+        ],
+        "opens": [
+            {
+                "open_id": str(o.open_id),
+                "user_id": o.user_id,
+                "post_id": o.post_id,
+                "opened_at": o.opened_at.isoformat(),
+            }
+            for o in opens
+        ],
+    }
+
+
+def write_batch(batch: dict) -> int:
+    """Write a batch (batch_payload's form) in one transaction; rows already written (the
+    batch ran before) are skipped. Return the number of exposed-post rows in the batch."""
+    exposed = [
+        ExposedPost(
+            user_id=page["user_id"],
+            variant=page["variant"],
+            explicit_ordering=page["explicit_ordering"],
+            post_id=post_id,
+            position=position,
+            score=score,
+            breakdown=breakdown,
+            post_type=post_type,
+            author_id=author_id,
+            page_id=uuid.UUID(page["page_id"]),
+            served_at=datetime.fromisoformat(page["served_at"]),
+            response_ms=page["response_ms"],
+        )
+        for page in batch["pages"]
+        for post_id, position, score, breakdown, post_type, author_id in page["rows"]
+    ]
+    opened = [
+        PostOpen(
+            open_id=uuid.UUID(o["open_id"]),
+            user_id=o["user_id"],
+            post_id=o["post_id"],
+            opened_at=datetime.fromisoformat(o["opened_at"]),
+        )
+        for o in batch["opens"]
+    ]
+    with transaction.atomic():
+        ExposedPost.objects.bulk_create(exposed, batch_size=WRITE_BATCH_SIZE, ignore_conflicts=True)
+        PostOpen.objects.bulk_create(opened, batch_size=WRITE_BATCH_SIZE, ignore_conflicts=True)
     metrics.EXPOSURES_WRITTEN.inc(len(exposed))
     metrics.POST_OPENS_WRITTEN.inc(len(opened))
     return len(exposed)
@@ -269,7 +332,9 @@ def flush_if_due(**kwargs) -> None:
     opened_here = connection.connection is None
     try:
         flush(ready_only=True)
-        maybe_prune()
+        if settings.TASKS_INLINE:
+            # No scheduler without a task broker: prune a little now and then instead.
+            maybe_prune()
     except Exception:
         logger.warning("writing analytics failed", exc_info=True)
     finally:

@@ -13,12 +13,19 @@ in one transaction:
 4. per variant: seconds posts stayed on screen in the feed, each dwell report counted for
    the variant of the latest exposure before it (atelier/analytics/dwell.py).
 
+That is feed_summary_raw. feed_summary answers the same from the hourly and daily rollup
+(atelier/analytics/rollup.py) for queries 1-3, reading raw only the partial hours at the
+ends of its period and the hours not rolled up yet; query 4 (time on screen) is not rolled
+up and runs over the raw period in both.
+
 Engagement counts what still exists: a heart taken back no longer counts; a comment or
 critique deleted later still does (it was written). Exposures served less than the
 attribution window ago have not had their whole window yet.
 """
 
+import functools
 import math
+import operator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
@@ -28,8 +35,16 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
+from atelier.analytics import rollup
 from atelier.analytics.dwell import dwell_by_variant
-from atelier.analytics.models import ExposedPost, PostOpen, Variant
+from atelier.analytics.models import (
+    ExposedPost,
+    ExposureRollup,
+    PageRollup,
+    PostOpen,
+    RollupBucket,
+    Variant,
+)
 from atelier.analytics.rollout import load_rollout
 from atelier.feed import cache as feed_cache
 from atelier.feed.components import NAMES as COMPONENTS
@@ -69,12 +84,25 @@ def _acted_on(exposures: QuerySet, actions: QuerySet, *, actor: str, at: str, wi
     return exposures.filter(Exists(matching)).values("id")
 
 
-def attribution_filters(exposures: QuerySet, *, start: datetime, end: datetime, window):
-    """(engaged, opened): conditions on exposures, for Count(filter=...)."""
+def attribution_filters(
+    exposures: QuerySet,
+    *,
+    start: datetime,
+    end: datetime,
+    window,
+    spans: list[tuple[datetime, datetime]] | None = None,
+):
+    """(engaged, opened): conditions on exposures, for Count(filter=...). `exposures` are
+    served within [start, end], or within the given spans of it."""
 
     def acted(actions, actor, at):
-        # Constant bounds too: only actions that can match an exposure of the period are read.
-        actions = actions.filter(**{f"{at}__gte": start, f"{at}__lte": end + window})
+        # Constant bounds too: only actions that can match an exposure of the period (of
+        # one of its spans) are read.
+        bounds = functools.reduce(
+            operator.or_,
+            (Q(**{f"{at}__gte": a, f"{at}__lte": b + window}) for a, b in spans or [(start, end)]),
+        )
+        actions = actions.filter(bounds)
         return Q(id__in=_acted_on(exposures, actions, actor=actor, at=at, window=window))
 
     engaged = (
@@ -240,8 +268,9 @@ def _analytics_transaction():
         yield
 
 
-def feed_summary(*, days: int, now: datetime | None = None, source: str = "all") -> dict:
-    """The experiment's figures over the last `days` days (see the summary API)."""
+def feed_summary_raw(*, days: int, now: datetime | None = None, source: str = "all") -> dict:
+    """The summary aggregated from the raw exposures alone, ignoring the rollup: what
+    feed_summary must equal (its tests compare them; benchmark_analytics times both)."""
     end = now or timezone.now()
     start = end - timedelta(days=days)
     window_hours = load_rollout().attribution_window_hours
@@ -253,7 +282,210 @@ def feed_summary(*, days: int, now: datetime | None = None, source: str = "all")
         by_type = score_by_post_type(exposures)
         pages = pages_by_variant(exposures)
         dwell = dwell_by_variant(exposures, start=start, end=end, window=window)
+    return _assemble(
+        start=start,
+        end=end,
+        days=days,
+        window_hours=window_hours,
+        source=source,
+        by_day=by_day,
+        by_type=by_type,
+        pages=pages,
+        dwell=dwell,
+    )
 
+
+def feed_summary(*, days: int, now: datetime | None = None, source: str = "all") -> dict:
+    """The experiment's figures over the last `days` days (see the summary API).
+
+    The whole UTC days of the period are read from the rollup's day buckets, the whole
+    hours of the rest from its hour buckets (atelier/analytics/rollup.py), and only what
+    they leave - the partial hours at both ends, the hours not rolled up yet - from the
+    raw exposures, through the same aggregation as the rollup. The answer equals
+    feed_summary_raw's (floating-point sums aside) as of the last rollup: engagement
+    attributed since then to exposures already rolled up shows at the next run. Time on
+    screen (the dwell section) is not rolled up: it is computed from the raw reports and
+    exposures of the period, exactly as in feed_summary_raw.
+    """
+    end = now or timezone.now()
+    start = end - timedelta(days=days)
+    window_hours = load_rollout().attribution_window_hours
+    window = timedelta(hours=window_hours)
+    explicit = {"all": None, "assigned": False, "explicit": True}[source]
+
+    cells: dict = {}
+    page_cells: dict = {}
+    with _analytics_transaction():
+        buckets = _stored_buckets(start, end, window_hours)
+        if buckets:
+            _add_stored(buckets, cells, page_cells)
+        raw = _complement(start, end, [(b, b + timedelta(hours=h)) for b, h in buckets])
+        if raw:
+            exposures = ExposedPost.objects.filter(
+                functools.reduce(
+                    operator.or_, (_served_within(a, b, closed) for a, b, closed in raw)
+                )
+            )
+            for key, cell in rollup.aggregate_cells(
+                exposures,
+                start=raw[0][0],
+                end=raw[-1][1],
+                window=window,
+                spans=[(a, b) for a, b, _closed in raw],
+            ).items():
+                cells.setdefault(key, rollup.Cell()).add(cell)
+            for key, cell in rollup.aggregate_pages(exposures).items():
+                page_cells.setdefault(key, rollup.PageCell()).add(cell)
+        # Time on screen is not rolled up: the reports of the period are attributed to its
+        # exposures raw, as feed_summary_raw does (the dwell query's cost is in
+        # docs/analytics.md).
+        dwell = dwell_by_variant(
+            exposures_between(start, end, source=source), start=start, end=end, window=window
+        )
+
+    by_day_cells: dict[tuple, rollup.Cell] = {}
+    by_type_cells: dict[str, rollup.Cell] = {}
+    for (day, variant, is_explicit, post_type), cell in cells.items():
+        if explicit is not None and is_explicit != explicit:
+            continue
+        by_day_cells.setdefault((day, variant), rollup.Cell()).add(cell)
+        if cell.scored:
+            by_type_cells.setdefault(post_type, rollup.Cell()).add(cell)
+    by_variant_pages: dict[str, rollup.PageCell] = {}
+    for (_day, variant, is_explicit), cell in page_cells.items():
+        if explicit is None or is_explicit == explicit:
+            by_variant_pages.setdefault(variant, rollup.PageCell()).add(cell)
+
+    by_day = [
+        {"date": day, "variant": variant, "exposed": c.exposed, "engaged": c.engaged,
+         "opened": c.opened}
+        for (day, variant), c in sorted(by_day_cells.items())
+    ]  # fmt: skip
+    by_type = {
+        post_type: {
+            "exposed_posts": c.scored,
+            "mean_score": c.score_sum / c.scored,
+            "components": {
+                name: (c.components[name][0] / c.components[name][1])
+                if c.components.get(name, [0, 0])[1]
+                else None
+                for name in COMPONENTS
+            },
+        }
+        for post_type, c in sorted(by_type_cells.items())
+    }
+    pages = {}
+    for variant, c in by_variant_pages.items():
+        timings = c.timings()
+        pages[variant] = {
+            "pages": c.pages,
+            "authors_per_page": c.authors_sum / c.pages,
+            "post_types_per_page": c.types_sum / c.pages,
+            "timed_pages": len(timings),
+            "percentiles": {name: _percentile(timings, p) for name, p in PERCENTILES.items()}
+            if len(timings)
+            else None,
+        }
+    return _assemble(
+        start=start,
+        end=end,
+        days=days,
+        window_hours=window_hours,
+        source=source,
+        by_day=by_day,
+        by_type=by_type,
+        pages=pages,
+        dwell=dwell,
+    )
+
+
+def _percentile(ascending, p: float) -> float:
+    """percentile_cont's interpolation over an ascending array."""
+    h = p * (len(ascending) - 1)
+    lo = math.floor(h)
+    low = float(ascending[lo])
+    high = float(ascending[lo + 1]) if lo + 1 < len(ascending) else low
+    return low + (h - lo) * (high - low)
+
+
+def _served_within(start: datetime, end: datetime, closed: bool) -> Q:
+    """Served in [start, end) or, closed, [start, end]."""
+    return Q(served_at__gte=start) & (Q(served_at__lte=end) if closed else Q(served_at__lt=end))
+
+
+def _stored_buckets(start: datetime, end: datetime, window_hours: int) -> list[tuple]:
+    """(start, hours) of the rollup buckets the summary of [start, end] reads, in order:
+    the day buckets within it, then the hour buckets within what they leave; only those
+    computed under the attribution window in force."""
+    days = [
+        (bucket_start, 24)
+        for bucket_start in RollupBucket.objects.filter(
+            hours=24,
+            window_hours=window_hours,
+            start__gte=start,
+            start__lte=end - timedelta(days=1),
+        )
+        .order_by("start")
+        .values_list("start", flat=True)
+    ]
+    gaps = _complement(start, end, [(b, b + timedelta(days=1)) for b, _ in days])
+    hours = []
+    if gaps:
+        within = functools.reduce(
+            operator.or_,
+            (Q(start__gte=a, start__lte=b - timedelta(hours=1)) for a, b, _closed in gaps),
+        )
+        hours = [
+            (bucket_start, 1)
+            for bucket_start in RollupBucket.objects.filter(
+                within, hours=1, window_hours=window_hours
+            ).values_list("start", flat=True)
+        ]
+    return sorted(days + hours)
+
+
+def _complement(
+    start: datetime, end: datetime, covered: list[tuple[datetime, datetime]]
+) -> list[tuple[datetime, datetime, bool]]:
+    """[start, end] less the sorted, disjoint [from, to) spans covered: (from, to, closed)
+    intervals, in order (the last one closed: the period includes its end)."""
+    intervals = []
+    cursor = start
+    for span_start, span_end in covered:
+        if span_start > cursor:
+            intervals.append((cursor, span_start, False))
+        cursor = max(cursor, span_end)
+    if cursor <= end:
+        intervals.append((cursor, end, True))
+    return intervals
+
+
+def _add_stored(buckets: list[tuple], cells: dict, page_cells: dict) -> None:
+    """Add the stored rows of these (start, hours) buckets to the cells, by UTC date."""
+    which = functools.reduce(
+        operator.or_,
+        (
+            Q(hours=hours, start__in=[s for s, h in buckets if h == hours])
+            for hours in {h for _s, h in buckets}
+        ),
+    )
+    rows = ExposureRollup.objects.filter(which).values_list(
+        "start", "variant", "explicit_ordering", "post_type", *rollup.CELL_FIELDS
+    )
+    for start, variant, explicit, post_type, *figures in rows:
+        key = (start.astimezone(UTC).date(), variant, explicit, post_type)
+        cells.setdefault(key, rollup.Cell()).add(rollup.stored_cell(*figures))
+    page_rows = PageRollup.objects.filter(which).values_list(
+        "start", "variant", "explicit_ordering", *rollup.PAGE_FIELDS
+    )
+    for start, variant, explicit, *figures in page_rows:
+        key = (start.astimezone(UTC).date(), variant, explicit)
+        page_cells.setdefault(key, rollup.PageCell()).add(rollup.stored_page_cell(*figures))
+
+
+def _assemble(*, start, end, days, window_hours, source, by_day, by_type, pages, dwell) -> dict:
+    """The summary's answer from its four parts (per date and variant, per post type,
+    per variant's pages, per variant's time on screen), however they were computed."""
     totals = {v: {"exposed": 0, "engaged": 0, "opened": 0} for v in VARIANTS}
     cells = {}
     for row in by_day:

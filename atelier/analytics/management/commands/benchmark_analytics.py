@@ -1,4 +1,6 @@
-"""Fill a throwaway database with synthetic exposures, then time the analytics summary."""
+"""Fill a throwaway database with synthetic exposures, then time the analytics summary:
+from the raw rows alone (as before the rollup) and with the daily rollup, for several
+periods, checking that both give the same figures."""
 
 import random
 import statistics
@@ -14,7 +16,8 @@ from django.utils import timezone
 from atelier.analytics.dwell import dwell_by_variant
 from atelier.analytics.models import ExposedPost, PostDwell, PostOpen
 from atelier.analytics.rollout import load_rollout
-from atelier.analytics.selectors import exposures_between, feed_summary
+from atelier.analytics.rollup import rollup_due
+from atelier.analytics.selectors import exposures_between, feed_summary, feed_summary_raw
 from atelier.core.models import User
 from atelier.feed.components import NAMES as COMPONENTS
 from atelier.post.models import Appreciation, Comment, Post
@@ -26,8 +29,10 @@ CHUNK = 20_000
 class Command(BaseCommand):
     help = (
         "Write N synthetic exposed posts (pages of 20 over the last --days days, with hearts, "
-        "comments, opens and time on screen attributed to some) into THIS database, then time "
-        "GET /api/analytics/summary/'s figures. Use a throwaway database filled by seed_demo; "
+        "comments, opens and time on screen attributed to some) into THIS database, roll "
+        "them all up, then time GET /api/analytics/summary/'s figures with the rollup and "
+        "from the raw rows alone (--no-raw: not), for each of --periods, check both answers "
+        "equal, and time the dwell query alone. Use a throwaway database filled by seed_demo; "
         "it refuses to run on a database that already holds exposures unless --append."
     )
 
@@ -38,6 +43,12 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--append", action="store_true", help="add to existing exposures")
         parser.add_argument("--only-time", action="store_true", help="write nothing, just time")
+        parser.add_argument(
+            "--periods",
+            default="",
+            help="comma-separated periods in days to time (default: --days alone)",
+        )
+        parser.add_argument("--no-raw", action="store_true", help="do not time the raw aggregation")
 
     def handle(self, *args, **opts):
         if not opts["only_time"]:
@@ -51,18 +62,39 @@ class Command(BaseCommand):
                     cursor.execute("VACUUM ANALYZE")
         rows = ExposedPost.objects.count()
         load_rollout()
-        timings, queries = [], 0
-        for _ in range(opts["rounds"]):
-            with CaptureQueriesContext(connection) as ctx:
-                started = time.perf_counter()
-                summary = feed_summary(days=opts["days"])
-                timings.append(time.perf_counter() - started)
-            queries = len(ctx.captured_queries)
+        started = time.perf_counter()
+        rolled = rollup_due(all_hours=True)
         self.stdout.write(
-            f"{connection.vendor}: summary over {rows:,} exposed posts ({opts['days']} days): "
-            f"median {statistics.median(timings):.3f} s, min {min(timings):.3f} s, "
-            f"max {max(timings):.3f} s over {len(timings)} rounds; {queries} queries"
+            f"rollup of {len(rolled)} hours (and their days): {time.perf_counter() - started:.1f} s"
         )
+        connection.queries_log.clear()  # the rollup's queries are not the summary's
+        periods = [int(p) for p in opts["periods"].split(",") if p] or [opts["days"]]
+        for days in periods:
+            now = timezone.now()
+            # Before the rollup existed, the summary aggregated the raw rows; now it reads
+            # the settled days from the rollup and the rest (edges, last days) raw.
+            kinds = [("rollup", feed_summary)]
+            if not opts["no_raw"]:
+                kinds.append(("raw", feed_summary_raw))
+            answers = {}
+            for kind, summarize in kinds:
+                timings, queries = [], 0
+                for _ in range(opts["rounds"]):
+                    with CaptureQueriesContext(connection) as ctx:
+                        started = time.perf_counter()
+                        answers[kind] = summarize(days=days, now=now)
+                        timings.append(time.perf_counter() - started)
+                    queries = len(ctx.captured_queries)
+                self.stdout.write(
+                    f"{connection.vendor}: {kind:6} summary over {rows:,} exposed posts, "
+                    f"{days} day(s): median {statistics.median(timings) * 1000:.1f} ms, "
+                    f"min {min(timings) * 1000:.1f} ms, max {max(timings) * 1000:.1f} ms "
+                    f"over {len(timings)} rounds; {queries} queries"
+                )
+            if "raw" in answers:
+                same = _same(answers["rollup"], answers["raw"])
+                self.stdout.write(f"  rollup and raw answers equal: {same}")
+        summary = answers["rollup"]
         self.stdout.write(f"variants: {summary['variants']}")
         self.stdout.write(f"latency_ms: {summary['latency_ms']}")
         self.stdout.write(f"dwell: {summary['dwell']}")
@@ -182,3 +214,14 @@ class Command(BaseCommand):
             PostOpen.objects.bulk_create(opened, batch_size=5_000)
             PostDwell.objects.bulk_create(dwells, batch_size=5_000)
         return len(batch)
+
+
+def _same(a, b) -> bool:
+    """Equal, floats to 1e-9 relative (sums added in another order)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a if k != "cache")
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and isinstance(b, float):
+        return abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1.0)
+    return a == b
