@@ -405,7 +405,7 @@ SERVE_MAX_REQUESTS = env_int("WEB_MAX_REQUESTS", 2000, minimum=0)
 # the cache may be emptied, the queue must not be.
 TASKS_BROKER_URL = env_str("TASKS_BROKER_URL", "")
 TASKS_INLINE = not TASKS_BROKER_URL
-CELERY_BROKER_URL = TASKS_BROKER_URL or "memory://"
+CELERY_BROKER_URL = TASKS_BROKER_URL or "memory://localhost//"
 CELERY_TASK_ALWAYS_EAGER = TASKS_INLINE
 # Inline, a failing task raises in the caller, as a function call would.
 CELERY_TASK_EAGER_PROPAGATES = True
