@@ -379,7 +379,7 @@ class CommunityLoader:
             self._flush(table)
         imported = [table.model for table in self._tables]
         with _work_mem("64MB"):  # the grouping below hashes millions of rows
-            _recount_posts()
+            _recount_posts(fresh=True)
             _recount_members()
             affinity.rebuild()
         # Indexes and unique constraints come back before the statistics (ANALYZE samples
@@ -604,8 +604,12 @@ def _unusable_password() -> str:
     return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
 
 
-def _recount_posts() -> None:
-    """Set every post's counters from the rows (non-deleted remarks only)."""
+def _recount_posts(*, fresh: bool = False) -> None:
+    """Set every post's counters from the rows (non-deleted remarks only).
+
+    `fresh`: every post was just written with zero counters (the import), so on PostgreSQL
+    only the posts that have rows need an update.
+    """
     if connection.vendor != "postgresql":
         Post.objects.update(
             hearts_count=_count_per_post(Appreciation, kind=Appreciation.Kind.HEART),
@@ -626,6 +630,13 @@ def _recount_posts() -> None:
         "critique": q(Critique._meta.db_table),
     }
     with connection.cursor() as cursor:
+        if not fresh:
+            cursor.execute(
+                "UPDATE {post} SET hearts_count = 0, praise_count = 0, trophy_count = 0, "
+                "comment_count = 0, critique_count = 0 WHERE hearts_count <> 0 OR "
+                "praise_count <> 0 OR trophy_count <> 0 OR comment_count <> 0 OR "
+                "critique_count <> 0".format(**tables)
+            )
         cursor.execute(
             """
             UPDATE {post} AS p

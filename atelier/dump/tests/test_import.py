@@ -385,3 +385,22 @@ def test_every_index_and_constraint_is_back_after_an_import(write_dump):
     with pytest.raises(IntegrityError), transaction.atomic():
         Appreciation.objects.create(user_id=10, post_id=100, post_author_id=999, kind="heart")
         connection.check_constraints()
+
+
+@pytest.mark.django_db
+def test_recounting_resets_counters_that_have_no_rows_left():
+    """Outside an import (posts written with zeros) a post whose rows are gone must read 0:
+    the grouped recount only visits posts that still have rows."""
+    from atelier.dump.importer import _recount_posts
+
+    kept, emptied = PostFactory(), PostFactory()
+    CommentFactory(post=kept)
+    Post.objects.filter(id=emptied.id).update(
+        hearts_count=4, praise_count=3, trophy_count=2, comment_count=27, critique_count=1
+    )
+    _recount_posts()
+    counts = dict(Post.objects.values_list("id", "comment_count"))
+    assert counts == {kept.id: 1, emptied.id: 0}
+    emptied.refresh_from_db()
+    assert (emptied.hearts_count, emptied.praise_count, emptied.trophy_count) == (0, 0, 0)
+    assert emptied.critique_count == 0
