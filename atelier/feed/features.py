@@ -201,13 +201,14 @@ def by_a_fellow(author: str) -> str:
     )
 
 
-def live_features_sql(*, social_proof: bool, artist: bool) -> str:
+def live_features_sql(*, social_proof: bool, artist: bool, extra: str = "") -> str:
     """SQL: the live features of the candidates `c` in COLUMNS order, what `hydrate` reads
     with the ORM (a test holds the two equal), written for the ranking statement.
 
     Candidates are read through the feed `f`, so each passes the whole feed filter once;
     `mine` holds the viewer's collectives. `artist=False` leaves the author's artist type
     out (NULL) for a viewer who prefers none, `social_proof=False` the fellows' engagement (0).
+    `extra` columns follow COLUMNS.
     """
     ids = (
         "= ANY(ARRAY(SELECT id FROM c))"
@@ -227,6 +228,7 @@ def live_features_sql(*, social_proof: bool, artist: bool) -> str:
         "EXISTS (SELECT 1 FROM post_seenpost s WHERE s.user_id = %(v)s AND s.post_id = p.id)",
         fellows_engaged_sql("p.id", as_of=False) if social_proof else "0",
         "COALESCE(a.comments, 0)",
+        *([extra] if extra else []),
     ]
     author = "JOIN core_user u ON u.id = p.author_id " if artist else ""
     return (

@@ -137,8 +137,10 @@ def ranking_statement(
         f"WHERE user_id = %(v)s), f AS NOT MATERIALIZED ({feed_sql(unseen=unseen)}), "
         f"c AS MATERIALIZED ({sources.candidates_sql(p)}) "
         + live_features_sql(
-            social_proof=social_proof, artist=bool(viewer.preferred_artist_types)
-        ).replace(" FROM f p ", f", {count_sql()} FROM f p ", 1)
+            social_proof=social_proof,
+            artist=bool(viewer.preferred_artist_types),
+            extra=count_sql(),
+        )
     )
     return named(
         sql,

@@ -17,6 +17,7 @@ from atelier.feed.config import default_ranking
 from atelier.feed.features import COLUMNS, Candidates, Viewer, hydrate, read_preferences
 from atelier.feed.pipeline import ranking_statement
 from atelier.feed.selectors import count_feed, feed_queryset, read_count
+from atelier.feed.tests.test_as_of import assert_same_candidates
 from atelier.feed.tests.test_ranking_reference import NOW, build, community
 from atelier.post.models import Post
 
@@ -52,18 +53,6 @@ def _run(viewer: Viewer, p, *, unseen: bool, social_proof: bool):
         return cursor.fetchall()
 
 
-def _assert_same(a: Candidates, b: Candidates, *, artist: bool) -> None:
-    order_a, order_b = np.argsort(a.post_id), np.argsort(b.post_id)
-    for name in Candidates.__dataclass_fields__:
-        if name == "artist_type" and not artist:
-            continue
-        x, y = getattr(a, name)[order_a], getattr(b, name)[order_b]
-        if x.dtype == np.float64:
-            np.testing.assert_allclose(x, y, rtol=1e-12, atol=1e-9, err_msg=name)
-        else:
-            assert list(x) == list(y), name
-
-
 @pytest.mark.django_db
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(c=community, unseen=st.booleans(), social_proof=st.booleans(), dense=st.booleans())
@@ -86,7 +75,7 @@ def test_statement_reads_the_feed_and_the_features_hydrate_reads(c, unseen, soci
         want = hydrate(viewer.id, ids, social_proof=social_proof)
         if not social_proof:
             want.fellows_engaged = np.zeros(len(want))
-        _assert_same(got, want, artist=bool(artists))
+        assert_same_candidates(got, want, skip=() if artists else ("artist_type",))
         transaction.set_rollback(True)
 
 
