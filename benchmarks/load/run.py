@@ -9,7 +9,8 @@ seconds of the full mix) while the workers' memory is sampled. It writes a markd
 a JSON file and PNG charts to benchmarks/results/ and prints the report with the targets.
 
 Knobs (environment): LOAD_SIZES, LOAD_PG (server URL without database), LOAD_DB_PREFIX
-(atelier_load: atelier_load200k, atelier_load1m), LOAD_REDIS_URL, LOAD_STEPS ("4 8 16 32
+(atelier_load: atelier_load200k, atelier_load1m), LOAD_REDIS_URL, LOAD_TASKS_BROKER_URL
+(redis://127.0.0.1:6379/7; "inline" for none), LOAD_STEPS ("4 8 16 32
 48" users), LOAD_STEP_SECONDS (45), LOAD_SOAK (600; 0 for none), LOAD_SOAK_USERS (16),
 LOAD_PORT (8613), LOAD_WORKERS (atelier serve's default), LOAD_P95_MS (100),
 LOAD_PROFILE_USERS (32; 0 for none: after the steps, one more step of the full mix with
@@ -50,6 +51,10 @@ def env(name: str, default: str) -> str:
 PG = env("LOAD_PG", "postgres://postgres@127.0.0.1:5432")
 DB_PREFIX = env("LOAD_DB_PREFIX", "atelier_load")
 REDIS_URL = env("LOAD_REDIS_URL", "redis://127.0.0.1:6379/13")
+# The task queue (exposure writes, rollups) on its own Redis database, so `atelier worker`
+# runs beside the web workers as in production; LOAD_TASKS_BROKER_URL=inline runs tasks in
+# the web processes instead.
+TASKS_BROKER_URL = env("LOAD_TASKS_BROKER_URL", "redis://127.0.0.1:6379/7")
 STEPS = [int(n) for n in env("LOAD_STEPS", "4 8 16 32 48").split()]
 STEP_SECONDS = int(env("LOAD_STEP_SECONDS", "45"))
 SOAK_SECONDS = int(env("LOAD_SOAK", "600"))
@@ -131,6 +136,7 @@ def server_environment(size: str) -> dict:
         # No recycling of workers: the soak is to show whether their memory stays flat.
         "WEB_MAX_REQUESTS": "0",
         "PORT": str(PORT),
+        "TASKS_BROKER_URL": "" if TASKS_BROKER_URL == "inline" else TASKS_BROKER_URL,
         **({"WEB_CONCURRENCY": WORKERS} if WORKERS else {}),
     }
 
@@ -182,7 +188,7 @@ class Server:
             [ATELIER, "serve", "--pid", str(pidfile)],
             env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
-        if has_worker_command(self.env):
+        if self.env["TASKS_BROKER_URL"] and has_worker_command(self.env):
             log("starting `atelier worker`")
             self.task_worker = subprocess.Popen(
                 [ATELIER, "worker"], env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
