@@ -9,10 +9,12 @@ raises DumpError and the surrounding transaction rolls every batch back. The den
 counters are not read from the file: they are recomputed in SQL once everything is in.
 """
 
+import queue
 import secrets
+import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +35,14 @@ from atelier.feed.models import AuthorAffinity, TypeAffinity
 from atelier.post.models import Appreciation, Comment, Critique, Post, SeenPost
 
 DEFAULT_BATCH_SIZE = 5_000
+
+# The exporter's order of kinds (API.md's dump format asks only that references point to
+# earlier lines; this is the order every export and generator writes).
+_STAGES = {
+    "user": 0, "collective": 1, "channel": 2, "member": 3, "fellow": 4, "post": 5,
+    "heart": 6, "praise": 6, "trophy": 6, "comment": 7, "critique": 7, "preference": 8,
+    "seen": 9,
+}  # fmt: skip
 
 
 class ImportRefused(Exception):
@@ -73,9 +83,13 @@ def import_records(
     with transaction.atomic():
         ensure_empty()
         loader = CommunityLoader(batch_size=batch_size)
-        loader.start()
-        loader.add_all(records)
-        loader.finish()
+        try:
+            loader.start()
+            loader.add_all(records)
+            loader.finish()
+        except BaseException:
+            loader.abort()  # before the rollback: nothing may still be writing
+            raise
     return ImportResult(
         counts=loader.counts,
         records=loader.counts.total(),
@@ -98,48 +112,95 @@ class _Table:
         )
 
 
-class _CopyWriter:
-    """PostgreSQL: binary COPY FROM STDIN, several times faster than multi-row INSERTs.
+class _Copier:
+    """PostgreSQL: binary COPY FROM STDIN, on a thread of its own.
 
-    The binary format, rather than text, because formatting a datetime as text in Python
-    cost more than everything else about its row; binary values need each column's
-    exact type, read once per table from the catalog.
+    Binary COPY is several times faster than multi-row INSERTs (and binary rather than text
+    because formatting a datetime as text in Python cost more than everything else about
+    its row). The thread lets the server take in one batch, and build the indexes of the
+    tables the file has moved past, while Python checks the next lines: the import uses
+    both cores. It shares the import's connection (psycopg connections are thread-safe)
+    and so its transaction; the main thread stays off the connection until `close`.
+    Work runs in the order it was queued. An error on the thread is raised in the main
+    thread at its next `write`, `call` or `close`; `abort` drops what is still queued, so a
+    failed import rolls back at once.
     """
 
-    def __init__(self) -> None:
+    _STOP = object()
+
+    def __init__(self, depth: int = 16) -> None:
+        connection.ensure_connection()
+        self._connection = connection.connection  # the psycopg connection under Django's
+        self._queue: queue.Queue = queue.Queue(maxsize=depth)
         self._types: dict[str, list[int]] = {}
+        self._error: BaseException | None = None
+        self._aborted = False
+        self._thread = threading.Thread(target=self._run, name="import-copy", daemon=True)
+        self._thread.start()
 
     def write(self, table: _Table) -> None:
-        meta = table.model._meta
+        """Queue `table.rows` for one COPY (the list is handed over, not copied)."""
+        self._put((self._copy, (table.model, table.columns, table.json_positions, table.rows)))
+
+    def call(self, work: Callable[[Any], None]) -> None:
+        """Queue `work(cursor)`, to run on the thread with a cursor of the import's transaction."""
+        self._put((work, ()))
+
+    def close(self) -> None:
+        """Wait until everything queued is done; raise what failed on the thread."""
+        self._queue.put(self._STOP)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def abort(self) -> None:
+        """Drop what is queued and stop the thread (the import is failing anyway)."""
+        self._aborted = True
+        self._queue.put(self._STOP)
+        self._thread.join()
+
+    def _put(self, item: tuple) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(item)
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not self._STOP:
+            if self._aborted or self._error is not None:
+                continue  # drain until the stop mark
+            work, args = item
+            try:
+                with self._connection.cursor() as cursor:
+                    work(cursor, *args)
+            except BaseException as error:  # noqa: BLE001 - handed to the main thread
+                self._error = error
+
+    def _copy(self, cursor, model: type[models.Model], columns, json_positions, rows) -> None:
+        meta = model._meta
         quote = connection.ops.quote_name
         column_of = {field.attname: field.column for field in meta.concrete_fields}
-        columns = [column_of[name] for name in table.columns]
+        names = [column_of[name] for name in columns]
         types = self._types.get(meta.db_table)
         if types is None:
-            types = self._types[meta.db_table] = _column_types(meta.db_table, columns)
-        rows = table.rows
-        if table.json_positions:
-            rows = [_wrap_json(row, table.json_positions) for row in rows]
+            cursor.execute(
+                "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass",
+                [quote(meta.db_table)],
+            )
+            oids = dict(cursor.fetchall())
+            types = self._types[meta.db_table] = [oids[name] for name in names]
         sql = (
-            f"COPY {quote(meta.db_table)} ({', '.join(map(quote, columns))}) "
+            f"COPY {quote(meta.db_table)} ({', '.join(map(quote, names))}) "
             "FROM STDIN (FORMAT BINARY)"
         )
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        with cursor.copy(sql) as copy:
             copy.set_types(types)
             write_row = copy.write_row
-            for row in rows:
-                write_row(row)
-
-
-def _column_types(table: str, columns: list[str]) -> list[int]:
-    """The type OIDs of `columns` of `table`, in that order."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass",
-            [connection.ops.quote_name(table)],
-        )
-        oids = dict(cursor.fetchall())
-    return [oids[column] for column in columns]
+            if json_positions:
+                for row in rows:
+                    write_row(_wrap_json(row, json_positions))
+            else:
+                for row in rows:
+                    write_row(row)
 
 
 def _wrap_json(row: tuple, positions: tuple[int, ...]) -> tuple:
@@ -147,13 +208,32 @@ def _wrap_json(row: tuple, positions: tuple[int, ...]) -> tuple:
 
 
 class _BulkCreateWriter:
-    """Any other database: the ORM's bulk_create, which sizes its own INSERTs."""
+    """Any other database: the ORM's bulk_create, which sizes its own INSERTs, right away."""
 
     def write(self, table: _Table) -> None:
         model, columns = table.model, table.columns
         model.objects.bulk_create(
             [model(**dict(zip(columns, row, strict=True))) for row in table.rows]
         )
+
+    def call(self, work: Callable[[Any], None]) -> None:
+        with connection.cursor() as cursor:
+            work(cursor)
+
+    def close(self) -> None:
+        pass
+
+    def abort(self) -> None:
+        pass
+
+
+@dataclass
+class _SetAside:
+    """What `_DeferredIndexes` took off one table, to put back."""
+
+    indexes: list[str]  # CREATE INDEX statements
+    constraints: list[tuple[str, str]]  # (name, definition): unique constraints
+    foreign_keys: list[tuple[str, str]]
 
 
 class _DeferredIndexes:
@@ -164,17 +244,16 @@ class _DeferredIndexes:
     index from the loaded table and validating each foreign key with one join is several
     times cheaper. Only for tables that are empty (an import's are): `set_aside` drops
     their secondary indexes, unique constraints and foreign keys, remembering their
-    definitions; `restore_indexes` and `restore_foreign_keys` recreate them, with the same
-    names and definitions, before the transaction ends (DDL is transactional in
-    PostgreSQL, so a failed import leaves them as they were). Primary keys stay, and so do
-    unique constraints a foreign key depends on. Elsewhere (SQLite) nothing happens.
+    definitions; `settle` recreates them for some tables, with the same names and
+    definitions, and samples their statistics, before the transaction ends (DDL is
+    transactional in PostgreSQL, so a failed import leaves them as they were). Primary
+    keys stay, and so do unique constraints a foreign key depends on. Elsewhere (SQLite)
+    nothing happens.
     """
 
     def __init__(self, model_list: list[type[models.Model]]) -> None:
-        self.tables = [model._meta.db_table for model in model_list]
-        self.indexes: list[str] = []  # CREATE INDEX statements
-        self.constraints: list[tuple[str, str, str]] = []  # (table, name, definition)
-        self.foreign_keys: list[tuple[str, str, str]] = []
+        self.candidates = [model._meta.db_table for model in model_list]
+        self.tables: dict[str, _SetAside] = {}
 
     def set_aside(self) -> None:
         if connection.vendor != "postgresql":
@@ -184,7 +263,7 @@ class _DeferredIndexes:
         connection.check_constraints()
         quote = connection.ops.quote_name
         with connection.cursor() as cursor:
-            for table in self.tables:
+            for table in self.candidates:
                 cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {quote(table)})")
                 if cursor.fetchone()[0]:
                     continue  # keep a table's indexes unless it is empty
@@ -198,34 +277,49 @@ class _DeferredIndexes:
                     cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
                 for name, _ in indexes:
                     cursor.execute(f"DROP INDEX {quote(name)}")
-                self.foreign_keys += [(table, name, sql) for name, sql in foreign_keys]
-                self.constraints += [(table, name, sql) for name, sql in constraints]
-                self.indexes += [sql for _, sql in indexes]
+                self.tables[table] = _SetAside(
+                    indexes=[sql for _, sql in indexes],
+                    constraints=list(constraints),
+                    foreign_keys=list(foreign_keys),
+                )
 
-    def restore_indexes(self) -> None:
-        if not (self.indexes or self.constraints):
+    def settle(self, cursor, tables: Iterable[str]) -> None:
+        """Put back the indexes, unique constraints and foreign keys of `tables`; ANALYZE them.
+
+        Indexes and unique constraints come before the statistics (ANALYZE samples
+        expression indexes too), foreign keys after them (their one validating join is
+        planned from those statistics). A table that was not set aside is only analyzed.
+        """
+        tables = list(tables)
+        if not tables:
             return
         quote = connection.ops.quote_name
-        with connection.cursor() as cursor:
-            # Index builds sort; the server's default 64 MB spills the larger ones to disk.
-            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-            for sql in self.indexes:
+        aside = [(table, self.tables.pop(table, None)) for table in tables]
+        # Rows added to an already settled table (a dump in an unusual order) queue
+        # deferred foreign-key checks, and ALTER TABLE refuses a table with pending ones.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        # Index builds sort; the server's default 64 MB spills the larger ones to disk.
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for table, held in aside:
+            if held is None:
+                continue
+            for sql in held.indexes:
                 cursor.execute(sql)
-            for table, name, definition in self.constraints:
+            for name, definition in held.constraints:
                 cursor.execute(
                     f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}"
                 )
-            cursor.execute("RESET maintenance_work_mem")
-        self.indexes, self.constraints = [], []
+        cursor.execute("RESET maintenance_work_mem")
+        cursor.execute(f"ANALYZE {', '.join(quote(table) for table, _ in aside)}")
+        for table, held in aside:
+            for name, definition in held.foreign_keys if held else ():
+                cursor.execute(
+                    f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}"
+                )
 
-    def restore_foreign_keys(self) -> None:
-        quote = connection.ops.quote_name
-        with connection.cursor() as cursor:
-            for table, name, definition in self.foreign_keys:
-                cursor.execute(
-                    f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}"
-                )
-        self.foreign_keys = []
+    def unsettled(self) -> list[str]:
+        return list(self.tables)
 
 
 # The table's own foreign keys.
@@ -262,7 +356,7 @@ class CommunityLoader:
     def __init__(self, *, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
         self.batch_size = batch_size
         self.counts: Counter[str] = Counter()
-        self._writer = _CopyWriter() if connection.vendor == "postgresql" else _BulkCreateWriter()
+        self._writer = _Copier() if connection.vendor == "postgresql" else _BulkCreateWriter()
         # Rows the format gives no time for (auto_now fields) get the import's time.
         self._now = timezone.now()
         self._hashes: dict[str, str] = {}
@@ -333,6 +427,13 @@ class CommunityLoader:
             self._block_table, self._seen_table,
         )  # fmt: skip
 
+        # Tables settled as soon as the file moves past their kind (see _moved_on).
+        self._settle_early = (
+            (self._user_table, 0), (self._channel_table, 2), (self._member_table, 3),
+            (self._fellow_table, 4),
+        )  # fmt: skip
+        self._stage = 0
+        self._settled: set[str] = set()
         self._deferred = _DeferredIndexes(
             [table.model for table in self._tables] + [AuthorAffinity, TypeAffinity]
         )
@@ -362,10 +463,18 @@ class CommunityLoader:
         self.counts[kind] += 1
 
     def add_all(self, records: Iterable[tuple[int, Any]]) -> None:
-        """`add` each (line number, decoded JSON) record, in order (the import's hot loop)."""
+        """`add` each (line number, decoded JSON) record, in order (the import's hot loop).
+
+        When the file moves on to a later kind (in the exporter's order), the tables of the
+        kinds it left are settled on the copying thread while this one reads on.
+        """
         handlers, counts = self._handlers, self.counts
+        previous = None
         for line, obj in records:
             kind, values = clean_record(obj, line)
+            if kind != previous:
+                self._moved_on(kind)
+                previous = kind
             handlers[kind](kind, values, line)
             counts[kind] += 1
 
@@ -377,18 +486,53 @@ class CommunityLoader:
         """Write what is queued, recompute the counters, move the id sequences past the ids."""
         for table in self._tables:
             self._flush(table)
+        self._writer.close()
         imported = [table.model for table in self._tables]
         with _work_mem("64MB"):  # the grouping below hashes millions of rows
             _recount_posts(fresh=True)
             _recount_members()
             affinity.rebuild()
-        # Indexes and unique constraints come back before the statistics (ANALYZE samples
-        # expression indexes too), foreign keys after them (their one validating join is
-        # planned from those statistics).
-        self._deferred.restore_indexes()
-        _analyze([*imported, AuthorAffinity, TypeAffinity])
-        self._deferred.restore_foreign_keys()
+        settled = self._settled
+        rest = [
+            model._meta.db_table
+            for model in [*imported, AuthorAffinity, TypeAffinity]
+            if model._meta.db_table not in settled
+        ]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                self._deferred.settle(cursor, rest)
         _reset_sequences(imported)
+
+    def abort(self) -> None:
+        """Stop the copying thread, dropping what it has not written (the import failed)."""
+        self._writer.abort()
+
+    def _moved_on(self, kind: str) -> None:
+        """Settle the tables of the kinds before `kind` in the exporter's order, once.
+
+        Only tables nothing later in the import rewrites: posts and collectives get their
+        counters at the end, so they are settled then. A dump in another order stays
+        correct: rows for a settled table go in through its indexes, only slower.
+        """
+        stage = _STAGES.get(kind, 0)
+        if stage <= self._stage:
+            return
+        settled = self._settled
+        passed = [
+            table
+            for table, table_stage in self._settle_early
+            if table_stage < stage and table.model._meta.db_table not in settled
+        ]
+        self._stage = stage
+        if not passed or connection.vendor != "postgresql":
+            return
+        # Every row read so far goes first, in dependency order: the foreign keys put back
+        # are checked against the tables they point to.
+        for table in self._tables:
+            self._flush(table)
+        names = [table.model._meta.db_table for table in passed]
+        self._settled.update(names)
+        self._writer.call(lambda cursor: self._deferred.settle(cursor, names))
 
     # --- writing ----------------------------------------------------------------------
 

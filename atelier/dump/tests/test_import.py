@@ -404,3 +404,63 @@ def test_recounting_resets_counters_that_have_no_rows_left():
     emptied.refresh_from_db()
     assert (emptied.hearts_count, emptied.praise_count, emptied.trophy_count) == (0, 0, 0)
     assert emptied.critique_count == 0
+
+
+def test_a_dump_out_of_the_exporters_order_imports_the_same(write_dump):
+    """Tables are settled (indexes back) as the file moves past their kind; a record that
+    comes later than the exporter would write it still goes in, and is checked as usual."""
+    records = community()
+    late_user = {"kind": "user", "id": 40, "username": "dora", "artist_type": "writer",
+                 "date_joined": T}  # fmt: skip
+    late = [
+        late_user,  # after comments: the user table was settled long before
+        {"kind": "fellow", "from": 40, "to": 10, "status": "accepted", "created_at": T},
+        {"kind": "member", "user": 40, "collective": 7, "role": "member", "joined_at": T},
+        {"kind": "heart", "user": 40, "post": 100, "created_at": T},
+    ]
+    position = next(i for i, r in enumerate(records) if r["kind"] == "preference")
+    before = _indexes_and_constraints() if connection.vendor == "postgresql" else None
+
+    import_dump(write_dump([*records[:position], *late, *records[position:]]), "--batch-size", "1")
+
+    assert User.objects.filter(id=40, username="dora").exists()
+    assert UserFellow.objects.filter(user_id=40, fellow_user_id=10).exists()
+    assert CollectiveMember.objects.filter(user_id=40, collective_id=7).exists()
+    assert Post.objects.get(id=100).hearts_count == 2
+    assert Collective.objects.get(id=7).members_count == 3
+    if before is not None:
+        assert _indexes_and_constraints() == before
+
+
+def test_a_duplicate_after_its_table_was_settled_is_still_refused(write_dump):
+    records = community()  # the duplicate comes after the comments: hearts were settled
+    position = next(i for i, r in enumerate(records) if r["kind"] == "preference")
+    again = {"kind": "heart", "user": 20, "post": 100, "created_at": T}
+    with pytest.raises(CommandError, match=rf"line {position + 1}: duplicate heart"):
+        import_dump(write_dump([*records[:position], again, *records[position:]]))
+    assert_nothing_imported()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the copying thread is PostgreSQL's")
+def test_a_failure_on_the_copying_thread_aborts_the_import(write_dump, monkeypatch):
+    from atelier.dump import importer
+
+    real_copy, calls = importer._Copier._copy, []
+
+    def failing_copy(self, cursor, model, *args):
+        calls.append(model)
+        if model is Post:
+            raise RuntimeError("the server went away")
+        return real_copy(self, cursor, model, *args)
+
+    monkeypatch.setattr(importer._Copier, "_copy", failing_copy)
+    before = _indexes_and_constraints()
+
+    with pytest.raises(RuntimeError, match="the server went away"):
+        import_dump(write_dump(community()), "--batch-size", "1")
+
+    assert Post in calls
+    # Nothing queued after the failure was written, and the rollback restored the DDL.
+    assert calls.count(Post) == 1
+    assert_nothing_imported()
+    assert _indexes_and_constraints() == before
