@@ -6,6 +6,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -15,7 +16,6 @@ from atelier.core.exceptions import InvalidInput, InvalidState, NotFound
 from atelier.core.models import Block, User, UserFellow, UserPreference
 from atelier.core.selectors import (
     collective_visible_to,
-    is_blocked_either_way,
     is_storable_id,
     pair_relation_queryset,
 )
@@ -79,13 +79,20 @@ def fellow_request_create(*, from_user: User, to_user_id: int) -> tuple[UserFell
     """
     if to_user_id == from_user.id:
         raise InvalidInput("You cannot send a fellow request to yourself.", field="user_id")
-    if Block.objects.filter(blocker=from_user, blocked_id=to_user_id).exists():
+    # One query for the addressee and the blocks either way.
+    addressee = (
+        User.objects.filter(pk=to_user_id)
+        .annotate(
+            i_blocked=Exists(Block.objects.filter(blocker=from_user, blocked=OuterRef("pk"))),
+            blocks_me=Exists(Block.objects.filter(blocker=OuterRef("pk"), blocked=from_user)),
+        )
+        .values("i_blocked", "blocks_me")
+        .first()
+    )
+    if addressee is not None and addressee["i_blocked"]:
         raise InvalidInput("You blocked this user; unblock them first.", field="user_id")
     # Someone who blocked the requester answers like a missing user: no leak of the block.
-    if (
-        not User.objects.filter(pk=to_user_id).exists()
-        or Block.objects.filter(blocker_id=to_user_id, blocked=from_user).exists()
-    ):
+    if addressee is None or addressee["blocks_me"]:
         raise InvalidInput("No such user.", field="user_id")
 
     relation = pair_relation_queryset(from_user.id, to_user_id).select_for_update().first()
@@ -126,9 +133,20 @@ def _notify_fellow_request(relation: UserFellow) -> None:
 
 
 def _request_addressed_to(user: User, request_id: int) -> UserFellow:
-    """Lock and return the request `request_id` addressed to `user`; NotFound for anyone else."""
+    """Lock and return the request `request_id` addressed to `user`; NotFound for anyone else.
+
+    It comes with `blocked_either_way` (whether either of the two blocked the other), read
+    in the same query.
+    """
+    blocks = Block.objects.filter(
+        Q(blocker_id=OuterRef("user_id"), blocked=user)
+        | Q(blocker=user, blocked_id=OuterRef("user_id"))
+    )
     relation = (
-        UserFellow.objects.select_for_update().filter(pk=request_id, fellow_user=user).first()
+        UserFellow.objects.select_for_update(of=("self",))
+        .annotate(blocked_either_way=Exists(blocks))
+        .filter(pk=request_id, fellow_user=user)
+        .first()
     )
     if relation is None:
         raise NotFound("No fellow request matches the given query.")
@@ -143,7 +161,7 @@ def fellow_request_accept(*, user: User, request_id: int) -> UserFellow:
         return relation
     if relation.status == UserFellow.Status.DECLINED:
         raise InvalidState("This request was declined; send a new fellow request instead.")
-    if is_blocked_either_way(relation.user_id, relation.fellow_user_id):
+    if relation.blocked_either_way:
         raise InvalidState("You cannot become fellows with a user blocked either way.")
     relation.status = UserFellow.Status.ACCEPTED
     relation.responded_at = timezone.now()

@@ -8,9 +8,7 @@ repair them: `atelier rebuild_affinity`).
 
 from datetime import datetime
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db import connection, transaction
 
 from atelier.feed.models import AuthorAffinity, TypeAffinity
 from atelier.post.models import Appreciation, Comment
@@ -18,37 +16,96 @@ from atelier.post.models import Appreciation, Comment
 _KIND_COLUMN = {"heart": "hearts", "praise": "praise", "trophy": "trophies"}
 
 
-def _upsert(model, match: dict, changes: dict, create: dict) -> None:
-    """UPDATE the row; if there is none, INSERT it (a race for the insert ends in UPDATE)."""
-    if model.objects.filter(**match).update(**changes):
-        return
-    try:
-        with transaction.atomic():
-            model.objects.create(**match, **create)
-    except IntegrityError:
-        model.objects.filter(**match).update(**changes)
+def _tables() -> tuple[str, str]:
+    q = connection.ops.quote_name
+    return q(AuthorAffinity._meta.db_table), q(TypeAffinity._meta.db_table)
+
+
+def _together(*statements: tuple[str, list]) -> list:
+    """Run statements that each end in a one-column RETURNING; return each one's value
+    (None when it touched no row).
+
+    On PostgreSQL they go in one round trip, each a data-modifying WITH of its own: they
+    write different tables, so none can see or fight another's writes. SQLite has no
+    data-modifying WITH: one statement each.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            values = []
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                row = cursor.fetchone()
+                values.append(None if row is None else row[0])
+            return values
+        withs = ", ".join(f"written_{i} AS ({sql})" for i, (sql, _) in enumerate(statements))
+        picks = ", ".join(f"(SELECT * FROM written_{i})" for i in range(len(statements)))
+        cursor.execute(
+            f"WITH {withs} SELECT {picks}", [p for _, params in statements for p in params]
+        )
+        return list(cursor.fetchone())
+
+
+def _pair_added(viewer_id: int, author_id: int, adds: dict[str, int], at) -> tuple[str, list]:
+    """The upsert that adds `adds` to the viewer's row for the author (created at zero).
+
+    ON CONFLICT ... DO UPDATE settles a race for the first row in the database, without the
+    savepoint a caught IntegrityError needs. `at` (or None) moves `last_at` forward only.
+    """
+    pair, _ = _tables()
+    columns = ["hearts", "praise", "trophies", "total", "comments"]
+    latest = "GREATEST" if connection.vendor == "postgresql" else "MAX"  # SQLite's 2-arg max
+    sets = [f"{c} = {pair}.{c} + excluded.{c}" for c in columns if adds.get(c)]
+    if at is not None:
+        # Coalesce: a pair that had only comments has no last_at yet.
+        sets.append(
+            f"last_at = {latest}(COALESCE({pair}.last_at, excluded.last_at), excluded.last_at)"
+        )
+    sql = (
+        f"INSERT INTO {pair} (viewer_id, author_id, {', '.join(columns)}, last_at) "
+        f"VALUES (%s, %s, {', '.join(['%s'] * len(columns))}, %s) "
+        f"ON CONFLICT (viewer_id, author_id) DO UPDATE SET {', '.join(sets)} RETURNING 1"
+    )
+    at_value = None if at is None else connection.ops.adapt_datetimefield_value(at)
+    return sql, [viewer_id, author_id, *(adds.get(c, 0) for c in columns), at_value]
+
+
+def _delete_emptied(*, viewer_id: int, author_id: int | None, post_type: str | None) -> None:
+    """Delete the viewer's author row and type row this transaction brought to zero (a
+    rebuild would not have them); None leaves that table alone."""
+    pair, types = _tables()
+    statements = []
+    if author_id is not None:
+        statements.append(
+            (
+                f"DELETE FROM {pair} WHERE viewer_id = %s AND author_id = %s "
+                "AND total = 0 AND comments = 0 RETURNING 1",
+                [viewer_id, author_id],
+            )
+        )
+    if post_type is not None:
+        statements.append(
+            (
+                f"DELETE FROM {types} WHERE viewer_id = %s AND post_type = %s AND total = 0 "
+                "RETURNING 1",
+                [viewer_id, str(post_type)],
+            )
+        )
+    if statements:
+        _together(*statements)
 
 
 def appreciation_given(
     *, viewer_id: int, author_id: int, post_type: str, kind: str, at: datetime
 ) -> None:
-    column = _KIND_COLUMN[kind]
-    _upsert(
-        AuthorAffinity,
-        {"viewer_id": viewer_id, "author_id": author_id},
-        {
-            column: F(column) + 1,
-            "total": F("total") + 1,
-            # Coalesce: SQLite's max() of NULL is NULL (a pair that had only comments).
-            "last_at": Greatest(Coalesce("last_at", Value(at)), Value(at)),
-        },
-        {column: 1, "total": 1, "last_at": at},
-    )
-    _upsert(
-        TypeAffinity,
-        {"viewer_id": viewer_id, "post_type": post_type},
-        {"total": F("total") + 1},
-        {"total": 1},
+    _, types = _tables()
+    _together(
+        _pair_added(viewer_id, author_id, {_KIND_COLUMN[kind]: 1, "total": 1}, at),
+        (
+            f"INSERT INTO {types} (viewer_id, post_type, total) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (viewer_id, post_type) DO UPDATE SET total = {types}.total + 1 "
+            "RETURNING 1",
+            [viewer_id, str(post_type)],
+        ),
     )
 
 
@@ -56,34 +113,48 @@ def appreciation_taken_back(*, viewer_id: int, author_id: int, post_type: str, k
     """Undo appreciation_given for a row already deleted; `last_at` falls back to the
     viewer's latest remaining appreciation of the author."""
     column = _KIND_COLUMN[kind]
-    latest = (
-        Appreciation.objects.filter(user_id=viewer_id, post_author_id=author_id)
-        .order_by()
-        .aggregate(at=Max("created_at"))["at"]
+    pair, types = _tables()
+    appreciations = connection.ops.quote_name(Appreciation._meta.db_table)
+    # Each UPDATE answers whether it left its row empty; the row stays locked by this
+    # transaction until it commits, so deleting it next cannot race another writer.
+    pair_emptied, type_emptied = _together(
+        (
+            f"UPDATE {pair} SET {column} = {column} - 1, total = total - 1, last_at = ("
+            f"SELECT MAX(created_at) FROM {appreciations} "
+            "WHERE user_id = %s AND post_author_id = %s) "
+            f"WHERE viewer_id = %s AND author_id = %s AND {column} > 0 "
+            "RETURNING total = 0 AND comments = 0",
+            [viewer_id, author_id, viewer_id, author_id],
+        ),
+        (
+            f"UPDATE {types} SET total = total - 1 "
+            "WHERE viewer_id = %s AND post_type = %s AND total > 0 RETURNING total = 0",
+            [viewer_id, str(post_type)],
+        ),
     )
-    pair = AuthorAffinity.objects.filter(viewer_id=viewer_id, author_id=author_id)
-    pair.filter(**{f"{column}__gt": 0}).update(
-        **{column: F(column) - 1, "total": F("total") - 1, "last_at": latest}
+    _delete_emptied(
+        viewer_id=viewer_id,
+        author_id=author_id if pair_emptied else None,
+        post_type=post_type if type_emptied else None,
     )
-    pair.filter(total=0, comments=0).delete()
-    types = TypeAffinity.objects.filter(viewer_id=viewer_id, post_type=post_type)
-    types.filter(total__gt=0).update(total=F("total") - 1)
-    types.filter(total=0).delete()
 
 
 def comment_written(*, viewer_id: int, author_id: int) -> None:
-    _upsert(
-        AuthorAffinity,
-        {"viewer_id": viewer_id, "author_id": author_id},
-        {"comments": F("comments") + 1},
-        {"comments": 1},
-    )
+    _together(_pair_added(viewer_id, author_id, {"comments": 1}, None))
 
 
 def comment_deleted(*, viewer_id: int, author_id: int) -> None:
-    pair = AuthorAffinity.objects.filter(viewer_id=viewer_id, author_id=author_id)
-    pair.filter(comments__gt=0).update(comments=F("comments") - 1)
-    pair.filter(total=0, comments=0).delete()
+    pair, _ = _tables()
+    (emptied,) = _together(
+        (
+            f"UPDATE {pair} SET comments = comments - 1 "
+            "WHERE viewer_id = %s AND author_id = %s AND comments > 0 "
+            "RETURNING total = 0 AND comments = 0",
+            [viewer_id, author_id],
+        )
+    )
+    if emptied:
+        _delete_emptied(viewer_id=viewer_id, author_id=author_id, post_type=None)
 
 
 def rebuild(user_ids: list[int] | None = None) -> tuple[int, int]:

@@ -163,7 +163,10 @@ class AppreciationApi(APIView):
     def post(self, request, pk: int):
         post = get_visible_post(request.user, pk)
         created = services.appreciation_add(user=request.user, post=post, kind=self.kind)
-        post.refresh_from_db()
+        if not created:
+            # A new one leaves the counters it wrote on `post`; otherwise read them as they
+            # stand now (a concurrent request may have just given the same).
+            post.refresh_from_db(fields=list(services.APPRECIATION_COUNTER.values()))
         body = {"post": post.pk, "kind": self.kind, **_counts(post)}
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 

@@ -1,10 +1,12 @@
 """Reads of posts: which posts a user may see, and lookups that 404 otherwise."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from atelier.collective.models import CollectiveMember
 from atelier.collective.selectors import member_collective_ids
 from atelier.core.api import is_storable_id
+from atelier.core.models import Block
 from atelier.core.selectors import blocked_ids_either_way, without_blocked
 from atelier.post.models import Appreciation, Comment, Critique, Post
 
@@ -44,12 +46,32 @@ def is_post_visible_to(post: Post, user) -> bool:
 
 
 def get_visible_post(user, post_id) -> Post:
-    """Return the post if `user` may see it; raise Http404 otherwise (never leak existence)."""
+    """Return the post if `user` may see it; raise Http404 otherwise (never leak existence).
+
+    One query: the rule of `visible_posts` written as conditions on the one row (EXISTS
+    subqueries for the membership and the blocks), so an interaction does not first load
+    every collective and block of the viewer to look at a single post.
+    """
     try:
-        post = post_base_queryset().get(pk=int(post_id))
-    except (Post.DoesNotExist, ValueError, TypeError, OverflowError):
+        pk = int(post_id)
+    except (ValueError, TypeError, OverflowError):
         raise Http404("No post matches the given query.") from None
-    if not is_post_visible_to(post, user):
+    if not is_storable_id(pk):
+        raise Http404("No post matches the given query.")
+    qs = post_base_queryset().filter(pk=pk, is_deleted=False)
+    if user is None or not user.is_authenticated:
+        qs = qs.filter(collective__isnull=True)
+    else:
+        member = CollectiveMember.objects.filter(
+            user_id=user.id, collective_id=OuterRef("collective_id")
+        )
+        blocked = Block.objects.filter(
+            Q(blocker_id=user.id, blocked_id=OuterRef("author_id"))
+            | Q(blocker_id=OuterRef("author_id"), blocked_id=user.id)
+        )
+        qs = qs.filter(Q(collective__isnull=True) | Exists(member)).exclude(Exists(blocked))
+    post = qs.first()
+    if post is None:
         raise Http404("No post matches the given query.")
     return post
 
@@ -71,6 +93,7 @@ def get_live_remark(*, model: type[Comment] | type[Critique], post: Post, remark
     remark = model.objects.filter(pk=remark_id, post=post, is_deleted=False).first()
     if remark is None:
         raise Http404("Not found.")
+    remark.post = post  # the same row: its writes need the post's author, not a reload
     return remark
 
 

@@ -1,6 +1,6 @@
 """Writes on posts: create, soft delete, appreciations, remarks, seen and hidden marks."""
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -73,24 +73,17 @@ def post_soft_delete(*, post: Post) -> None:
 def appreciation_add(*, user, post: Post, kind: str) -> bool:
     """Record that `user` gave `kind` to `post`; return True if it is new.
 
-    The unique constraint decides races: of two concurrent requests one inserts, the other
-    finds the row, and the counter moves exactly once (F() in the same transaction).
+    When it is new, `post`'s hearts, praise and trophy counters are set to the values this
+    transaction wrote, so the caller need not load the row again. The unique constraint
+    decides races: INSERT ... ON CONFLICT DO NOTHING inserts for one of two concurrent
+    requests, and only an inserted row moves the counter (in the same statement on
+    PostgreSQL), so it moves exactly once.
     """
     at = timezone.now()
-    try:
-        with transaction.atomic():
-            Appreciation.objects.create(
-                user=user,
-                post=post,
-                post_author_id=post.author_id,
-                post_type=post.post_type,
-                kind=kind,
-                created_at=at,
-            )
-    except IntegrityError:
+    counts = _insert_appreciation(user_id=user.id, post=post, kind=kind, at=at)
+    if counts is None:
         return False
-    counter = APPRECIATION_COUNTER[kind]
-    Post.objects.filter(pk=post.pk).update(**{counter: F(counter) + 1})
+    post.hearts_count, post.praise_count, post.trophy_count = counts
     affinity.appreciation_given(
         viewer_id=user.id, author_id=post.author_id, post_type=post.post_type, kind=kind, at=at
     )
@@ -102,16 +95,84 @@ def appreciation_add(*, user, post: Post, kind: str) -> bool:
 @transaction.atomic
 def appreciation_remove(*, user, post: Post, kind: str) -> bool:
     """Withdraw `user`'s `kind` on `post`; return True if there was one."""
-    deleted, _ = Appreciation.objects.filter(user=user, post=post, kind=kind).delete()
-    if not deleted:
+    if not _delete_appreciation(user_id=user.id, post_id=post.pk, kind=kind):
         return False
-    counter = APPRECIATION_COUNTER[kind]
-    Post.objects.filter(pk=post.pk, **{f"{counter}__gt": 0}).update(**{counter: F(counter) - 1})
     affinity.appreciation_taken_back(
         viewer_id=user.id, author_id=post.author_id, post_type=post.post_type, kind=kind
     )
     ranking_inputs_changed(user.id)
     return True
+
+
+_COUNTS_RETURNED = "RETURNING hearts_count, praise_count, trophy_count"
+
+
+def _insert_appreciation(*, user_id: int, post: Post, kind: str, at) -> tuple | None:
+    """Insert the appreciation and count it; return the post's three appreciation counters
+    after the change, or None if the user had already given it (nothing is written then).
+
+    One statement on PostgreSQL (the UPDATE reads the INSERT's RETURNING through a
+    data-modifying WITH, so it runs only for an inserted row); two on SQLite, which has no
+    data-modifying WITH.
+    """
+    q = connection.ops.quote_name
+    appreciations, posts = q(Appreciation._meta.db_table), q(Post._meta.db_table)
+    counter = APPRECIATION_COUNTER[kind]
+    insert = (
+        f"INSERT INTO {appreciations} "
+        "(user_id, post_id, post_author_id, post_type, kind, created_at) "
+        "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (user_id, post_id, kind) DO NOTHING"
+    )
+    values = [
+        user_id,
+        post.pk,
+        post.author_id,
+        str(post.post_type),
+        str(kind),  # the value, also for a TextChoices member
+        connection.ops.adapt_datetimefield_value(at),
+    ]
+    count = f"UPDATE {posts} SET {counter} = {counter} + 1"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH given AS ({insert} RETURNING post_id) "
+                f"{count} WHERE id IN (SELECT post_id FROM given) {_COUNTS_RETURNED}",
+                values,
+            )
+            return cursor.fetchone()
+        cursor.execute(f"{insert} RETURNING id", values)
+        if cursor.fetchone() is None:
+            return None
+        cursor.execute(f"{count} WHERE id = %s {_COUNTS_RETURNED}", [post.pk])
+        return cursor.fetchone()
+
+
+def _delete_appreciation(*, user_id: int, post_id: int, kind: str) -> bool:
+    """Delete the appreciation and uncount it; return False if there was none.
+
+    One statement on PostgreSQL (a data-modifying WITH), two on SQLite.
+    """
+    counter = APPRECIATION_COUNTER[kind]
+    if connection.vendor != "postgresql":
+        given = Appreciation.objects.filter(user_id=user_id, post_id=post_id, kind=kind)
+        deleted, _ = given.delete()
+        if deleted:
+            Post.objects.filter(pk=post_id, **{f"{counter}__gt": 0}).update(
+                **{counter: F(counter) - 1}
+            )
+        return bool(deleted)
+    q = connection.ops.quote_name
+    appreciations, posts = q(Appreciation._meta.db_table), q(Post._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH taken AS (DELETE FROM {appreciations} "
+            "WHERE user_id = %s AND post_id = %s AND kind = %s RETURNING post_id), "
+            f"uncounted AS (UPDATE {posts} SET {counter} = {counter} - 1 "
+            f"WHERE id IN (SELECT post_id FROM taken) AND {counter} > 0) "
+            "SELECT count(*) FROM taken",
+            [user_id, post_id, str(kind)],
+        )
+        return cursor.fetchone()[0] > 0
 
 
 @transaction.atomic
@@ -130,7 +191,11 @@ def remark_create(*, kind: str, author, post: Post, text: str) -> Comment | Crit
 
 @transaction.atomic
 def remark_soft_delete(*, kind: str, remark: Comment | Critique) -> None:
-    """Soft-delete a comment or critique and uncount it (once, even under races)."""
+    """Soft-delete a comment or critique and uncount it (once, even under races).
+
+    The post's author comes from `remark.post`: no query when the caller loaded the remark
+    with its post (as `selectors.get_live_remark` does).
+    """
     updated = (
         REMARK_MODELS[kind].objects.filter(pk=remark.pk, is_deleted=False).update(is_deleted=True)
     )
@@ -140,8 +205,7 @@ def remark_soft_delete(*, kind: str, remark: Comment | Critique) -> None:
             **{counter: F(counter) - 1}
         )
         if kind == "comment":
-            author_id = Post.objects.filter(pk=remark.post_id).values_list("author_id").get()[0]
-            affinity.comment_deleted(viewer_id=remark.author_id, author_id=author_id)
+            affinity.comment_deleted(viewer_id=remark.author_id, author_id=remark.post.author_id)
 
 
 @transaction.atomic

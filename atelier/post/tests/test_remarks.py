@@ -109,8 +109,9 @@ def test_list_query_count_does_not_grow_with_remarks(
 ):
     kind.factory.create_batch(count, post=bens_post)
 
-    # Token and user, the post, the viewer's blocks, the remarks with their authors.
-    with django_assert_num_queries(4):
+    # Token and user, the post with its visibility (blocks included), the remarks with
+    # their authors.
+    with django_assert_num_queries(3):
         response = ana_client.get(url(bens_post, kind))
 
     assert len(response.json()) == count
