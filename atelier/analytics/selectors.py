@@ -30,7 +30,18 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Avg, Count, Exists, FloatField, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
@@ -315,13 +326,14 @@ def feed_summary(*, days: int, now: datetime | None = None, source: str = "all")
     window = timedelta(hours=window_hours)
     explicit = {"all": None, "assigned": False, "explicit": True}[source]
 
-    cells: dict = {}
+    by_day_cells: dict[tuple, rollup.Cell] = {}
+    by_type_cells: dict[str, rollup.Cell] = {}
     page_cells: dict = {}
     dwell: dict[str | None, DwellCell] = {}
     with _analytics_transaction():
         buckets = _stored_buckets(start, end, window_hours)
         if buckets:
-            _add_stored(buckets, cells, page_cells)
+            _add_stored(buckets, explicit, by_day_cells, by_type_cells, page_cells)
             _add_stored_dwell(buckets, source, dwell)
         raw = _complement(start, end, [(b, b + timedelta(hours=h)) for b, h in buckets])
         if raw:
@@ -330,28 +342,24 @@ def feed_summary(*, days: int, now: datetime | None = None, source: str = "all")
                     operator.or_, (_served_within(a, b, closed) for a, b, closed in raw)
                 )
             )
-            for key, cell in rollup.aggregate_cells(
+            for (day, variant, is_explicit, post_type), cell in rollup.aggregate_cells(
                 exposures,
                 start=raw[0][0],
                 end=raw[-1][1],
                 window=window,
                 spans=[(a, b) for a, b, _closed in raw],
             ).items():
-                cells.setdefault(key, rollup.Cell()).add(cell)
+                if explicit is not None and is_explicit != explicit:
+                    continue
+                by_day_cells.setdefault((day, variant), rollup.Cell()).add(cell)
+                if cell.scored:
+                    by_type_cells.setdefault(post_type, rollup.Cell()).add(cell)
             for key, cell in rollup.aggregate_pages(exposures).items():
                 page_cells.setdefault(key, rollup.PageCell()).add(cell)
             cells_raw = aggregate_dwell(spans=raw, source=source, window=window)
             for variant, cell in dwell_by_variant(cells_raw).items():
                 dwell.setdefault(variant, DwellCell()).add(cell)
 
-    by_day_cells: dict[tuple, rollup.Cell] = {}
-    by_type_cells: dict[str, rollup.Cell] = {}
-    for (day, variant, is_explicit, post_type), cell in cells.items():
-        if explicit is not None and is_explicit != explicit:
-            continue
-        by_day_cells.setdefault((day, variant), rollup.Cell()).add(cell)
-        if cell.scored:
-            by_type_cells.setdefault(post_type, rollup.Cell()).add(cell)
     by_variant_pages: dict[str, rollup.PageCell] = {}
     for (_day, variant, is_explicit), cell in page_cells.items():
         if explicit is None or is_explicit == explicit:
@@ -461,8 +469,17 @@ def _complement(
     return intervals
 
 
-def _add_stored(buckets: list[tuple], cells: dict, page_cells: dict) -> None:
-    """Add the stored rows of these (start, hours) buckets to the cells, by UTC date."""
+def _add_stored(
+    buckets: list[tuple],
+    explicit: bool | None,
+    by_day_cells: dict,
+    by_type_cells: dict,
+    page_cells: dict,
+) -> None:
+    """Add the stored rows of these (start, hours) buckets (of the source: explicit
+    ordering or not, None for both) to the cells per (UTC date, variant), per post type
+    and per (date, variant, explicit ordering) of pages. The database adds the figures up
+    (a month's edges are a thousand hour rows, too many to add up here in time)."""
     which = functools.reduce(
         operator.or_,
         (
@@ -470,17 +487,45 @@ def _add_stored(buckets: list[tuple], cells: dict, page_cells: dict) -> None:
             for hours in {h for _s, h in buckets}
         ),
     )
-    rows = ExposureRollup.objects.filter(which).values_list(
-        "start", "variant", "explicit_ordering", "post_type", *rollup.CELL_FIELDS
+    rows = ExposureRollup.objects.filter(which)
+    if explicit is not None:
+        rows = rows.filter(explicit_ordering=explicit)
+    per_day = (
+        rows.annotate(date=TruncDate("start", tzinfo=UTC))
+        .values_list("date", "variant")
+        .annotate(Sum("exposed"), Sum("engaged"), Sum("opened"))
+        .order_by()
     )
-    for start, variant, explicit, post_type, *figures in rows:
-        key = (start.astimezone(UTC).date(), variant, explicit, post_type)
-        cells.setdefault(key, rollup.Cell()).add(rollup.stored_cell(*figures))
+    for day, variant, exposed, engaged, opened in per_day:
+        cell = rollup.Cell(exposed=exposed, engaged=engaged, opened=opened)
+        by_day_cells.setdefault((day, variant), rollup.Cell()).add(cell)
+    # Per component [sum of points, number of exposures that have it], summed.
+    points = {}
+    for name in COMPONENTS:
+        points[f"s_{name}"] = Sum(Cast(KT(f"components__{name}__0"), FloatField()))
+        points[f"n_{name}"] = Sum(Cast(KT(f"components__{name}__1"), IntegerField()))
+    per_type = (
+        rows.filter(scored__gt=0)
+        .values("post_type")
+        .annotate(scored=Sum("scored"), score_sum=Sum("score_sum"), **points)
+        .order_by()
+    )
+    for row in per_type:
+        cell = rollup.Cell(
+            scored=row["scored"],
+            score_sum=row["score_sum"],
+            components={
+                name: [row[f"s_{name}"] or 0.0, row[f"n_{name}"]]
+                for name in COMPONENTS
+                if row[f"n_{name}"]
+            },
+        )
+        by_type_cells.setdefault(row["post_type"], rollup.Cell()).add(cell)
     page_rows = PageRollup.objects.filter(which).values_list(
         "start", "variant", "explicit_ordering", *rollup.PAGE_FIELDS
     )
-    for start, variant, explicit, *figures in page_rows:
-        key = (start.astimezone(UTC).date(), variant, explicit)
+    for start, variant, is_explicit, *figures in page_rows:
+        key = (start.astimezone(UTC).date(), variant, is_explicit)
         page_cells.setdefault(key, rollup.PageCell()).add(rollup.stored_page_cell(*figures))
 
 

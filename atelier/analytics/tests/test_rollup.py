@@ -191,10 +191,10 @@ def test_the_summary_reads_the_stored_buckets(fortnight, now, django_assert_num_
     assert seconds < sum(v["seconds"] for v in raw["dwell"].values())
 
     # The queries: in a transaction (a savepoint and its release here; PostgreSQL: "SET
-    # LOCAL jit"), day buckets, hour buckets, their figures, pages and time on screen,
-    # the raw figures and pages of the partial hours, and their time on screen
-    # (attributed, unattributed).
-    expected = 2 + (1 if connection.vendor == "postgresql" else 0) + 2 + 3 + 2 + 2
+    # LOCAL jit"), day buckets, hour buckets, their figures per day and per post type,
+    # their pages and time on screen, the raw figures and pages of the partial hours, and
+    # their time on screen (attributed, unattributed).
+    expected = 2 + (1 if connection.vendor == "postgresql" else 0) + 2 + 4 + 2 + 2
     with django_assert_num_queries(expected):
         feed_summary(days=7, now=now)
 
