@@ -115,6 +115,16 @@ def _within(field: str, spans: list[Span]) -> Q:
     return q
 
 
+def _reach(field: str, spans: list[Span], *, before=timedelta(0), after=timedelta(0)) -> Q:
+    # Constant bounds for the planner: each span widened by the window on one side. One
+    # range from the first span to the last would cover a month between a period's two
+    # partial hours, and the planner would hash the month instead of looking rows up.
+    q = Q()
+    for start, end, _closed in spans:
+        q |= Q(**{f"{field}__gte": start - before, f"{field}__lte": end + after})
+    return q
+
+
 def _utc(value) -> datetime:
     # An hour read through a raw cursor: a naive UTC datetime (PostgreSQL) or text (SQLite).
     if isinstance(value, str):
@@ -138,7 +148,6 @@ def aggregate_dwell(
     """
     if not spans:
         return {}
-    lowest, highest = spans[0][0], spans[-1][1]
     shown = scoped(ExposedPost.objects.all(), source)
     later = shown.filter(
         Q(served_at__gt=OuterRef(OuterRef("served_at")))
@@ -146,9 +155,7 @@ def aggregate_dwell(
         user_id=OuterRef("user_id"),
         post_id=OuterRef("post_id"),
         served_at__lte=OuterRef("recorded_at"),
-        # Constant bounds for the planner: a later exposure is within the spans' reach.
-        served_at__range=(lowest, highest + window),
-    )
+    ).filter(_reach("served_at", spans, after=window))
     claimed = (
         PostDwell.objects.filter(
             ~Exists(later),
@@ -157,7 +164,7 @@ def aggregate_dwell(
             recorded_at__gte=OuterRef("served_at"),
             recorded_at__lte=OuterRef("served_at") + window,
         )
-        .filter(recorded_at__range=(lowest, highest + window))
+        .filter(_reach("recorded_at", spans, after=window))
         .order_by()
         # An aggregate over the whole subquery (no GROUP BY): NULL when it claims none.
         .annotate(total=Func("seconds", function="SUM", output_field=FloatField()))
@@ -194,8 +201,7 @@ def aggregate_dwell(
         post_id=OuterRef("post_id"),
         served_at__lte=OuterRef("recorded_at"),
         served_at__gte=OuterRef("recorded_at") - window,
-        served_at__range=(lowest - window, highest),
-    )
+    ).filter(_reach("served_at", spans, before=window))
     unattributed = (
         PostDwell.objects.filter(_within("recorded_at", spans))
         .filter(~Exists(claimable))
