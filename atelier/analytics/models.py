@@ -126,7 +126,8 @@ class PostOpen(models.Model):
 
 
 class RollupBucket(models.Model):
-    """An hour or a UTC day whose exposures are rolled up (ExposureRollup, PageRollup).
+    """An hour or a UTC day whose exposures are rolled up (ExposureRollup, PageRollup,
+    DwellRollup).
 
     Hours are rolled up from the raw rows, days from their 24 hours. The summary reads
     whole days from day buckets, the hours at the edges of its period from hour buckets,
