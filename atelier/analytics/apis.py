@@ -94,7 +94,9 @@ SummaryWindowSerializer = type(
 
 class DwellFiguresSerializer(serializers.Serializer):
     seconds = serializers.FloatField(help_text="Seconds posts of this variant were on screen.")
-    viewed_posts = serializers.IntegerField(help_text="Distinct (member, post) pairs looked at.")
+    viewed_posts = serializers.IntegerField(
+        help_text="Exposed posts looked at: posts on served pages that some report counts for."
+    )
     seconds_per_page = serializers.FloatField(allow_null=True)
     seconds_per_exposed_post = serializers.FloatField(allow_null=True)
     seconds_per_viewed_post = serializers.FloatField(allow_null=True)
@@ -102,7 +104,7 @@ class DwellFiguresSerializer(serializers.Serializer):
 
 class DwellUnattributedSerializer(serializers.Serializer):
     seconds = serializers.FloatField()
-    viewed_posts = serializers.IntegerField()
+    reports = serializers.IntegerField(help_text="Reports (one post each) no exposure claims.")
 
 
 class FeedSummarySerializer(serializers.Serializer):

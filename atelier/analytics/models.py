@@ -126,7 +126,8 @@ class PostOpen(models.Model):
 
 
 class RollupBucket(models.Model):
-    """An hour or a UTC day whose exposures are rolled up (ExposureRollup, PageRollup).
+    """An hour or a UTC day whose exposures are rolled up (ExposureRollup, PageRollup,
+    DwellRollup).
 
     Hours are rolled up from the raw rows, days from their 24 hours. The summary reads
     whole days from day buckets, the hours at the edges of its period from hour buckets,
@@ -224,7 +225,45 @@ class PostDwell(models.Model):
     recorded_at = models.DateTimeField()
 
     class Meta:
-        indexes = [models.Index(fields=["recorded_at"], name="postdwell_recorded_idx")]
+        indexes = [
+            models.Index(fields=["recorded_at"], name="postdwell_recorded_idx"),
+            # Attribution from the exposure's side: the reports of this user on this post
+            # within the window after a page (the rollup, the summary's partial hours).
+            models.Index(fields=["user", "post", "recorded_at"], name="postdwell_user_post_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} looked at {self.post_id} for {self.seconds:.1f} s"
+
+
+class DwellRollup(models.Model):
+    """Time on screen of a bucket (RollupBucket), for one source and variant.
+
+    A report counts for the latest exposure of that post to that member (among the
+    source's pages) at most the attribution window before it, and in the bucket of that
+    exposure: `seconds` of the reports, `viewed` the exposures looked at. A report no
+    exposure claims has variant "" and counts in the bucket of its own time; `viewed` is
+    then the number of such reports. Every figure adds up across buckets
+    (atelier/analytics/dwell.py).
+    """
+
+    UNATTRIBUTED = ""
+
+    start = models.DateTimeField()
+    hours = models.PositiveSmallIntegerField()
+    # "all", "assigned" or "explicit" (the summary's source): a report's latest exposure
+    # depends on which pages count, so each source is attributed on its own.
+    source = models.CharField(max_length=8)
+    variant = models.CharField(max_length=16, blank=True)
+    seconds = models.FloatField()
+    viewed = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hours", "start", "source", "variant"], name="dwell_rollup_cell_uniq"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start} {self.source} {self.variant or 'unattributed'}: {self.seconds} s"

@@ -2,11 +2,12 @@
 
 `aggregate_cells` and `aggregate_pages` compute, for any set of raw exposures, the figures
 the summary is made of, per (date, variant, explicit ordering[, post type]), in a form
-that adds up across days: counts, sums and the sorted response times of the pages. The
+that adds up across days: counts, sums and the sorted response times of the pages;
+`aggregate_dwell` (atelier/analytics/dwell.py) the time on screen, per source. The
 rollup stores them per day (`rollup_day`, replacing what was there: re-running a day is
 harmless); the summary adds the stored days to the same figures computed from the raw rows
 of whatever is not stored or not settled (the edges of its period, the last day or two).
-Both go through these two functions, so a day reads the same stored or raw.
+Both go through these functions, so a day reads the same stored or raw.
 """
 
 from collections import defaultdict
@@ -20,7 +21,14 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, TruncDate, TruncHour
 from django.utils import timezone
 
-from atelier.analytics.models import ExposedPost, ExposureRollup, PageRollup, RollupBucket
+from atelier.analytics.dwell import SOURCES, DwellCell, aggregate_dwell
+from atelier.analytics.models import (
+    DwellRollup,
+    ExposedPost,
+    ExposureRollup,
+    PageRollup,
+    RollupBucket,
+)
 from atelier.analytics.rollout import load_rollout
 from atelier.feed.components import NAMES as COMPONENTS
 
@@ -191,15 +199,16 @@ def _store(
     starts: list[datetime],
     cells: dict,
     pages: dict,
+    dwell: dict,
     *,
     window_hours: int,
     computed_at: datetime,
 ) -> None:
     """Replace the rows of these buckets (of `hours` hours each) by the cells, keyed by
-    (bucket start, variant, explicit ordering[, post type]): a few queries for them all."""
-    ExposureRollup.objects.filter(hours=hours, start__in=starts).delete()
-    PageRollup.objects.filter(hours=hours, start__in=starts).delete()
-    RollupBucket.objects.filter(hours=hours, start__in=starts).delete()
+    (bucket start, variant, explicit ordering[, post type]), and the time on screen, keyed
+    by (bucket start, source, variant or None): a few queries for them all."""
+    for model in (ExposureRollup, PageRollup, DwellRollup, RollupBucket):
+        model.objects.filter(hours=hours, start__in=starts).delete()
     ExposureRollup.objects.bulk_create(
         ExposureRollup(
             start=start,
@@ -229,6 +238,17 @@ def _store(
         )
         for (start, variant, explicit), cell in pages.items()
     )
+    DwellRollup.objects.bulk_create(
+        DwellRollup(
+            start=start,
+            hours=hours,
+            source=source,
+            variant=variant or DwellRollup.UNATTRIBUTED,
+            seconds=cell.seconds,
+            viewed=cell.viewed,
+        )
+        for (start, source, variant), cell in dwell.items()
+    )
     RollupBucket.objects.bulk_create(
         RollupBucket(start=start, hours=hours, window_hours=window_hours, computed_at=computed_at)
         for start in starts
@@ -238,17 +258,25 @@ def _store(
 @transaction.atomic
 def rollup_hours(first: datetime, count: int, *, now: datetime | None = None) -> None:
     """Compute `count` consecutive hours' rollups from the raw rows (two aggregate queries
-    for them all), replacing any earlier ones."""
+    for them all, and two per source for time on screen), replacing any earlier ones."""
     now = now or timezone.now()
     window_hours = load_rollout().attribution_window_hours
     end = first + HOUR * count
     exposures = ExposedPost.objects.filter(served_at__gte=first, served_at__lt=end)
     window = timedelta(hours=window_hours)
+    dwell = {
+        (hour, source, variant): cell
+        for source in SOURCES
+        for (hour, variant), cell in aggregate_dwell(
+            spans=[(first, end, False)], source=source, window=window
+        ).items()
+    }
     _store(
         1,
         [first + HOUR * i for i in range(count)],
         aggregate_cells(exposures, start=first, end=end, window=window, by_hour=True),
         aggregate_pages(exposures, by_hour=True),
+        dwell,
         window_hours=window_hours,
         computed_at=now,
     )
@@ -274,12 +302,20 @@ def rollup_day_from_hours(day: date) -> None:
         "variant", "explicit_ordering", *PAGE_FIELDS
     ):
         pages.setdefault((start, variant, explicit), PageCell()).add(stored_page_cell(*figures))
+    dwell: dict = {}
+    dwell_rows = DwellRollup.objects.filter(hours=1, start__gte=start, start__lt=end)
+    for source, variant, seconds, viewed in dwell_rows.values_list(
+        "source", "variant", "seconds", "viewed"
+    ):
+        key = (start, source, variant or None)
+        dwell.setdefault(key, DwellCell()).add(DwellCell(seconds=seconds, viewed=viewed))
     # The day is as fresh as its least fresh hour.
     _store(
         24,
         [start],
         cells,
         pages,
+        dwell,
         window_hours=hours[0].window_hours,
         computed_at=min(h.computed_at for h in hours),
     )
@@ -351,6 +387,6 @@ def rollup_due(*, all_hours: bool = False, now: datetime | None = None) -> list[
         if day in changed or day_bounds(day)[0] not in have_day:
             rollup_day_from_hours(day)
         day += DAY
-    for model in (ExposureRollup, PageRollup, RollupBucket):
+    for model in (ExposureRollup, PageRollup, DwellRollup, RollupBucket):
         model.objects.filter(start__lt=first).delete()
     return hours

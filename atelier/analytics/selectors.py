@@ -11,12 +11,12 @@ in one transaction:
    authors and post types per page, and response-time percentiles - `percentile_cont` on
    PostgreSQL, the same interpolation from window functions elsewhere (one more query);
 4. per variant: seconds posts stayed on screen in the feed, each dwell report counted for
-   the variant of the latest exposure before it (atelier/analytics/dwell.py).
+   the variant of the latest exposure before it, and the exposures looked at; the reports
+   no exposure claims (two queries, atelier/analytics/dwell.py).
 
 That is feed_summary_raw. feed_summary answers the same from the hourly and daily rollup
-(atelier/analytics/rollup.py) for queries 1-3, reading raw only the partial hours at the
-ends of its period and the hours not rolled up yet; query 4 (time on screen) is not rolled
-up and runs over the raw period in both.
+(atelier/analytics/rollup.py), reading raw only the partial hours at the ends of its
+period and the hours not rolled up yet.
 
 Engagement counts what still exists: a heart taken back no longer counts; a comment or
 critique deleted later still does (it was written). Exposures served less than the
@@ -30,14 +30,32 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Avg, Count, Exists, FloatField, Max, OuterRef, Q, QuerySet
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from atelier.analytics import rollup
-from atelier.analytics.dwell import dwell_by_variant
+from atelier.analytics.dwell import (  # noqa: F401 (SOURCES: the summary's, re-exported)
+    SOURCES,
+    DwellCell,
+    aggregate_dwell,
+    dwell_by_variant,
+    scoped,
+)
 from atelier.analytics.models import (
+    DwellRollup,
     ExposedPost,
     ExposureRollup,
     PageRollup,
@@ -52,7 +70,6 @@ from atelier.post.models import Appreciation, Comment, Critique
 
 VARIANTS = tuple(Variant.values)
 PERCENTILES = {"p50": 0.5, "p95": 0.95, "p99": 0.99}
-SOURCES = ("all", "assigned", "explicit")
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -62,12 +79,7 @@ def _rate(part: int, whole: int) -> float | None:
 def exposures_between(start: datetime, end: datetime, *, source: str = "all") -> QuerySet:
     """Exposed posts served in [start, end]; `source` "assigned" keeps the pages whose
     variant the rollout chose, "explicit" those whose client asked for an ordering."""
-    qs = ExposedPost.objects.filter(served_at__gte=start, served_at__lte=end)
-    if source == "assigned":
-        qs = qs.filter(explicit_ordering=False)
-    elif source == "explicit":
-        qs = qs.filter(explicit_ordering=True)
-    return qs
+    return scoped(ExposedPost.objects.filter(served_at__gte=start, served_at__lte=end), source)
 
 
 def _acted_on(exposures: QuerySet, actions: QuerySet, *, actor: str, at: str, window) -> QuerySet:
@@ -240,10 +252,10 @@ def _dates(start: datetime, end: datetime) -> list[date]:
     return [first + timedelta(days=d) for d in range((last - first).days + 1)]
 
 
-def _dwell_figures(row: dict | None, *, pages: int, exposed: int) -> dict:
+def _dwell_figures(cell: DwellCell | None, *, pages: int, exposed: int) -> dict:
     """Seconds on screen of a variant, in total and per served page, exposed and viewed post."""
-    seconds = row["seconds"] if row else 0.0
-    viewed = row["viewed_posts"] if row else 0
+    seconds = cell.seconds if cell else 0.0
+    viewed = cell.viewed if cell else 0
     return {
         "seconds": seconds,
         "viewed_posts": viewed,
@@ -281,7 +293,9 @@ def feed_summary_raw(*, days: int, now: datetime | None = None, source: str = "a
         by_day = engagement_by_day(exposures, start=start, end=end, window=window)
         by_type = score_by_post_type(exposures)
         pages = pages_by_variant(exposures)
-        dwell = dwell_by_variant(exposures, start=start, end=end, window=window)
+        dwell = dwell_by_variant(
+            aggregate_dwell(spans=[(start, end, True)], source=source, window=window)
+        )
     return _assemble(
         start=start,
         end=end,
@@ -301,11 +315,10 @@ def feed_summary(*, days: int, now: datetime | None = None, source: str = "all")
     The whole UTC days of the period are read from the rollup's day buckets, the whole
     hours of the rest from its hour buckets (atelier/analytics/rollup.py), and only what
     they leave - the partial hours at both ends, the hours not rolled up yet - from the
-    raw exposures, through the same aggregation as the rollup. The answer equals
-    feed_summary_raw's (floating-point sums aside) as of the last rollup: engagement
-    attributed since then to exposures already rolled up shows at the next run. Time on
-    screen (the dwell section) is not rolled up: it is computed from the raw reports and
-    exposures of the period, exactly as in feed_summary_raw.
+    raw exposures and dwell reports, through the same aggregation as the rollup. The
+    answer equals feed_summary_raw's (floating-point sums aside) as of the last rollup:
+    engagement and time on screen attributed since then to exposures already rolled up
+    show at the next run.
     """
     end = now or timezone.now()
     start = end - timedelta(days=days)
@@ -313,12 +326,15 @@ def feed_summary(*, days: int, now: datetime | None = None, source: str = "all")
     window = timedelta(hours=window_hours)
     explicit = {"all": None, "assigned": False, "explicit": True}[source]
 
-    cells: dict = {}
+    by_day_cells: dict[tuple, rollup.Cell] = {}
+    by_type_cells: dict[str, rollup.Cell] = {}
     page_cells: dict = {}
+    dwell: dict[str | None, DwellCell] = {}
     with _analytics_transaction():
         buckets = _stored_buckets(start, end, window_hours)
         if buckets:
-            _add_stored(buckets, cells, page_cells)
+            _add_stored(buckets, explicit, by_day_cells, by_type_cells, page_cells)
+            _add_stored_dwell(buckets, source, dwell)
         raw = _complement(start, end, [(b, b + timedelta(hours=h)) for b, h in buckets])
         if raw:
             exposures = ExposedPost.objects.filter(
@@ -326,31 +342,24 @@ def feed_summary(*, days: int, now: datetime | None = None, source: str = "all")
                     operator.or_, (_served_within(a, b, closed) for a, b, closed in raw)
                 )
             )
-            for key, cell in rollup.aggregate_cells(
+            for (day, variant, is_explicit, post_type), cell in rollup.aggregate_cells(
                 exposures,
                 start=raw[0][0],
                 end=raw[-1][1],
                 window=window,
                 spans=[(a, b) for a, b, _closed in raw],
             ).items():
-                cells.setdefault(key, rollup.Cell()).add(cell)
+                if explicit is not None and is_explicit != explicit:
+                    continue
+                by_day_cells.setdefault((day, variant), rollup.Cell()).add(cell)
+                if cell.scored:
+                    by_type_cells.setdefault(post_type, rollup.Cell()).add(cell)
             for key, cell in rollup.aggregate_pages(exposures).items():
                 page_cells.setdefault(key, rollup.PageCell()).add(cell)
-        # Time on screen is not rolled up: the reports of the period are attributed to its
-        # exposures raw, as feed_summary_raw does (the dwell query's cost is in
-        # docs/analytics.md).
-        dwell = dwell_by_variant(
-            exposures_between(start, end, source=source), start=start, end=end, window=window
-        )
+            cells_raw = aggregate_dwell(spans=raw, source=source, window=window)
+            for variant, cell in dwell_by_variant(cells_raw).items():
+                dwell.setdefault(variant, DwellCell()).add(cell)
 
-    by_day_cells: dict[tuple, rollup.Cell] = {}
-    by_type_cells: dict[str, rollup.Cell] = {}
-    for (day, variant, is_explicit, post_type), cell in cells.items():
-        if explicit is not None and is_explicit != explicit:
-            continue
-        by_day_cells.setdefault((day, variant), rollup.Cell()).add(cell)
-        if cell.scored:
-            by_type_cells.setdefault(post_type, rollup.Cell()).add(cell)
     by_variant_pages: dict[str, rollup.PageCell] = {}
     for (_day, variant, is_explicit), cell in page_cells.items():
         if explicit is None or is_explicit == explicit:
@@ -460,8 +469,17 @@ def _complement(
     return intervals
 
 
-def _add_stored(buckets: list[tuple], cells: dict, page_cells: dict) -> None:
-    """Add the stored rows of these (start, hours) buckets to the cells, by UTC date."""
+def _add_stored(
+    buckets: list[tuple],
+    explicit: bool | None,
+    by_day_cells: dict,
+    by_type_cells: dict,
+    page_cells: dict,
+) -> None:
+    """Add the stored rows of these (start, hours) buckets (of the source: explicit
+    ordering or not, None for both) to the cells per (UTC date, variant), per post type
+    and per (date, variant, explicit ordering) of pages. The database adds the figures up
+    (a month's edges are a thousand hour rows, too many to add up here in time)."""
     which = functools.reduce(
         operator.or_,
         (
@@ -469,18 +487,67 @@ def _add_stored(buckets: list[tuple], cells: dict, page_cells: dict) -> None:
             for hours in {h for _s, h in buckets}
         ),
     )
-    rows = ExposureRollup.objects.filter(which).values_list(
-        "start", "variant", "explicit_ordering", "post_type", *rollup.CELL_FIELDS
+    rows = ExposureRollup.objects.filter(which)
+    if explicit is not None:
+        rows = rows.filter(explicit_ordering=explicit)
+    per_day = (
+        rows.annotate(date=TruncDate("start", tzinfo=UTC))
+        .values_list("date", "variant")
+        .annotate(Sum("exposed"), Sum("engaged"), Sum("opened"))
+        .order_by()
     )
-    for start, variant, explicit, post_type, *figures in rows:
-        key = (start.astimezone(UTC).date(), variant, explicit, post_type)
-        cells.setdefault(key, rollup.Cell()).add(rollup.stored_cell(*figures))
+    for day, variant, exposed, engaged, opened in per_day:
+        cell = rollup.Cell(exposed=exposed, engaged=engaged, opened=opened)
+        by_day_cells.setdefault((day, variant), rollup.Cell()).add(cell)
+    # Per component [sum of points, number of exposures that have it], summed.
+    points = {}
+    for name in COMPONENTS:
+        points[f"s_{name}"] = Sum(Cast(KT(f"components__{name}__0"), FloatField()))
+        points[f"n_{name}"] = Sum(Cast(KT(f"components__{name}__1"), IntegerField()))
+    per_type = (
+        rows.filter(scored__gt=0)
+        .values("post_type")
+        .annotate(scored=Sum("scored"), score_sum=Sum("score_sum"), **points)
+        .order_by()
+    )
+    for row in per_type:
+        cell = rollup.Cell(
+            scored=row["scored"],
+            score_sum=row["score_sum"],
+            components={
+                name: [row[f"s_{name}"] or 0.0, row[f"n_{name}"]]
+                for name in COMPONENTS
+                if row[f"n_{name}"]
+            },
+        )
+        by_type_cells.setdefault(row["post_type"], rollup.Cell()).add(cell)
     page_rows = PageRollup.objects.filter(which).values_list(
         "start", "variant", "explicit_ordering", *rollup.PAGE_FIELDS
     )
-    for start, variant, explicit, *figures in page_rows:
-        key = (start.astimezone(UTC).date(), variant, explicit)
+    for start, variant, is_explicit, *figures in page_rows:
+        key = (start.astimezone(UTC).date(), variant, is_explicit)
         page_cells.setdefault(key, rollup.PageCell()).add(rollup.stored_page_cell(*figures))
+
+
+def _add_stored_dwell(buckets: list[tuple], source: str, dwell: dict) -> None:
+    """Add the stored time on screen of these (start, hours) buckets, of this source, to
+    the per-variant cells (None: unattributed)."""
+    which = functools.reduce(
+        operator.or_,
+        (
+            Q(hours=hours, start__in=[s for s, h in buckets if h == hours])
+            for hours in {h for _s, h in buckets}
+        ),
+    )
+    rows = (
+        DwellRollup.objects.filter(which, source=source)
+        .values_list("variant")
+        .annotate(seconds=Sum("seconds"), viewed=Sum("viewed"))
+        .order_by()
+    )
+    for variant, seconds, viewed in rows:
+        cell = DwellCell(seconds=seconds, viewed=viewed)
+        dwell.setdefault(variant or None, DwellCell()).add(cell)
 
 
 def _assemble(*, start, end, days, window_hours, source, by_day, by_type, pages, dwell) -> dict:
@@ -545,7 +612,10 @@ def _assemble(*, start, end, days, window_hours, source, by_day, by_type, pages,
             )
             for variant, t in totals.items()
         },
-        "dwell_unattributed": dwell.get(None, {"seconds": 0.0, "viewed_posts": 0}),
+        "dwell_unattributed": {
+            "seconds": dwell[None].seconds if None in dwell else 0.0,
+            "reports": dwell[None].viewed if None in dwell else 0,
+        },
         "cache": feed_cache.hit_rates(),
         "latency_ms": {
             variant: {

@@ -67,7 +67,7 @@ def test_time_on_screen_per_variant(looks):
             "seconds_per_viewed_post": 6.0,
         },
     }
-    assert summary["dwell_unattributed"] == {"seconds": 5.0, "viewed_posts": 2}
+    assert summary["dwell_unattributed"] == {"seconds": 5.0, "reports": 2}
 
 
 def test_the_period_and_the_source_filter_apply(looks):
@@ -82,7 +82,7 @@ def test_the_period_and_the_source_filter_apply(looks):
     # Without the explicit page B, ana's last look at p1 has no exposure within the window.
     assert assigned["dwell"][C]["seconds"] == 8.0
     assert assigned["dwell"][P]["seconds"] == 15.0
-    assert assigned["dwell_unattributed"] == {"seconds": 9.0, "viewed_posts": 3}
+    assert assigned["dwell_unattributed"] == {"seconds": 9.0, "reports": 3}
 
 
 def test_the_summary_api_serves_the_dwell_figures(looks, client_for):
@@ -92,4 +92,39 @@ def test_the_summary_api_serves_the_dwell_figures(looks, client_for):
 
     assert body["dwell"][P]["seconds_per_exposed_post"] == 5.0
     assert body["dwell"][C]["seconds_per_page"] == 6.0
-    assert body["dwell_unattributed"]["viewed_posts"] == 2
+    assert body["dwell_unattributed"]["reports"] == 2
+
+
+def test_a_report_counts_in_the_period_of_its_page(ana, cleo):
+    now = timezone.now()
+    post = PostFactory(author=cleo)
+    start = now - timedelta(days=1)
+    # Served 10 minutes before the last day began, looked at 10 minutes after.
+    expose_page(ana, [post], variant=P, served_at=start - 10 * 60 * SECOND)
+    dwell(ana, post, 6.0, start + 10 * 60 * SECOND)
+
+    last_day = feed_summary(days=1, now=now)
+    two_days = feed_summary(days=2, now=now)
+
+    # Its page is not in the last day: the report is neither counted nor unattributed.
+    assert last_day["dwell"][P]["seconds"] == 0.0
+    assert last_day["dwell_unattributed"] == {"seconds": 0.0, "reports": 0}
+    assert two_days["dwell"][P]["seconds"] == 6.0
+
+
+def test_viewed_posts_counts_each_page_that_showed_the_post(ana, cleo):
+    now = timezone.now()
+    post = PostFactory(author=cleo)
+    first, second = now - timedelta(hours=5), now - timedelta(hours=2)
+    expose_page(ana, [post], variant=P, served_at=first)
+    expose_page(ana, [post], variant=P, served_at=second)
+    # Two looks after the first page (one exposure looked at), one after the second.
+    dwell(ana, post, 3.0, first + 10 * SECOND)
+    dwell(ana, post, 2.0, first + 20 * SECOND)
+    dwell(ana, post, 4.0, second + 10 * SECOND)
+
+    figures = feed_summary(days=1, now=now)["dwell"][P]
+
+    assert figures["seconds"] == 9.0
+    assert figures["viewed_posts"] == 2
+    assert figures["seconds_per_viewed_post"] == 4.5

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from atelier.analytics import exposures, rollup
 from atelier.analytics.models import (
+    DwellRollup,
     ExposedPost,
     ExposureRollup,
     FeedRollout,
@@ -24,7 +25,7 @@ from atelier.analytics.models import (
 from atelier.analytics.rollout import save_rollout
 from atelier.analytics.selectors import SOURCES, feed_summary, feed_summary_raw
 from atelier.analytics.tasks import prune_analytics, rollup_analytics
-from atelier.analytics.tests.factories import breakdown_for, expose_page, open_post
+from atelier.analytics.tests.factories import breakdown_for, dwell, expose_page, open_post
 from atelier.core.tests.factories import UserFactory
 from atelier.feed.components import NAMES as COMPONENTS
 from atelier.post.tests.factories import AppreciationFactory, CommentFactory, PostFactory
@@ -115,15 +116,33 @@ def fortnight(now, ana, ben, cleo):
             )
         if i % 2 == 0:
             open_post(viewer, shown[-1], served_at + timedelta(minutes=3))
-        # Time on screen: reports a little after the page (attributed to it), and some
-        # days later on a post shown only on this page (no exposure claims them).
+        # Time on screen: reports a little after the page (attributed to it); for some,
+        # another look 5 h later (the same exposure, reported in another hour); some days
+        # later on a post shown only on this page (no exposure claims them).
         reports = [(shown[-1], served_at + timedelta(minutes=1 + i % 4 * 20), 1.5 + i % 7)]
+        if i % 3 == 1:
+            reports.append((shown[-1], served_at + timedelta(hours=5, minutes=2), 2.25))
         if i % 5 == 4:
             reports.append((fresh, served_at + timedelta(days=3), 4.0))
+        if i % 6 == 2:
+            # The post again, 3 h later, on a page the member chose: a look after it counts
+            # for that page under "all" and "explicit", for the first page (if assigned)
+            # under "assigned".
+            again = served_at + timedelta(hours=3)
+            expose_page(viewer, [shown[-1]], variant=C, served_at=again, explicit_ordering=True)
+            reports.append((shown[-1], again + timedelta(minutes=10), 3.0))
         PostDwell.objects.bulk_create(
             PostDwell(user=viewer, post=p, seconds=seconds, recorded_at=at)
             for p, at, seconds in reports
         )
+    # Reports no page claims, just outside and inside the 3- and 7-day periods' starts
+    # (partial hours, read raw) and in a whole hour after them (rolled up).
+    unseen = PostFactory(author=cleo, post_type="image")
+    for days in (3, 7):
+        edge = now - timedelta(days=days)
+        for at in (edge - timedelta(seconds=30), edge + timedelta(seconds=30)):
+            dwell(ana, unseen, 2.5, at)
+        dwell(ben, unseen, 1.25, edge + timedelta(hours=2))
     return now
 
 
@@ -149,7 +168,12 @@ def test_the_summary_from_the_rollup_equals_the_raw_aggregation(fortnight, now):
     )
     assert summary["latency_ms"][P]["p95"] is not None
     assert summary["dwell"][P]["seconds"] > 0 and summary["dwell"][C]["seconds"] > 0
-    assert summary["dwell_unattributed"]["viewed_posts"] > 0
+    assert summary["dwell_unattributed"]["reports"] > 0
+    # Time on screen is in the rollup, for every source, in hours and days.
+    assert {"all", "assigned", "explicit"} == set(
+        DwellRollup.objects.filter(hours=24).values_list("source", flat=True)
+    )
+    assert DwellRollup.objects.filter(hours=1, variant="").exists()
 
 
 def test_the_summary_reads_the_stored_buckets(fortnight, now, django_assert_num_queries):
@@ -161,11 +185,16 @@ def test_the_summary_reads_the_stored_buckets(fortnight, now, django_assert_num_
     changed = feed_summary(days=7, now=now)
     total = sum(v["exposed_posts"] for v in changed["variants"].values())
     assert total < sum(v["exposed_posts"] for v in raw["variants"].values())
+    DwellRollup.objects.filter(hours=24, start=day).update(seconds=0)
+    changed = feed_summary(days=7, now=now)
+    seconds = sum(v["seconds"] for v in changed["dwell"].values())
+    assert seconds < sum(v["seconds"] for v in raw["dwell"].values())
 
     # The queries: in a transaction (a savepoint and its release here; PostgreSQL: "SET
-    # LOCAL jit"), day buckets, hour buckets, their figures and pages, the raw figures
-    # and pages of the partial hours, and time on screen (not rolled up: one raw query).
-    expected = 2 + (1 if connection.vendor == "postgresql" else 0) + 2 + 2 + 2 + 1
+    # LOCAL jit"), day buckets, hour buckets, their figures per day and per post type,
+    # their pages and time on screen, the raw figures and pages of the partial hours, and
+    # their time on screen (attributed, unattributed).
+    expected = 2 + (1 if connection.vendor == "postgresql" else 0) + 2 + 4 + 2 + 2
     with django_assert_num_queries(expected):
         feed_summary(days=7, now=now)
 

@@ -202,7 +202,7 @@ def test_an_empty_period_has_zeros_and_nulls(staff_client):
         "seconds_per_exposed_post": None,
         "seconds_per_viewed_post": None,
     }
-    assert body["dwell_unattributed"] == {"seconds": 0.0, "viewed_posts": 0}
+    assert body["dwell_unattributed"] == {"seconds": 0.0, "reports": 0}
 
 
 def test_a_longer_attribution_window_counts_later_engagement(
@@ -239,8 +239,8 @@ def test_summary_query_count_is_pinned(staff_client, month, django_assert_num_qu
 
     # The token; then, in a transaction (a savepoint and its release here; on PostgreSQL
     # "SET LOCAL jit"): the rollup's day buckets, its hour buckets (none here), the raw
-    # figures with attribution, the raw pages, and time on screen per variant (never
-    # rolled up). test_rollup.py pins it with stored buckets.
-    expected = 1 + 2 + (1 if connection.vendor == "postgresql" else 0) + 2 + 2 + 1
+    # figures with attribution, the raw pages, and the raw time on screen (attributed,
+    # unattributed). test_rollup.py pins it with stored buckets.
+    expected = 1 + 2 + (1 if connection.vendor == "postgresql" else 0) + 2 + 2 + 2
     with django_assert_num_queries(expected):
         summary(staff_client, days=30)

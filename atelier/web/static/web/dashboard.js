@@ -218,7 +218,7 @@
     });
     table(
       "table-dwell",
-      ["Variant", "On screen", "Posts looked at", "Per page", "Per shown post", "Per post looked at"],
+      ["Variant", "On screen", "Shown posts looked at", "Per page", "Per shown post", "Per post looked at"],
       VARIANTS.map(function (v) {
         var f = dwell[v.key] || {};
         return [
