@@ -48,9 +48,15 @@ class CollectiveMember(models.Model):
         ADMIN = "admin"
         MEMBER = "member"
 
-    collective = models.ForeignKey(Collective, on_delete=models.CASCADE, related_name="members")
+    # Served by the (collective, user) constraint's and (user, collective) indexes.
+    collective = models.ForeignKey(
+        Collective, on_delete=models.CASCADE, related_name="members", db_index=False
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        db_index=False,
     )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     joined_at = models.DateTimeField()

@@ -51,9 +51,12 @@ class UserFellow(models.Model):
         ACCEPTED = "accepted"
         DECLINED = "declined"
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="fellow_requests_sent")
+    # Both served by the (user, ...) and (fellow_user, status) indexes below.
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="fellow_requests_sent", db_index=False
+    )
     fellow_user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="fellow_requests_received"
+        User, on_delete=models.CASCADE, related_name="fellow_requests_received", db_index=False
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField()

@@ -102,6 +102,7 @@ class AuthorAffinity(models.Model):
         on_delete=models.CASCADE,
         related_name="author_affinities",
         db_constraint=False,
+        db_index=False,  # the (viewer, ...) indexes below serve it
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -140,6 +141,7 @@ class TypeAffinity(models.Model):
         on_delete=models.CASCADE,
         related_name="type_affinities",
         db_constraint=False,
+        db_index=False,  # the (viewer, post_type) constraint's index serves it
     )
     post_type = models.CharField(max_length=10, choices=PostType.choices)
     total = models.PositiveIntegerField(default=0)

@@ -7,14 +7,22 @@ from atelier.core.choices import PostType
 
 
 class Post(models.Model):
+    # No single-column index on author, channel or collective: the (column, created_at)
+    # indexes below lead with them and serve every lookup by them, and each index is
+    # paid for on every write and in every import.
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts", db_index=False
     )
     post_type = models.CharField(max_length=10, choices=PostType.choices)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True, default="")
     channel = models.ForeignKey(
-        "collective.Channel", on_delete=models.CASCADE, null=True, blank=True, related_name="posts"
+        "collective.Channel",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="posts",
+        db_index=False,
     )
     # Denormalised from channel so visibility is one indexed column, no join.
     collective = models.ForeignKey(
@@ -23,6 +31,7 @@ class Post(models.Model):
         null=True,
         blank=True,
         related_name="posts",
+        db_index=False,
     )
     created_at = models.DateTimeField(db_index=True)
     is_deleted = models.BooleanField(default=False)
@@ -59,10 +68,16 @@ class Appreciation(models.Model):
         PRAISE = "praise"
         TROPHY = "trophy"
 
+    # user and post: served by the composite indexes below that lead with them.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appreciations"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="appreciations",
+        db_index=False,
     )
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="appreciations")
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="appreciations", db_index=False
+    )
     # Denormalised from post: "how often did I appreciate this author" without a join.
     post_author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
@@ -98,8 +113,11 @@ class Appreciation(models.Model):
 class Remark(models.Model):
     """What comments and critiques share: text on a post, soft-deletable."""
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Served by the subclasses' (post, ...) and (author, created_at) indexes.
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+", db_index=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     text = models.TextField(max_length=10_000)
     created_at = models.DateTimeField()
     is_deleted = models.BooleanField(default=False)
@@ -132,7 +150,10 @@ class Critique(Remark):
 
 
 class SeenPost(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # user: the (user, post) unique constraint's index serves it.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
     seen_at = models.DateTimeField()
 
