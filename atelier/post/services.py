@@ -184,7 +184,9 @@ def remark_create(*, kind: str, author, post: Post, text: str) -> Comment | Crit
     counter = REMARK_COUNTER[kind]
     Post.objects.filter(pk=post.pk).update(**{counter: F(counter) + 1})
     if kind == "comment":
+        # The commenter's affinity to the author moved (the ranking's `conversation`).
         affinity.comment_written(viewer_id=author.id, author_id=post.author_id)
+        ranking_inputs_changed(author.id)
     notification_create(recipient_id=post.author_id, actor_id=author.id, kind=kind, post_id=post.pk)
     return remark
 
@@ -206,6 +208,7 @@ def remark_soft_delete(*, kind: str, remark: Comment | Critique) -> None:
         )
         if kind == "comment":
             affinity.comment_deleted(viewer_id=remark.author_id, author_id=remark.post.author_id)
+            ranking_inputs_changed(remark.author_id)
 
 
 @transaction.atomic

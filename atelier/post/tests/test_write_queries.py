@@ -143,16 +143,21 @@ def test_a_comment(ana, ana_client, bens_post, existing_pair, django_assert_num_
             == 201
         )
 
-    # token, post, BEGIN, comment, counter, affinity row, notification, COMMIT.
-    with django_assert_num_queries(8):
+    # token, post, BEGIN, comment, counter, affinity row, feed version, notification,
+    # COMMIT.
+    with django_assert_num_queries(9):
         response = ana_client.post(f"/api/posts/{bens_post.id}/comments/", {"text": "b"})
 
     assert response.status_code == 201
     assert AuthorAffinity.objects.get(viewer=ana).comments == 1 + existing_pair
+    # The commenter's cached rankings are retired: their affinity to the author moved.
+    ana_before = ana.feed_version
+    ana.refresh_from_db()
+    assert ana.feed_version == ana_before + 1 + existing_pair
 
 
 def test_a_critique(ana_client, bens_post, django_assert_num_queries):
-    # A critique keeps no affinity row: one statement less than a comment.
+    # A critique keeps no affinity row and moves no feed version: two statements less.
     with django_assert_num_queries(7):
         response = ana_client.post(f"/api/posts/{bens_post.id}/critiques/", {"text": "b"})
 
@@ -163,14 +168,17 @@ def test_deleting_a_comment(ana, ana_client, bens_post, bens_other_post, django_
     ana_client.post(f"/api/posts/{bens_other_post.id}/comments/", {"text": "stays"})
     remark = ana_client.post(f"/api/posts/{bens_post.id}/comments/", {"text": "goes"}).json()
 
-    # token, post, the comment, BEGIN, soft delete, counter, affinity row, COMMIT (the
-    # post's author comes with the post: no second look at it).
-    with django_assert_num_queries(8):
+    # token, post, the comment, BEGIN, soft delete, counter, affinity row, feed version,
+    # COMMIT (the post's author comes with the post: no second look at it).
+    with django_assert_num_queries(9):
         response = ana_client.delete(f"/api/posts/{bens_post.id}/comments/{remark['id']}/")
 
     assert response.status_code == 204
     assert Comment.objects.filter(is_deleted=False).count() == 1
     assert AuthorAffinity.objects.get(viewer=ana).comments == 1
+    before = ana.feed_version
+    ana.refresh_from_db()
+    assert ana.feed_version == before + 3  # two comments written, one taken back
 
 
 def test_a_fellow_request_and_its_acceptance(ana, ana_client, cleo, django_assert_num_queries):
