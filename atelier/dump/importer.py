@@ -216,10 +216,6 @@ class _BulkCreateWriter:
             [model(**dict(zip(columns, row, strict=True))) for row in table.rows]
         )
 
-    def call(self, work: Callable[[Any], None]) -> None:
-        with connection.cursor() as cursor:
-            work(cursor)
-
     def close(self) -> None:
         pass
 
@@ -288,7 +284,10 @@ class _DeferredIndexes:
 
         Indexes and unique constraints come before the statistics (ANALYZE samples
         expression indexes too), foreign keys after them (their one validating join is
-        planned from those statistics). A table that was not set aside is only analyzed.
+        planned from those statistics). A table that was not set aside is only analyzed:
+        PostgreSQL plans from statistics that autovacuum refreshes only later, and until
+        then takes the tables for nearly empty, which misplans the first feed requests after
+        an import. Sampling costs a fraction of a second.
         """
         tables = list(tables)
         if not tables:
@@ -317,9 +316,6 @@ class _DeferredIndexes:
                 cursor.execute(
                     f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}"
                 )
-
-    def unsettled(self) -> list[str]:
-        return list(self.tables)
 
 
 # The table's own foreign keys.
@@ -857,17 +853,6 @@ def _work_mem(size: str) -> Iterator[None]:
     yield
     with connection.cursor() as cursor:
         cursor.execute("RESET work_mem")
-
-
-def _analyze(model_list: list[type[models.Model]]) -> None:
-    # PostgreSQL plans from statistics that autovacuum refreshes only later; until then it
-    # takes the tables for nearly empty, which misplans the recount below and the first
-    # feed requests after an import. Sampling costs a fraction of a second.
-    if connection.vendor != "postgresql":
-        return
-    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in model_list)
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {tables}")
 
 
 def _reset_sequences(model_list: list[type[models.Model]]) -> None:
