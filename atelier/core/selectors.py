@@ -39,11 +39,15 @@ def without_blocked(queryset: QuerySet, viewer_id: int | None, field: str) -> Qu
     return queryset.exclude(**{f"{field}__in": blocked}).exclude(**{f"{field}__in": blockers})
 
 
+def blocks_between(a, b) -> QuerySet[Block]:
+    """The blocks either of two users made of the other; `a` and `b` are ids or
+    expressions (an OuterRef, to test a row with Exists)."""
+    return Block.objects.filter(Q(blocker_id=a, blocked_id=b) | Q(blocker_id=b, blocked_id=a))
+
+
 def is_blocked_either_way(a_id: int, b_id: int) -> bool:
     """Return True if either user blocked the other."""
-    return Block.objects.filter(
-        Q(blocker_id=a_id, blocked_id=b_id) | Q(blocker_id=b_id, blocked_id=a_id)
-    ).exists()
+    return blocks_between(a_id, b_id).exists()
 
 
 def fellows_of(user_id: int):

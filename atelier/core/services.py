@@ -6,7 +6,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -15,6 +15,7 @@ from atelier.core.choices import ArtistType
 from atelier.core.exceptions import InvalidInput, InvalidState, NotFound
 from atelier.core.models import Block, User, UserFellow, UserPreference
 from atelier.core.selectors import (
+    blocks_between,
     collective_visible_to,
     is_storable_id,
     pair_relation_queryset,
@@ -138,10 +139,7 @@ def _request_addressed_to(user: User, request_id: int) -> UserFellow:
     It comes with `blocked_either_way` (whether either of the two blocked the other), read
     in the same query.
     """
-    blocks = Block.objects.filter(
-        Q(blocker_id=OuterRef("user_id"), blocked=user)
-        | Q(blocker=user, blocked_id=OuterRef("user_id"))
-    )
+    blocks = blocks_between(user.id, OuterRef("user_id"))
     relation = (
         UserFellow.objects.select_for_update(of=("self",))
         .annotate(blocked_either_way=Exists(blocks))

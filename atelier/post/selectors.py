@@ -6,8 +6,7 @@ from django.http import Http404
 from atelier.collective.models import CollectiveMember
 from atelier.collective.selectors import member_collective_ids
 from atelier.core.api import is_storable_id
-from atelier.core.models import Block
-from atelier.core.selectors import blocked_ids_either_way, without_blocked
+from atelier.core.selectors import blocked_ids_either_way, blocks_between, without_blocked
 from atelier.post.models import Appreciation, Comment, Critique, Post
 
 
@@ -65,10 +64,7 @@ def get_visible_post(user, post_id) -> Post:
         member = CollectiveMember.objects.filter(
             user_id=user.id, collective_id=OuterRef("collective_id")
         )
-        blocked = Block.objects.filter(
-            Q(blocker_id=user.id, blocked_id=OuterRef("author_id"))
-            | Q(blocker_id=OuterRef("author_id"), blocked_id=user.id)
-        )
+        blocked = blocks_between(user.id, OuterRef("author_id"))
         qs = qs.filter(Q(collective__isnull=True) | Exists(member)).exclude(Exists(blocked))
     post = qs.first()
     if post is None:
