@@ -89,6 +89,14 @@ def _snapshot(
     # builds without it and must not free another request's lock (that would let a third
     # request build the same snapshot).
     owns_lock = not refresh and feed_cache.acquire_build_lock(lock)
+    if owns_lock:
+        # Another request may have built it and let go of the lock between this request's
+        # miss above and its taking the lock: then the snapshot is there, and building it
+        # again would make a stampede cost two builds.
+        snapshot = cache.get(key)
+        if snapshot is not None:
+            feed_cache.release_build_lock(lock)
+            return snapshot, current, True
     if not refresh and not owns_lock:
         deadline = time.monotonic() + BUILD_WAIT_SECONDS
         while time.monotonic() < deadline:

@@ -1,4 +1,9 @@
-"""Many requests for the same cold feed at once: one of them builds it, the others wait."""
+"""Many requests for the same cold feed at once: one of them builds it, the others wait.
+
+Exactly one build: a request that takes the build lock looks at the cache once more
+before building, since another request may have built the snapshot and let go of the
+lock between this one's miss and its taking the lock.
+"""
 
 import threading
 import time
@@ -10,6 +15,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from atelier.core.tests.factories import UserFactory
+from atelier.feed import cache as feed_cache
 from atelier.feed import service
 from atelier.feed.config import load_ranking
 from atelier.feed.tests.helpers import FEED, post
@@ -58,5 +64,43 @@ def test_a_cold_feed_is_built_once_under_a_stampede():
             thread.join()
 
     assert [status for status, _ in answers] == [200] * THREADS
-    assert len(builds) <= 2
+    assert len(builds) == 1
     assert len({tuple(page) for _, page in answers}) == 1
+
+
+@pytest.mark.django_db
+def test_a_request_that_takes_the_lock_after_another_built_the_snapshot_does_not_build_it(
+    ana, ana_client
+):
+    """The race a stampede can hit: request A misses the cache, then B builds the snapshot
+    and releases the lock, then A takes the lock. A serves B's snapshot, built once."""
+    for hours in range(1, 4):
+        post(UserFactory(), hours)
+    load_ranking()
+    real_build = service.build_snapshot
+    real_acquire = feed_cache.acquire_build_lock
+    builds = []
+    other_request = {}
+
+    def counted_build(*args, **kwargs):
+        builds.append(1)
+        return real_build(*args, **kwargs)
+
+    def acquire_after_another_request(key, *args, **kwargs):
+        if "page" not in other_request:  # A, between its miss and the lock: B runs to the end
+            other_request["page"] = None  # B itself takes the lock as usual
+            other_request["page"] = ana_client.get(FEED).json()
+        return real_acquire(key, *args, **kwargs)
+
+    with (
+        mock.patch("atelier.feed.service.build_snapshot", side_effect=counted_build),
+        mock.patch(
+            "atelier.feed.cache.acquire_build_lock", side_effect=acquire_after_another_request
+        ),
+    ):
+        page = ana_client.get(FEED).json()
+
+    assert len(builds) == 1
+    assert other_request["page"]["ranking"]["cached"] is False
+    assert page["ranking"]["cached"] is True
+    assert [p["id"] for p in page["results"]] == [p["id"] for p in other_request["page"]["results"]]
