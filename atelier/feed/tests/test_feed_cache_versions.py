@@ -62,13 +62,21 @@ def test_a_heart_moves_the_feed_version_but_not_the_relations_version(ana, ana_c
 
 
 @pytest.mark.django_db
-def test_a_new_fellow_moves_both_versions(ana, ben):
-    before = [versions.read(u.id) for u in (ana, ben)]
-    FellowFactory(user=ana, fellow_user=ben)  # rows written directly: bump as a service does
-    versions.bump(ana.id, ben.id, relations=True)
+def test_a_new_fellow_moves_both_versions_of_both_users(ana, ana_client, ben, ben_client):
+    """Accepting a fellow request through the API moves the feed and relations versions of
+    both users by one; asking alone moves none (nothing in a feed changed yet)."""
+    initial = {user.id: versions.read(user.id) for user in (ana, ben)}
+    asked = ana_client.post("/api/fellows/requests/", {"user_id": ben.id})
+    assert asked.status_code == 201
+    before = {user.id: versions.read(user.id) for user in (ana, ben)}
+    assert before == initial
 
-    after = [versions.read(u.id) for u in (ana, ben)]
-    assert all(a[0] == b[0] + 1 and a[1] == b[1] + 1 for a, b in zip(after, before, strict=True))
+    accepted = ben_client.post(f"/api/fellows/requests/{asked.json()['id']}/accept/")
+
+    assert accepted.status_code == 200
+    after = {user.id: versions.read(user.id) for user in (ana, ben)}
+    for user_id, (feed, relations) in before.items():
+        assert after[user_id] == (feed + 1, relations + 1)
 
 
 @pytest.mark.django_db
