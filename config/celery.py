@@ -1,4 +1,4 @@
-"""The Celery application: Atelier's background tasks (README: Background tasks).
+"""The Celery application: Atelier's background tasks (docs/production.md: Background tasks).
 
 Configured from Django's settings (the CELERY_* names in config/settings.py); tasks are the
 `tasks.py` modules of the apps. `atelier worker` runs the workers, `atelier scheduler` the

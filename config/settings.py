@@ -1,4 +1,4 @@
-"""Django settings, read from the environment through config.env (see README: Configuration)."""
+"""Django settings, read from the environment through config.env (see docs/configuration.md)."""
 
 import ipaddress
 import os
@@ -101,7 +101,7 @@ TEMPLATES = [
 # (a few ms) on every request. CONN_HEALTH_CHECKS pings a reused connection at the start of a
 # request, so one closed by a database restart or failover is replaced, not turned into a
 # 500. The development server starts a thread per request, which would strand a connection
-# per thread, so persistence is off while DEBUG is on. README: Database connections.
+# per thread, so persistence is off while DEBUG is on. docs/production.md: Database connections.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -109,7 +109,7 @@ DATABASES = {
         conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
     )
 }
-# Read replicas (README: Read replicas): reads of GET requests go to one of them, unless
+# Read replicas (docs/production.md: Read replicas): reads of GET requests go to one of them, unless
 # the client wrote within REPLICA_PIN_SECONDS; writes and everything outside a request go
 # to the primary.
 for _index, _url in enumerate(DATABASE_REPLICA_URLS):
@@ -209,7 +209,7 @@ WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
-# --- Uploaded media (atelier/media; README "Media") ---------------------------------------
+# --- Uploaded media (atelier/media; docs/media.md) ---------------------------------------
 # Files go through Django's storage API: the file system under MEDIA_ROOT by default, or an
 # S3-compatible object store with django-storages (MEDIA_STORAGE=s3, see docs/media.md).
 # Either way every file URL is /media/<name>, answered by Atelier after an access check.
@@ -396,7 +396,7 @@ SERVE_KEEPALIVE = env_int("WEB_KEEPALIVE", 5, minimum=0)
 # Each worker is replaced, gracefully, after about this many requests (0: never).
 SERVE_MAX_REQUESTS = env_int("WEB_MAX_REQUESTS", 2000, minimum=0)
 
-# --- Background tasks: Celery with the Redis broker (README: Background tasks) ------------
+# --- Background tasks: Celery with the Redis broker (docs/production.md) ------------
 # With TASKS_BROKER_URL set, exposure writes, the analytics rollup and pruning are queued
 # in that Redis database and run by `atelier worker`; the schedule by `atelier scheduler`
 # (or `atelier worker --beat` on one machine). Unset (the demo, the test suite): every task

@@ -1,6 +1,6 @@
 """Every feed cache key, the snapshot token, the build lock and the hit counters.
 
-Layers (see README, "Caching"): the viewer's building blocks (`relations`: fellow and
+Layers (see docs/feed.md, "Caching"): the viewer's building blocks (`relations`: fellow and
 collective counts and preferences), named by their relations version, and the ranked
 snapshot, named by their feed version and the configuration version. The versions live in
 the database (atelier/feed/versions.py), so a key can only be built from committed state:

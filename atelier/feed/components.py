@@ -168,7 +168,7 @@ COMPONENTS: tuple[Component, ...] = (
         "By {author}, a kind of artist you prefer",
     ),
     # Beyond API.md's table: weight 0 by default (see RankingConfig), learned by `atelier
-    # evaluate --tune`; each earned its place on held-out data (README, "Evaluation").
+    # evaluate --tune`; each earned its place on held-out data (docs/evaluation.md).
     Component(
         "fellow_fresh",
         _fellow_fresh,

@@ -1,7 +1,7 @@
 """Screen CO-ENGAGEMENT ("people who engage with what you engage with engaged with this post")
 on the evaluation protocol, before building it as a component.
 
-Run on a database the reddit-college dump was imported into (README "Evaluation"):
+Run on a database the reddit-college dump was imported into (docs/evaluation.md):
 
     export DATABASE_URL=sqlite:////tmp/coeng-eval.sqlite3
     .venv/bin/atelier migrate && .venv/bin/atelier import_community \
@@ -38,7 +38,7 @@ against `default`, `rec+eng+coll` and `signals` (docs/ranking-signals.json).
 Stage 1 tries every signal (K 20 or all) in three forms at weights 0.05 and 0.15; stage 2
 the three best at more scales and weights 0.02 to 0.3; stage 3 the widest-reaching signals
 at weights 0.005 to 0.02. About 20 minutes on this machine (a minute to hydrate the 25,309
-viewer-moments, the rest scoring 288 variants); the output of the run the README quotes is
+viewer-moments, the rest scoring 288 variants); the output of the run docs/evaluation.md quotes is
 benchmarks/evaluation/screen_coengagement.txt.
 """
 

@@ -1,6 +1,6 @@
 """Screen engagement and recency variants of API.md's formula on the evaluation protocol.
 
-Run on a database the reddit-college dump was imported into (README "Evaluation"):
+Run on a database the reddit-college dump was imported into (docs/evaluation.md):
 
     DATABASE_URL=sqlite:////tmp/eval.sqlite3 .venv/bin/atelier shell \
         -c "exec(open('benchmarks/evaluation/screen_engagement.py').read())"

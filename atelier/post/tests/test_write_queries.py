@@ -1,4 +1,4 @@
-"""The SQL cost of every interaction write, pinned (README "Load": hearts dominated the tail).
+"""The SQL cost of every interaction write, pinned (docs/benchmarks.md: hearts dominated the tail).
 
 Counts are per request, through the whole DRF stack, and include the token lookup. Inside a
 test's transaction a service's own transaction is a SAVEPOINT / RELEASE pair: it stands in

@@ -4,7 +4,7 @@ Without --current-db the dump is imported into a scratch SQLite database of its 
 temporary file, deleted afterwards): the command runs itself again in a child process
 with DATABASE_URL pointing there (and no REDIS_URL), so the current database and cache
 are never touched; the live ranking configuration (`served`) is read from the current
-database first and handed over. See the README's "Evaluation".
+database first and handed over. See docs/evaluation.md.
 """
 
 import argparse

@@ -1,6 +1,6 @@
 """`atelier serve`: Atelier under gunicorn, the production WSGI server.
 
-Settings come from the environment (README: Configuration): HOST, PORT, WEB_CONCURRENCY,
+Settings come from the environment (docs/configuration.md): HOST, PORT, WEB_CONCURRENCY,
 WEB_THREADS, WEB_TIMEOUT, WEB_GRACEFUL_TIMEOUT, WEB_KEEPALIVE, WEB_MAX_REQUESTS; the options
 below override them. The command checks the configuration, then replaces itself with the
 gunicorn master (exec), so signals reach gunicorn directly: HUP reloads the code and
@@ -27,7 +27,7 @@ def cache_is_local_memory() -> bool:
 
 
 class Command(BaseCommand):
-    help = "Serve Atelier with gunicorn (workers from the CPU count; see README: Production)."
+    help = "Serve Atelier with gunicorn (workers from the CPU count; see docs/production.md)."
     requires_system_checks = []
 
     def add_arguments(self, parser):

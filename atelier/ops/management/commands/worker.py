@@ -1,4 +1,4 @@
-"""`atelier worker`: the task workers, apart from the web processes (README: Background tasks).
+"""`atelier worker`: the task workers, apart from the web processes (docs/production.md).
 
 Runs Celery's worker on TASKS_BROKER_URL: a parent process and TASKS_WORKER_CONCURRENCY
 pool processes, which take exposure batches, rollups and pruning from the queue. A task is

@@ -5,7 +5,7 @@ afterwards) gives, in rounds: hearts, the same hearts again (200), praise, comme
 critiques, hearts taken back, comments deleted. Each request is timed on the test client
 and its queries counted through an execute wrapper (atelier/ops/querycount.py), which
 counts what the database is sent, savepoints included, without keeping SQL text. Run it
-against a migrated database of your own; README "Load" quotes its numbers.
+against a migrated database of your own; docs/benchmarks.md quotes its numbers.
 """
 
 import secrets
