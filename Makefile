@@ -1,11 +1,11 @@
-# Atelier: make setup | make demo | make test
+# Atelier: make setup | make demo | make test | make test-fast
 SHELL := /bin/bash
 VENV := .venv
 # Django 6 needs Python 3.12 or newer; find one (PATH first, then pyenv's versions).
 PYTHON ?= $(shell bin/find-python)
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint benchmark load clean
+.PHONY: setup demo test test-fast lint benchmark load clean
 
 setup: $(STAMP)
 
@@ -38,13 +38,20 @@ test: setup
 	@status=0; ATELIER_CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest -q || status=$$?; \
 	 [ -x "$(CHROMIUM)" ] || echo "browser tests: skipped (no $(CHROMIUM))"; exit $$status
 
+# Everyday work: no browser, no child processes, nothing slow (docs/testing.md).
+FAST := not browser and not subprocess and not slow
+
+test-fast: setup
+	$(VENV)/bin/ruff check atelier config
+	$(VENV)/bin/pytest -q -m "$(FAST)"
+
 lint: setup
 	$(VENV)/bin/ruff check atelier config
 
 benchmark: setup
 	$(VENV)/bin/atelier benchmark_feed
 
-# The load benchmark (README: Benchmarks, Load): Locust lives in its own virtualenv, so the
+# The load benchmark (docs/benchmarks.md, Load): Locust lives in its own virtualenv, so the
 # project's runtime and `make setup` do not carry it. Knobs: LOAD_SIZES=200k, LOAD_SOAK=0, ...
 LOAD_VENV := .venv-load
 LOAD_STAMP := $(LOAD_VENV)/.installed

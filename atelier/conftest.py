@@ -1,5 +1,7 @@
 """Shared pytest fixtures: API clients for named personas and a clean cache per test."""
 
+import subprocess
+
 import pytest
 from django.core.cache import cache
 from rest_framework.authtoken.models import Token
@@ -9,9 +11,19 @@ from atelier.core.tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # PBKDF2 costs ~0.2 s a user; tests care that hashing happens, not that it is slow.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _child_processes_only_where_marked(request, monkeypatch):
+    # `make test-fast` leaves out `-m subprocess`: a test that starts a process (atelier
+    # serve, a worker, a command in a child) must carry the marker, or it fails here.
+    # Browser tests start Chromium and are left out by their own marker.
+    if request.node.get_closest_marker("subprocess") or request.node.get_closest_marker("browser"):
+        return
+
+    def refuse(self, args, *more, **options):
+        raise AssertionError(
+            f"this test starts a child process ({args!r}): mark it @pytest.mark.subprocess"
+        )
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
 
 
 @pytest.fixture(autouse=True)

@@ -146,6 +146,7 @@ def fortnight(now, ana, ben, cleo):
     return now
 
 
+@pytest.mark.slow
 def test_the_summary_from_the_rollup_equals_the_raw_aggregation(fortnight, now):
     rolled = rollup.rollup_due(now=now)
     # Every completed hour after the one the retention cuts into.
@@ -176,6 +177,7 @@ def test_the_summary_from_the_rollup_equals_the_raw_aggregation(fortnight, now):
     assert DwellRollup.objects.filter(hours=1, variant="").exists()
 
 
+@pytest.mark.slow
 def test_the_summary_reads_the_stored_buckets(fortnight, now, django_assert_num_queries):
     rollup.rollup_due(now=now)
     raw = feed_summary_raw(days=7, now=now)
@@ -199,6 +201,7 @@ def test_the_summary_reads_the_stored_buckets(fortnight, now, django_assert_num_
         feed_summary(days=7, now=now)
 
 
+@pytest.mark.slow
 def test_rolling_up_again_replaces_and_a_new_window_is_not_read(fortnight, now):
     rollup.rollup_due(now=now)
     rows = ExposureRollup.objects.count()
@@ -245,6 +248,7 @@ def test_flush_runs_the_write_task_inline_without_a_broker(ana, ana_client, ben)
     assert ExposedPost.objects.count() == 1
 
 
+@pytest.mark.slow
 def test_the_scheduled_tasks_run_inline(fortnight, now):
     assert rollup_analytics.delay().get() == 30 * 24 - 1
     _set_rollout(retention_days=5)

@@ -5,6 +5,10 @@ import secrets
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.subprocess
+
 
 def deployment_environment(**env: str) -> dict:
     """This process's environment as a deployment would have it: no test-only switches."""

@@ -23,7 +23,7 @@ from atelier.collective.tests.factories import ChannelFactory, CollectiveFactory
 from atelier.core.tests.factories import UserFactory
 from atelier.post.tests.factories import PostFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 

@@ -26,6 +26,7 @@ def seed(*args: str) -> str:
     return out.getvalue()
 
 
+@pytest.mark.slow
 def test_the_newest_posts_get_pictures_and_covers(_media_root, client):
     output = seed("--pictures", "30", "--covers", "6")
 

@@ -32,6 +32,7 @@ def exported(tmp_path, name: str) -> list[dict]:
     return [{k: v for k, v in r.items() if k != "password_hash"} for r in read_dump(path)]
 
 
+@pytest.mark.slow
 def test_same_seed_and_now_give_the_same_community(tmp_path):
     seed("--seed", "7")
     first = exported(tmp_path, "first.jsonl")
@@ -46,6 +47,7 @@ def test_same_seed_and_now_give_the_same_community(tmp_path):
     assert first != other
 
 
+@pytest.mark.slow
 def test_demo_and_admin_accounts(tmp_path):
     output = seed()
 
@@ -65,6 +67,7 @@ def test_demo_and_admin_accounts(tmp_path):
     assert "Log in as demo / demo-password" in output
 
 
+@pytest.mark.slow
 def test_the_community_looks_alive():
     seed()
 

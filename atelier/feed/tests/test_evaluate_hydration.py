@@ -169,6 +169,7 @@ def assert_same(bulk, sql) -> None:
             assert a.tolist() == b.tolist(), f.name
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @pytest.mark.parametrize("seed", [1, 2])
 def test_bulk_hydration_equals_the_as_of_query(seed):

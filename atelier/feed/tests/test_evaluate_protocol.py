@@ -250,6 +250,8 @@ def test_a_dump_is_required_without_current_db(db):
         call_command("evaluate", "/nonexistent/dump.jsonl", stdout=io.StringIO())
 
 
+@pytest.mark.slow
+@pytest.mark.subprocess
 @pytest.mark.django_db
 def test_a_dump_is_evaluated_in_a_scratch_database_of_its_own(tmp_path):
     """One command from the file: the child process imports into a temporary SQLite file."""

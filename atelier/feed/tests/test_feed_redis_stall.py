@@ -30,6 +30,7 @@ from atelier.feed.config import load_ranking
 from atelier.feed.tests.helpers import post
 
 pytestmark = [
+    pytest.mark.subprocess,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql" or shutil.which("redis-server") is None,

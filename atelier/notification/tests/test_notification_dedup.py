@@ -13,6 +13,7 @@ from atelier.post.tests.factories import PostFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow  # 400 requests: about 15 s
 def test_toggling_appreciations_notifies_once_per_kind(ana_client, ana, ben, client_for):
     post = PostFactory(author=ben)
     for _ in range(100):

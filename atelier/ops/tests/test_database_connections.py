@@ -10,6 +10,8 @@ from django.db import connection
 
 from atelier.ops.tests.server import ServedAtelier, get, served_environment
 
+pytestmark = pytest.mark.subprocess
+
 READ_SETTINGS = (
     "import django; django.setup(); from django.conf import settings; import json; "
     "d = settings.DATABASES['default']; print(json.dumps([d['CONN_MAX_AGE'], "

@@ -62,6 +62,7 @@ def hearts(server, post_id: int, auth: dict) -> int:
     return json.loads(body)["hearts_count"]
 
 
+@pytest.mark.subprocess
 @needs_postgres
 def test_reads_use_the_replica_and_writers_read_their_own_writes(pg_pair):
     environment = served_environment(
@@ -129,6 +130,7 @@ def test_the_router_sends_reads_to_a_replica_only_inside_an_eligible_request(mon
     assert router.allow_migrate("replica_0", "post") is False
 
 
+@pytest.mark.subprocess
 def test_without_replicas_there_is_no_router():
     environment = served_environment("sqlite:///unused.sqlite3", DATABASE_REPLICA_URLS=None)
     environment["DJANGO_SETTINGS_MODULE"] = "config.settings"

@@ -92,6 +92,7 @@ def test_probes_are_logged_at_debug_only(client, caplog):
     assert [line.levelno for line in request_lines(caplog)] == [logging.DEBUG] * 2
 
 
+@pytest.mark.subprocess
 def test_json_logs_under_atelier_serve(served_database_url):
     environment = served_environment(served_database_url, LOG_FORMAT="json", WEB_CONCURRENCY="1")
     username = f"logger{secrets.token_hex(4)}"

@@ -15,6 +15,8 @@ from django.db import connection
 
 from atelier.ops.tests.server import ServedAtelier, get, post_json, served_environment
 
+pytestmark = pytest.mark.subprocess
+
 needs_redis = pytest.mark.skipif(
     not os.environ.get("REDIS_URL"),
     reason="several workers need the shared cache: run with REDIS_URL (as .ci/run does)",

@@ -9,10 +9,13 @@ import pytest
 
 from atelier.ops.tests.server import ServedAtelier, get, post_json, served_environment
 
-pytestmark = pytest.mark.skipif(
-    not os.environ.get("REDIS_URL"),
-    reason="two servers share state through Redis: run with REDIS_URL (as .ci/run does)",
-)
+pytestmark = [
+    pytest.mark.subprocess,
+    pytest.mark.skipif(
+        not os.environ.get("REDIS_URL"),
+        reason="two servers share state through Redis: run with REDIS_URL (as .ci/run does)",
+    ),
+]
 
 
 def register(server, name: str) -> dict:

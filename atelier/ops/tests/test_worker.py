@@ -28,6 +28,7 @@ READY_SECONDS = 90
 DONE_SECONDS = 60
 
 pytestmark = [
+    pytest.mark.subprocess,
     pytest.mark.skipif(
         not BROKER,
         reason="the task engine needs its Redis broker: set TEST_TASKS_BROKER_URL "
