@@ -1,4 +1,4 @@
-"""Rate limits that a client cannot talk its way around (issue 10, items 3 and 4).
+"""Rate limits that a client cannot talk its way around (issue 10, items 3 and 4; issue 17).
 
 * **Who is the client.** `X-Forwarded-For` is believed only when the request comes from a
   proxy listed in `TRUSTED_PROXIES` (addresses or networks; default none). The client is
@@ -8,6 +8,8 @@
 * **Where the counts live.** In the default cache. When Redis is unreachable (the cache
   backend's breaker is open) the counts fall back to this process's memory, so login and
   registration stay limited — per process rather than site-wide — instead of failing open.
+* **Every view uses these classes**, never DRF's plain ones (which fail open without
+  Redis); a test walks the URLconf to keep it so.
 """
 
 import ipaddress
@@ -16,7 +18,12 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.cache import cache as default_cache
 from django.core.cache.backends.locmem import LocMemCache
-from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
+from rest_framework.throttling import (
+    AnonRateThrottle,
+    ScopedRateThrottle,
+    SimpleRateThrottle,
+    UserRateThrottle,
+)
 
 from atelier.core.cache_backend import BREAKER
 
@@ -75,22 +82,28 @@ class _ThrottleCache:
         LOCAL_COUNTS.set(key, value, timeout)
 
 
-class _Hardened:
+class HardenedThrottle:
+    """Mixin for a DRF throttle: counts per `client_ip`, kept in memory while Redis is down."""
+
     cache = _ThrottleCache()
 
     def get_ident(self, request) -> str:
         return client_ip(request)
 
 
-class AnonThrottle(_Hardened, AnonRateThrottle):
+class AnonThrottle(HardenedThrottle, AnonRateThrottle):
     pass
 
 
-class UserThrottle(_Hardened, UserRateThrottle):
+class UserThrottle(HardenedThrottle, UserRateThrottle):
     pass
 
 
-class AuthThrottle(_Hardened, SimpleRateThrottle):
+class ScopedThrottle(HardenedThrottle, ScopedRateThrottle):
+    """Per user (or client address) and the view's `throttle_scope`, e.g. `upload`."""
+
+
+class AuthThrottle(HardenedThrottle, SimpleRateThrottle):
     """Log-in and sign-up attempts per client address (rate `auth`), API and pages alike."""
 
     scope = "auth"
