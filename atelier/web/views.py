@@ -7,6 +7,7 @@ selectors and services as the API (so the same visibility rules), with plain for
 form will do and small scripts for uploads, fellow requests, blocks, join and leave.
 """
 
+import math
 
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -39,7 +40,7 @@ from atelier.core.services import (
     preferences_update,
     user_register,
 )
-from atelier.core.throttling import LoginLimited
+from atelier.core.throttling import AuthThrottle, LoginLimited
 from atelier.feed.config import load_ranking
 from atelier.media.selectors import attach_media_lists
 from atelier.media.services import MAX_MEDIA_PER_POST
@@ -242,6 +243,19 @@ def signup_page(request):
             "email": request.POST.get("email", ""),
             "artist_type": request.POST.get("artist_type", ArtistType.OTHER),
         }
+        # The same `auth` count per client address as POST /api/auth/register/.
+        throttle = AuthThrottle()
+        if not throttle.allow_request(request, None):
+            wait = max(1, math.ceil(throttle.wait() or 1))
+            context = {
+                "errors": {"detail": [f"Too many attempts. Try again in {wait} seconds."]},
+                "values": values,
+                "artist_types": ArtistType.choices,
+                "next": _safe_next(request),
+            }
+            response = render(request, "web/signup.html", context, status=429)
+            response["Retry-After"] = str(wait)
+            return response
         data = RegisterApi.InputSerializer(
             data={**values, "password": request.POST.get("password", "")}
         )
