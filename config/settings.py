@@ -74,7 +74,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A log-in form refused by the log-in limits answers 429 (atelier/core/auth_backend.py).
+    "atelier.core.auth_backend.LoginLimitedMiddleware",
 ]
+
+# The one backend: Django's ModelBackend behind the log-in limits that every log-in door
+# (pages, token, browsable API, admin) shares (atelier/core/auth_backend.py).
+AUTHENTICATION_BACKENDS = ["atelier.core.auth_backend.RateLimitedModelBackend"]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -269,7 +275,12 @@ REST_FRAMEWORK = {
         # Generous defaults: a busy client (or a test suite) must not trip them by accident.
         "anon": env_rate("THROTTLE_ANON_RATE", "2000/min"),
         "user": env_rate("THROTTLE_USER_RATE", "6000/min"),
+        # Sign-ups and log-in attempts per client address (docs/security.md).
         "auth": env_rate("THROTTLE_AUTH_RATE", "2000/min"),
+        # Failed log-ins per (account, client address), and per account from any address:
+        # softer, so a stranger needs several addresses to lock a member out.
+        "login": env_rate("THROTTLE_LOGIN_RATE", "10/min"),
+        "login_account": env_rate("THROTTLE_LOGIN_ACCOUNT_RATE", "50/min"),
         # Uploads cost CPU (decoding, re-encoding) and storage: a scope of their own.
         "upload": env_rate("THROTTLE_UPLOAD_RATE", "600/hour"),
     },

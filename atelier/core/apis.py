@@ -102,8 +102,9 @@ class RegisterApi(APIView):
 
 
 class TokenApi(APIView):
+    # Limited where every log-in door is, in the authentication backend (LoginAttempt):
+    # a view throttle here would count each attempt twice.
     permission_classes = [AllowAny]
-    throttle_classes = [AuthThrottle]
 
     @extend_schema_serializer(component_name="TokenInput")
     class InputSerializer(serializers.Serializer):

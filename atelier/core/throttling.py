@@ -1,4 +1,4 @@
-"""Rate limits that a client cannot talk its way around (issue 10, items 3 and 4).
+"""Rate limits that a client cannot talk its way around (issue 10, items 3 and 4; issue 17).
 
 * **Who is the client.** `X-Forwarded-For` is believed only when the request comes from a
   proxy listed in `TRUSTED_PROXIES` (addresses or networks; default none). The client is
@@ -8,15 +8,30 @@
 * **Where the counts live.** In the default cache. When Redis is unreachable (the cache
   backend's breaker is open) the counts fall back to this process's memory, so login and
   registration stay limited — per process rather than site-wide — instead of failing open.
+* **Log-in attempts** are limited where every log-in door passes, the authentication
+  backend (atelier/core/auth_backend.py), by `LoginAttempt` below: per client address
+  (the `auth` rate, shared with sign-ups), per account and client address (`login`) and,
+  softer, per account from any address (`login_account`). docs/security.md has the why.
+* **Every view uses these classes**, never DRF's plain ones (which fail open without
+  Redis); a test walks the URLconf to keep it so.
 """
 
+import hashlib
 import ipaddress
+import math
+import threading
 from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache as default_cache
 from django.core.cache.backends.locmem import LocMemCache
-from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
+from rest_framework.exceptions import Throttled
+from rest_framework.throttling import (
+    AnonRateThrottle,
+    ScopedRateThrottle,
+    SimpleRateThrottle,
+    UserRateThrottle,
+)
 
 from atelier.core.cache_backend import BREAKER
 
@@ -75,25 +90,143 @@ class _ThrottleCache:
         LOCAL_COUNTS.set(key, value, timeout)
 
 
-class _Hardened:
+class HardenedThrottle:
+    """Mixin for a DRF throttle: counts per `client_ip`, kept in memory while Redis is down."""
+
     cache = _ThrottleCache()
 
     def get_ident(self, request) -> str:
         return client_ip(request)
 
 
-class AnonThrottle(_Hardened, AnonRateThrottle):
+class AnonThrottle(HardenedThrottle, AnonRateThrottle):
     pass
 
 
-class UserThrottle(_Hardened, UserRateThrottle):
+class UserThrottle(HardenedThrottle, UserRateThrottle):
     pass
 
 
-class AuthThrottle(_Hardened, SimpleRateThrottle):
+class ScopedThrottle(HardenedThrottle, ScopedRateThrottle):
+    """Per user (or client address) and the view's `throttle_scope`, e.g. `upload`."""
+
+
+class AuthThrottle(HardenedThrottle, SimpleRateThrottle):
     """Log-in and sign-up attempts per client address (rate `auth`), API and pages alike."""
 
     scope = "auth"
 
     def get_cache_key(self, request, view) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+# --- Log-in attempts ------------------------------------------------------------------------
+
+
+class LoginLimited(Throttled):
+    """A log-in refused before its password is checked, because a limit is reached (429)."""
+
+    default_detail = "Too many log-in attempts."
+    default_code = "login_limited"
+    extra_detail_singular = "Try again in {wait} second."
+    extra_detail_plural = "Try again in {wait} seconds."
+
+    def __init__(self, wait: int):
+        super().__init__(wait=wait)
+
+
+class _Window(HardenedThrottle, SimpleRateThrottle):
+    """One sliding-window count (DRF's history of timestamps) for `scope` and `ident`.
+
+    The key and history have the format of the throttles above, so the `auth` window of an
+    address is the very count that AuthThrottle keeps for sign-ups at that address.
+    """
+
+    def __init__(self, scope: str, ident: str):
+        self.scope = scope
+        super().__init__()
+        self.key = self.cache_format % {"scope": scope, "ident": ident}
+        self.history: list[float] = []
+        self.now = 0.0
+
+    def get_cache_key(self, request, view) -> str:
+        return self.key
+
+    def is_full(self) -> bool:
+        """Load the count; return True if it has reached the rate (no room for one more)."""
+        if self.rate is None:
+            return False
+        self.now = self.timer()
+        self.history = [t for t in self.cache.get(self.key, []) if t > self.now - self.duration]
+        return len(self.history) >= self.num_requests
+
+    def seconds_until_free(self) -> int:
+        """Whole seconds until the count is below the rate again (is_full() was True)."""
+        # Newest first: the entry at index `num_requests - 1` is the last of those that
+        # have to expire before there is room for one more.
+        last_to_expire = self.history[min(self.num_requests, len(self.history)) - 1]
+        return max(1, math.ceil(last_to_expire + self.duration - self.now))
+
+    def add(self) -> None:
+        if self.rate is not None:
+            self.history.insert(0, self.now)
+            self.cache.set(self.key, self.history, self.duration)
+
+    def take_back(self) -> None:
+        """Remove the entry add() made (re-reading the count others may have changed)."""
+        if self.rate is None:
+            return
+        history = list(self.cache.get(self.key, []))
+        if self.now in history:
+            history.remove(self.now)
+            self.cache.set(self.key, history, self.duration)
+
+
+def _account_ident(username: str) -> str:
+    # Usernames are unique regardless of case, so "ANA" and "ana" are one account's count;
+    # hashed, so a key has a fixed length and no client-chosen characters.
+    return hashlib.sha256(str(username).casefold().encode("utf-8", "replace")).hexdigest()[:32]
+
+
+# Check-then-count is one step within a process, so its threads cannot slip between them.
+_LOGIN_LOCK = threading.Lock()
+
+
+class LoginAttempt:
+    """One log-in attempt, counted against the three log-in limits before its password is
+    checked: raises LoginLimited if any is reached (the right password included).
+
+    * `auth`, per client address: every attempt, right or wrong, in the same count as the
+      address's sign-ups.
+    * `login`, per account and client address, and `login_account`, per account from any
+      address (softer, so guessing from a few addresses cannot lock a member out): the
+      failed attempts. The attempt is counted before the (slow) password check, so guesses
+      sent in parallel cannot all pass the check before any is counted, and succeeded()
+      takes it back.
+
+    A refused attempt is not counted. Without a request (a shell, a management command)
+    there is no client address, and only the per-account count applies.
+    """
+
+    def __init__(self, request, username: str):
+        account = _account_ident(username)
+        if request is not None:
+            ip = client_ip(request)
+            self.per_address = [_Window("auth", ip)]
+            self.failures = [_Window("login", f"{account}:{ip}"), _Window("login_account", account)]
+        else:
+            self.per_address = []
+            self.failures = [_Window("login_account", account)]
+        windows = self.per_address + self.failures
+        with _LOGIN_LOCK:
+            full = [window for window in windows if window.is_full()]
+            if full:
+                raise LoginLimited(wait=max(window.seconds_until_free() for window in full))
+            for window in windows:
+                window.add()
+
+    def succeeded(self) -> None:
+        """The password was right: this attempt is no failure of the account."""
+        with _LOGIN_LOCK:
+            for window in self.failures:
+                window.take_back()

@@ -23,6 +23,7 @@ from rest_framework.exceptions import ValidationError
 from atelier.collective.models import Channel, Collective
 from atelier.collective.selectors import collectives_for, get_visible_collective
 from atelier.core.apis import RegisterApi
+from atelier.core.auth_backend import BACKEND_PATH
 from atelier.core.choices import ArtistType, PostType
 from atelier.core.exceptions import DomainError, NotFound
 from atelier.core.models import User, UserFellow
@@ -39,7 +40,7 @@ from atelier.core.services import (
     preferences_update,
     user_register,
 )
-from atelier.core.throttling import AuthThrottle
+from atelier.core.throttling import AuthThrottle, LoginLimited
 from atelier.feed.config import load_ranking
 from atelier.media.selectors import attach_media_lists
 from atelier.media.services import MAX_MEDIA_PER_POST
@@ -242,6 +243,19 @@ def signup_page(request):
             "email": request.POST.get("email", ""),
             "artist_type": request.POST.get("artist_type", ArtistType.OTHER),
         }
+        # The same `auth` count per client address as POST /api/auth/register/.
+        throttle = AuthThrottle()
+        if not throttle.allow_request(request, None):
+            wait = max(1, math.ceil(throttle.wait() or 1))
+            context = {
+                "errors": {"detail": [f"Too many attempts. Try again in {wait} seconds."]},
+                "values": values,
+                "artist_types": ArtistType.choices,
+                "next": _safe_next(request),
+            }
+            response = render(request, "web/signup.html", context, status=429)
+            response["Retry-After"] = str(wait)
+            return response
         data = RegisterApi.InputSerializer(
             data={**values, "password": request.POST.get("password", "")}
         )
@@ -251,7 +265,7 @@ def signup_page(request):
         except (ValidationError, DomainError) as error:
             errors = _form_errors(error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=BACKEND_PATH)
             return redirect(_safe_next(request))
     context = {
         "errors": errors,
@@ -478,22 +492,22 @@ def settings_page(request):
 
 
 class LoginView(auth_views.LoginView):
-    """Django's log-in form, limited like the API's token endpoint (the `auth` rate)."""
+    """Django's log-in form; refused with a 429 page while a log-in limit holds."""
 
     template_name = "web/login.html"
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        throttle = AuthThrottle()
-        if not throttle.allow_request(request, self):
-            wait = max(1, math.ceil(throttle.wait() or 1))
+        # The log-in limits live in the authentication backend, shared by every door.
+        try:
+            return super().post(request, *args, **kwargs)
+        except LoginLimited as limited:
             # An unbound form: a bound one would check the password when rendered.
             form = self.get_form_class()(request)
-            context = self.get_context_data(form=form, throttled_wait=wait)
+            context = self.get_context_data(form=form, throttled_wait=limited.wait)
             response = self.render_to_response(context, status=429)
-            response["Retry-After"] = str(wait)
+            response["Retry-After"] = str(limited.wait)
             return response
-        return super().post(request, *args, **kwargs)
 
 
 class LogoutView(auth_views.LogoutView):

@@ -1,9 +1,14 @@
-"""Test helpers: running requests at the same instant from several threads."""
+"""Test helpers: requests at the same instant from several threads; a Redis that is down."""
 
 import threading
+from contextlib import contextmanager
 
+from django.core.cache import caches
 from django.db import connections
+from django.test import override_settings
 from rest_framework.test import APIClient
+
+from atelier.core.cache_backend import BREAKER, ResilientRedisCache
 
 
 def run_concurrently(request, count: int) -> list:
@@ -32,3 +37,31 @@ def run_concurrently(request, count: int) -> list:
     for thread in threads:
         thread.join()
     return results
+
+
+# A Redis nothing listens on (port 1): the first operation opens the cache's breaker.
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "atelier.core.cache_backend.ResilientRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.25},
+    }
+}
+
+
+def _reset_breaker() -> None:
+    with BREAKER.lock:
+        BREAKER.down = False
+        BREAKER.down_until = 0.0
+
+
+@contextmanager
+def redis_down():
+    """Run the block with the default cache on a Redis that is down (a fresh breaker)."""
+    _reset_breaker()
+    try:
+        with override_settings(CACHES=DEAD_REDIS):
+            assert isinstance(caches["default"], ResilientRedisCache)
+            yield
+    finally:
+        _reset_breaker()
