@@ -24,6 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
 from rest_framework.exceptions import ValidationError
 
+from atelier.analytics.rollout import load_rollout
 from atelier.collective.selectors import (
     channels_to_post_in,
     collectives_for,
@@ -73,12 +74,21 @@ DASHBOARD_DAYS = (7, 30, 90)
 
 @require_safe
 def feed_page(request):
-    """The feed as cards: personalized for a signed-in user, newest first for visitors."""
-    ordering = request.GET.get("ordering")
+    """The feed as cards: for a signed-in member the ordering the API serves them, newest
+    first for visitors.
+
+    As in the API, a member's explicit `ordering` is theirs; without one the experiment's
+    rollout decides, and the page shows (toggle, headline) the ordering actually served,
+    without announcing the experiment.
+    """
+    requested = request.GET.get("ordering")
+    explicit = request.user.is_authenticated and requested in ORDERINGS
     if not request.user.is_authenticated:
         ordering = "chronological"
-    elif ordering not in ORDERINGS:
-        ordering = "personalized"
+    elif explicit:
+        ordering = requested
+    else:
+        ordering = load_rollout().variant_for(request.user.id)
     weights = ranking_weights(load_ranking())
     how_ranked = [
         {
@@ -90,7 +100,12 @@ def feed_page(request):
         }
         for name in weights["components"]
     ]
-    context = {"ordering": ordering, "weights": weights, "how_ranked": how_ranked}
+    context = {
+        "ordering": ordering,
+        "explicit": explicit,
+        "weights": weights,
+        "how_ranked": how_ranked,
+    }
     return render(request, "web/feed.html", context)
 
 
