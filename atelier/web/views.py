@@ -17,6 +17,7 @@ import math
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -314,12 +315,19 @@ PROFILE_POSTS = 60
 @require_safe
 @login_required
 def profile_page(request, pk: int):
-    """A member's page: their posts as a grid, a fellow request button, a block button.
+    """A member's page: their posts as a grid (PROFILE_POSTS a page, `?page=N`), a fellow
+    request button, a block button.
 
-    Someone who blocked me (or whom I blocked) is a 404 page, like GET /api/users/{id}/.
+    The count said is the number of posts the viewer may see, the ones the pages of the
+    grid hold. Someone who blocked me (or whom I blocked) is a 404 page, like
+    GET /api/users/{id}/.
     """
     profile = get_user_profile(viewer=request.user, user_id=pk)
-    posts = list(posts_by_author(request.user, profile.id)[:PROFILE_POSTS])
+    # get_page: a page number that is not one is the first page, one past the end the last.
+    grid = Paginator(posts_by_author(request.user, profile.id), PROFILE_POSTS).get_page(
+        request.GET.get("page")
+    )
+    posts = list(grid.object_list)
     attach_media_lists(posts)
     relation = None
     if profile.id != request.user.id:
@@ -328,7 +336,7 @@ def profile_page(request, pk: int):
         {"post": post, "cover": next((m for m in post.attached_media if m.thumbnail), None)}
         for post in posts
     ]
-    context = {"profile": profile, "tiles": tiles, "relation": relation}
+    context = {"profile": profile, "tiles": tiles, "relation": relation, "grid": grid}
     return render(request, "web/profile.html", context)
 
 
