@@ -106,6 +106,8 @@ def feed_page(request):
         "explicit": explicit,
         "weights": weights,
         "how_ranked": how_ranked,
+        # One label per kind, from the choices (the API sends the values).
+        "labels": {"artist_types": dict(ArtistType.choices), "post_types": dict(PostType.choices)},
     }
     return render(request, "web/feed.html", context)
 

@@ -111,6 +111,15 @@ def test_a_members_explicit_choice_overrides_the_experiment(client, ana, compari
     assert (served["ordering"], served["variant"]) == ("personalized", "personalized")
 
 
+def test_cards_get_the_labels_of_the_choices(client, ana):
+    client.force_login(ana)
+
+    labels = json.loads(_json_script(client.get("/"), "choice-labels"))
+
+    assert labels["artist_types"]["visual_artist"] == "Visual Artist"
+    assert labels["post_types"]["poem"] == "Poem"
+
+
 def test_staff_see_a_link_to_the_dashboard(client):
     client.force_login(UserFactory(username="stella", is_staff=True))
 

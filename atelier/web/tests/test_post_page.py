@@ -125,6 +125,26 @@ def test_remarks_by_members_blocked_either_way_are_hidden_as_in_the_api(
     assert "From cleo" not in page and "Cleo&#x27;s critique" not in page
 
 
+def test_a_remark_written_a_moment_ago_says_just_now(client, ana, bens_picture):
+    CommentFactory(post=bens_picture, author=ana, text="Fresh")
+    client.force_login(ana)
+
+    page = client.get(f"/posts/{bens_picture.id}/").content.decode()
+
+    assert "just now" in page
+    assert "0 minutes" not in page
+
+
+def test_a_visitor_reads_counts_in_the_right_number(client, bens_picture):
+    bens_picture.hearts_count, bens_picture.trophy_count = 1, 1
+    bens_picture.save(update_fields=["hearts_count", "trophy_count"])
+
+    page = client.get(f"/posts/{bens_picture.id}/").content.decode()
+
+    assert '<span data-count="hearts">1</span> heart ·' in page
+    assert '<span data-count="trophies">1</span> trophy' in page
+
+
 def test_an_unknown_kind_is_404(client, ana, bens_picture):
     client.force_login(ana)
 

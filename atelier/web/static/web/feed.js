@@ -16,6 +16,8 @@
   var authenticated = root.dataset.authenticated === "true";
   var template = document.getElementById("card-template");
   var weights = JSON.parse(document.getElementById("ranking-weights").textContent);
+  // The choices' own labels ("Visual Artist"), so a card says what every other page says.
+  var labels = JSON.parse(document.getElementById("choice-labels").textContent);
 
   var els = {
     loading: document.getElementById("feed-loading"),
@@ -206,13 +208,14 @@
     var authorLink = el("a", "author-link", post.author.username);
     authorLink.href = "/users/" + post.author.id + "/";
     q(".author").appendChild(authorLink);
-    q(".artist-type").textContent = humanize(post.author.artist_type);
+    q(".artist-type").textContent =
+      labels.artist_types[post.author.artist_type] || humanize(post.author.artist_type);
     var time = q(".age");
     time.dateTime = post.created_at;
     time.textContent = age(post.created_at);
     time.title = new Date(post.created_at).toLocaleString();
     var badge = q(".badge");
-    badge.textContent = humanize(post.post_type);
+    badge.textContent = labels.post_types[post.post_type] || humanize(post.post_type);
     badge.classList.add("badge-" + post.post_type);
     var title = q(".open-post");
     title.textContent = post.title;
