@@ -162,7 +162,7 @@ def post_page(request, pk: int):
                 kind=kind, author=request.user, post=post, text=data.validated_data["text"]
             )
             return redirect(f"{request.path}#{kind}s")
-        errors[kind] = " ".join(_form_errors(ValidationError(data.errors)).get("text", []))
+        errors[kind] = " ".join(_messages(data.errors.get("text", [])))
         # A NUL cannot be shown back in HTML; the rest of the draft is kept.
         drafts[kind] = text.replace("\x00", "")
     attach_media_lists([post])
