@@ -85,3 +85,21 @@ def visible_channel(user, channel_id: int) -> Channel | None:
         )
         .first()
     )
+
+
+def channels_to_post_in(user) -> QuerySet[Channel]:
+    """The channels of the collectives `user` belongs to (where they may post), by
+    collective name, then channel name."""
+    mine = CollectiveMember.objects.filter(user_id=user.id).values("collective_id")
+    return (
+        Channel.objects.filter(collective_id__in=mine)
+        .select_related("collective")
+        .order_by("collective__name", "collective_id", "name", "id")
+    )
+
+
+def collectives_to_mute(user, *, muted_ids: list[int]) -> QuerySet[Collective]:
+    """The collectives a settings form offers to mute: those `user` belongs to and those
+    already muted (`muted_ids`), by name."""
+    mine = CollectiveMember.objects.filter(user_id=user.id).values("collective_id")
+    return Collective.objects.filter(Q(pk__in=mine) | Q(pk__in=muted_ids)).order_by("name", "id")

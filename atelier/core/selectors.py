@@ -93,6 +93,19 @@ def pair_relation_queryset(a_id: int, b_id: int) -> QuerySet[UserFellow]:
     )
 
 
+def fellow_relation(viewer_id: int, other_id: int) -> str:
+    """How `viewer_id` stands with `other_id`: "fellows", "sent" (a request of the viewer's
+    waits), "received" (the other's request waits) or "none"."""
+    pair = pair_relation_queryset(viewer_id, other_id).first()
+    if pair is None:
+        return "none"
+    if pair.status == UserFellow.Status.ACCEPTED:
+        return "fellows"
+    if pair.status == UserFellow.Status.PENDING:
+        return "sent" if pair.user_id == viewer_id else "received"
+    return "none"
+
+
 def pending_fellow_requests(user_id: int) -> QuerySet[UserFellow]:
     """Pending requests sent to or by `user_id`, newest first, without blocked counterparts."""
     blocked = blocked_ids_either_way(user_id)
@@ -102,6 +115,17 @@ def pending_fellow_requests(user_id: int) -> QuerySet[UserFellow]:
     if blocked:
         qs = qs.exclude(user_id__in=blocked).exclude(fellow_user_id__in=blocked)
     return qs.order_by("-created_at", "-id")
+
+
+def incoming_fellow_requests(user_id: int) -> QuerySet[UserFellow]:
+    """Pending requests sent to `user_id`, newest first, with their senders; without
+    blocked counterparts."""
+    return pending_fellow_requests(user_id).filter(fellow_user_id=user_id).select_related("user")
+
+
+def users_with_ids(ids: list[int]) -> QuerySet[User]:
+    """The users among `ids`, by username (unknown ids are left out)."""
+    return User.objects.filter(pk__in=ids).order_by("username", "id")
 
 
 def blocked_by(user_id: int) -> list[int]:

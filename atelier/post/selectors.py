@@ -93,6 +93,28 @@ def get_live_remark(*, model: type[Comment] | type[Critique], post: Post, remark
     return remark
 
 
+def appreciation_kinds_given(*, user, post: Post) -> set[str]:
+    """The kinds of appreciation ("heart", "praise", "trophy") `user` has given `post`."""
+    if user is None or not user.is_authenticated:
+        return set()
+    return set(Appreciation.objects.filter(post=post, user=user).values_list("kind", flat=True))
+
+
+def posts_by_author(viewer, author_id: int) -> QuerySet[Post]:
+    """The posts of `author_id` that `viewer` may see, newest first (a profile's grid)."""
+    return visible_posts(viewer).filter(author_id=author_id).order_by("-created_at", "-id")
+
+
+def posts_in_collective(viewer, collective_id: int) -> QuerySet[Post]:
+    """The posts of a collective that `viewer` may see, newest first, with their channel."""
+    return (
+        visible_posts(viewer)
+        .filter(collective_id=collective_id)
+        .select_related("channel")
+        .order_by("-created_at", "-id")
+    )
+
+
 def post_meta(viewer, ids: list[int]) -> dict[str, dict]:
     """Counts, media and the viewer's own appreciations of the visible posts among `ids`."""
     # media builds on post (its visibility rules): imported here, not at module level.

@@ -5,6 +5,11 @@ The feed and the dashboard are thin shells that fetch their data from the JSON A
 session (see static/web/*.js). The other pages render server-side through the same
 selectors and services as the API (so the same visibility rules), with plain forms where a
 form will do and small scripts for uploads, fellow requests, blocks, join and leave.
+
+A page is a second client of the API's rules: it runs no query of its own (every read is a
+selector of the owning app, every write the service the API calls) and checks a form's
+input with the API's own serializer, so a bad input gets the same message on both doors.
+`tests/test_pages_are_clients.py` holds this module to it (no model, no `.objects`).
 """
 
 import math
@@ -12,7 +17,7 @@ import math
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,18 +25,23 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
 from rest_framework.exceptions import ValidationError
 
-from atelier.collective.models import Channel, Collective
-from atelier.collective.selectors import collectives_for, get_visible_collective
-from atelier.core.apis import RegisterApi
+from atelier.analytics.rollout import load_rollout
+from atelier.collective.selectors import (
+    channels_to_post_in,
+    collectives_for,
+    collectives_to_mute,
+    get_visible_collective,
+)
+from atelier.core.apis import PreferencesApi, RegisterApi
 from atelier.core.auth_backend import BACKEND_PATH
 from atelier.core.choices import ArtistType, PostType
 from atelier.core.exceptions import DomainError, NotFound
-from atelier.core.models import User, UserFellow
 from atelier.core.selectors import (
+    fellow_relation,
     get_user_profile,
-    pair_relation_queryset,
-    pending_fellow_requests,
+    incoming_fellow_requests,
     preferences_of,
+    users_with_ids,
 )
 from atelier.core.services import (
     InvalidState,
@@ -47,12 +57,18 @@ from atelier.media.services import MAX_MEDIA_PER_POST
 from atelier.notification.selectors import notification_list
 from atelier.notification.services import notifications_mark_read
 from atelier.post import services as post_services
-from atelier.post.models import Appreciation
-from atelier.post.selectors import get_live_remark, get_visible_post, visible_posts
+from atelier.post.apis import RemarkListCreateApi
+from atelier.post.selectors import (
+    appreciation_kinds_given,
+    get_live_remark,
+    get_visible_post,
+    posts_by_author,
+    posts_in_collective,
+    visible_remarks,
+)
 from atelier.web.selectors import ranking_weights
 
 REMARK_KINDS = ("comment", "critique")
-REMARK_MAX_LENGTH = 10_000
 
 ORDERINGS = ("personalized", "chronological")
 DASHBOARD_DAYS = (7, 30, 90)
@@ -60,12 +76,21 @@ DASHBOARD_DAYS = (7, 30, 90)
 
 @require_safe
 def feed_page(request):
-    """The feed as cards: personalized for a signed-in user, newest first for visitors."""
-    ordering = request.GET.get("ordering")
+    """The feed as cards: for a signed-in member the ordering the API serves them, newest
+    first for visitors.
+
+    As in the API, a member's explicit `ordering` is theirs; without one the experiment's
+    rollout decides, and the page shows (toggle, headline) the ordering actually served,
+    without announcing the experiment.
+    """
+    requested = request.GET.get("ordering")
+    explicit = request.user.is_authenticated and requested in ORDERINGS
     if not request.user.is_authenticated:
         ordering = "chronological"
-    elif ordering not in ORDERINGS:
-        ordering = "personalized"
+    elif explicit:
+        ordering = requested
+    else:
+        ordering = load_rollout().variant_for(request.user.id)
     weights = ranking_weights(load_ranking())
     how_ranked = [
         {
@@ -77,7 +102,14 @@ def feed_page(request):
         }
         for name in weights["components"]
     ]
-    context = {"ordering": ordering, "weights": weights, "how_ranked": how_ranked}
+    context = {
+        "ordering": ordering,
+        "explicit": explicit,
+        "weights": weights,
+        "how_ranked": how_ranked,
+        # One label per kind, from the choices (the API sends the values).
+        "labels": {"artist_types": dict(ArtistType.choices), "post_types": dict(PostType.choices)},
+    }
     return render(request, "web/feed.html", context)
 
 
@@ -107,9 +139,7 @@ def post_page(request, pk: int):
     Visitors see public posts (as on the public feed) and are asked to log in to act;
     a post the viewer may not see is a 404 page, like the API.
     """
-    post = get_visible_post(request.user, pk) if pk < 2**63 else None
-    if post is None:
-        raise Http404("No such post.")
+    post = get_visible_post(request.user, pk)
     errors: dict[str, str] = {}
     drafts: dict[str, str] = {}
     if request.method == "POST":
@@ -123,33 +153,27 @@ def post_page(request, pk: int):
         if action != "remark":
             raise Http404("No such action.")
         kind = request.POST.get("kind", "")
-        text = request.POST.get("text", "").strip()
         if kind not in REMARK_KINDS:
             raise Http404("No such kind of remark.")
-        if not text:
-            errors[kind] = f"Write something before sending your {kind}."
-        elif len(text) > REMARK_MAX_LENGTH:
-            errors[kind] = f"At most {REMARK_MAX_LENGTH} characters, please."
-            drafts[kind] = text
-        else:
-            post_services.remark_create(kind=kind, author=request.user, post=post, text=text)
+        # The API's serializer: the same rules (blank, length, NUL) and the same messages.
+        text = request.POST.get("text", "")
+        data = RemarkListCreateApi.InputSerializer(data={"text": text})
+        if data.is_valid():
+            post_services.remark_create(
+                kind=kind, author=request.user, post=post, text=data.validated_data["text"]
+            )
             return redirect(f"{request.path}#{kind}s")
+        errors[kind] = " ".join(_messages(data.errors.get("text", [])))
+        # A NUL cannot be shown back in HTML; the rest of the draft is kept.
+        drafts[kind] = text.replace("\x00", "")
     attach_media_lists([post])
     remarks = {}
     given: set[str] = set()
     if request.user.is_authenticated:
         for kind in REMARK_KINDS:
             model = post_services.REMARK_MODELS[kind]
-            remarks[kind] = list(
-                model.objects.filter(post=post, is_deleted=False)
-                .select_related("author")
-                .order_by("created_at", "id")
-            )
-        given = set(
-            Appreciation.objects.filter(post=post, user=request.user).values_list(
-                "kind", flat=True
-            )
-        )
+            remarks[kind] = list(visible_remarks(model=model, post=post, viewer=request.user))
+        given = appreciation_kinds_given(user=request.user, post=post)
     counts = {
         "heart": post.hearts_count,
         "praise": post.praise_count,
@@ -215,10 +239,17 @@ def _form_errors(error: ValidationError | DomainError) -> dict[str, list[str]]:
     detail = error.detail if isinstance(error, ValidationError) else error.body()
     if not isinstance(detail, dict):
         detail = {"detail": detail}
-    return {
-        field: [str(m) for m in (messages if isinstance(messages, list) else [messages])]
-        for field, messages in detail.items()
-    }
+    return {field: _messages(messages) for field, messages in detail.items()}
+
+
+def _messages(detail) -> list[str]:
+    """The messages in one field's error, flattened: a list field's errors come keyed by
+    the position of the bad item ({0: ['"x" is not a valid choice.']})."""
+    if isinstance(detail, dict):
+        return [m for value in detail.values() for m in _messages(value)]
+    if isinstance(detail, list):
+        return [m for value in detail for m in _messages(value)]
+    return [str(detail)]
 
 
 def _safe_next(request, default: str = "/") -> str:
@@ -280,13 +311,8 @@ def signup_page(request):
 @login_required
 def compose_page(request):
     """The composer: a shell whose script uploads media and creates the post via the API."""
-    channels = (
-        Channel.objects.filter(collective__members__user=request.user)
-        .select_related("collective")
-        .order_by("collective__name", "collective_id", "name", "id")
-    )
     groups: dict[int, dict] = {}
-    for channel in channels:
+    for channel in channels_to_post_in(request.user):
         group = groups.setdefault(
             channel.collective_id, {"name": channel.collective.name, "channels": []}
         )
@@ -305,31 +331,28 @@ PROFILE_POSTS = 60
 @require_safe
 @login_required
 def profile_page(request, pk: int):
-    """A member's page: their posts as a grid, a fellow request button, a block button.
+    """A member's page: their posts as a grid (PROFILE_POSTS a page, `?page=N`), a fellow
+    request button, a block button.
 
-    Someone who blocked me (or whom I blocked) is a 404 page, like GET /api/users/{id}/.
+    The count said is the number of posts the viewer may see, the ones the pages of the
+    grid hold. Someone who blocked me (or whom I blocked) is a 404 page, like
+    GET /api/users/{id}/.
     """
     profile = get_user_profile(viewer=request.user, user_id=pk)
-    posts = list(
-        visible_posts(request.user)
-        .filter(author_id=profile.id)
-        .order_by("-created_at", "-id")[:PROFILE_POSTS]
+    # get_page: a page number that is not one is the first page, one past the end the last.
+    grid = Paginator(posts_by_author(request.user, profile.id), PROFILE_POSTS).get_page(
+        request.GET.get("page")
     )
+    posts = list(grid.object_list)
     attach_media_lists(posts)
     relation = None
     if profile.id != request.user.id:
-        pair = pair_relation_queryset(request.user.id, profile.id).first()
-        if pair is not None and pair.status == UserFellow.Status.ACCEPTED:
-            relation = "fellows"
-        elif pair is not None and pair.status == UserFellow.Status.PENDING:
-            relation = "sent" if pair.user_id == request.user.id else "received"
-        else:
-            relation = "none"
+        relation = fellow_relation(request.user.id, profile.id)
     tiles = [
         {"post": post, "cover": next((m for m in post.attached_media if m.thumbnail), None)}
         for post in posts
     ]
-    context = {"profile": profile, "tiles": tiles, "relation": relation}
+    context = {"profile": profile, "tiles": tiles, "relation": relation, "grid": grid}
     return render(request, "web/profile.html", context)
 
 
@@ -356,12 +379,7 @@ def collective_page(request, pk: int):
     collective = get_visible_collective(request.user, pk)
     posts: list = []
     if collective.my_role is not None:
-        posts = list(
-            visible_posts(request.user)
-            .filter(collective_id=collective.id)
-            .select_related("channel")
-            .order_by("-created_at", "-id")[:COLLECTIVE_POSTS]
-        )
+        posts = list(posts_in_collective(request.user, collective.id)[:COLLECTIVE_POSTS])
         attach_media_lists(posts)
     tiles = [
         {"post": post, "cover": next((m for m in post.attached_media if m.thumbnail), None)}
@@ -414,11 +432,7 @@ def notifications_page(request):
         {"notification": n, "text": NOTIFICATION_TEXT.get(n.kind, n.kind)}
         for n in notification_list(user=request.user, limit=NOTIFICATIONS_SHOWN)
     ]
-    incoming = [
-        relation
-        for relation in pending_fellow_requests(request.user.id).select_related("user")
-        if relation.fellow_user_id == request.user.id
-    ]
+    incoming = list(incoming_fellow_requests(request.user.id))
     context = {
         "items": items,
         "incoming": incoming,
@@ -427,14 +441,13 @@ def notifications_page(request):
     return render(request, "web/notifications.html", context)
 
 
-def _posted_ids(request, name: str) -> list[int] | None:
-    """The ids ticked in a list of checkboxes, or None if one is not an id at all."""
-    ids = []
-    for raw in request.POST.getlist(name):
-        if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) < 2**63:
-            return None
-        ids.append(int(raw))
-    return ids
+def _posted_numbers(request, name: str) -> list:
+    """A list of checkboxes as the JSON the API takes: digits as numbers, anything else
+    left a string (which the API's serializer then refuses, with its own message)."""
+    return [
+        int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 1000 else raw
+        for raw in request.POST.getlist(name)
+    ]
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -445,40 +458,25 @@ def settings_page(request):
     (the same service as PUT /api/user/preferences/)."""
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        post_types = request.POST.getlist("preferred_post_types")
-        artist_types = request.POST.getlist("preferred_artist_types")
-        muted = _posted_ids(request, "muted_collectives")
-        blocked = _posted_ids(request, "blocked_users")
-        if any(value not in PostType.values for value in post_types):
-            errors["preferred_post_types"] = ["Unknown kind of post."]
-        if any(value not in ArtistType.values for value in artist_types):
-            errors["preferred_artist_types"] = ["Unknown kind of artist."]
-        if muted is None:
-            errors["muted_collectives"] = ["Not a collective id."]
-        if blocked is None:
-            errors["blocked_users"] = ["Not a member id."]
-        if not errors:
-            try:
-                preferences_update(
-                    user=request.user,
-                    preferred_post_types=post_types,
-                    preferred_artist_types=artist_types,
-                    muted_collectives=muted,
-                    blocked_users=blocked,
-                )
-            except (ValidationError, DomainError) as error:
-                errors = _form_errors(error)
-            else:
-                return redirect(f"{reverse('web:settings')}?saved=1")
-    current = preferences_of(request.user)
-    collectives = list(
-        Collective.objects.filter(
-            Q(members__user=request.user) | Q(pk__in=current["muted_collectives"])
+        # The form replaces all four lists, as PUT does, through the same serializer.
+        data = PreferencesApi.InputSerializer(
+            data={
+                "preferred_post_types": request.POST.getlist("preferred_post_types"),
+                "preferred_artist_types": request.POST.getlist("preferred_artist_types"),
+                "muted_collectives": _posted_numbers(request, "muted_collectives"),
+                "blocked_users": _posted_numbers(request, "blocked_users"),
+            }
         )
-        .distinct()
-        .order_by("name", "id")
-    )
-    blocked_users = list(User.objects.filter(pk__in=current["blocked_users"]).order_by("username"))
+        try:
+            data.is_valid(raise_exception=True)
+            preferences_update(user=request.user, **data.validated_data)
+        except (ValidationError, DomainError) as error:
+            errors = _form_errors(error)
+        else:
+            return redirect(f"{reverse('web:settings')}?saved=1")
+    current = preferences_of(request.user)
+    collectives = list(collectives_to_mute(request.user, muted_ids=current["muted_collectives"]))
+    blocked_users = list(users_with_ids(current["blocked_users"]))
     context = {
         "current": current,
         "post_types": PostType.choices,

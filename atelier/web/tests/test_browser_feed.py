@@ -10,6 +10,7 @@ from atelier.analytics.models import FeedRollout
 from atelier.analytics.rollout import save_rollout
 from atelier.post.models import Appreciation, HiddenPost, Post, SeenPost
 from atelier.post.tests.factories import PostFactory
+from atelier.web.tests.conftest import DESKTOP, PHONE
 from atelier.web.tests.factories import build_community
 
 pytestmark = pytest.mark.browser
@@ -212,17 +213,26 @@ def test_scrolling_to_the_end_loads_the_next_page(page, community, log_in):
     expect(card(page, extra[0])).to_have_count(1)
 
 
-def test_a_reader_in_the_comparison_group_is_told_why_for_you_is_newest_first(
-    page, community, log_in
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
+def test_a_reader_in_the_comparison_group_sees_a_coherent_newest_feed_and_may_choose(
+    page, community, log_in, viewport
 ):
     # The feed experiment serves newest-first to readers who did not choose an ordering.
     save_rollout(FeedRollout(pk=1, personalized_enabled=False))
+    page.set_viewport_size(viewport)
 
     log_in(page, "ana")
 
-    expect(page.locator("#feed-notice")).to_contain_text("comparison group")
+    # The toggle and the headline say what is served; the experiment is not announced.
     expect(page.locator("#feed .card").first).to_have_id(f"post-{community.newest_post.pk}")
-    # Choosing "Newest" is the reader's own choice: no notice.
-    page.locator(".segment", has_text="Newest").click()
-    expect(page.locator("#feed .card").first).to_be_visible()
+    expect(page.locator(".segment", has_text="Newest")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(".segment", has_text="For you")).to_have_attribute("aria-pressed", "false")
+    expect(page.locator("#feed-lede")).to_contain_text("newest first")
+    expect(page.locator("#feed-notice")).to_be_hidden()
+    expect(page.locator("main")).not_to_contain_text("comparison")
+    # Choosing "For you" is the reader's own choice: the API serves it, ranked.
+    page.locator(".segment", has_text="For you").click()
+    expect(page).to_have_url(re.compile(r"/\?ordering=personalized$"))
+    expect(page.locator("#feed .card").first).to_have_id(f"post-{community.fellow_post.pk}")
+    expect(page.locator("#feed-lede")).to_contain_text("Ranked for you")
     expect(page.locator("#feed-notice")).to_be_hidden()

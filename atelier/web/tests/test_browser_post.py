@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from atelier.post.models import Comment, Critique
+from atelier.post.tests.factories import CommentFactory
 from atelier.web.tests.conftest import DESKTOP, PHONE
 from atelier.web.tests.factories import build_community
 from atelier.web.tests.media_helpers import picture_for
@@ -95,3 +96,33 @@ def test_a_visitor_opens_a_public_post_and_is_asked_to_log_in(page, community):
     expect(page.locator(".post-media img")).to_be_visible()
     expect(page.locator("main")).to_contain_text("to read and write comments and critiques")
     expect(page.locator("#new-comment")).to_have_count(0)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
+@pytest.mark.parametrize("kind", ["comment", "critique"])
+def test_a_refused_remark_brings_the_reader_to_the_form_and_its_error(
+    page, community, log_in, screenshot, viewport, kind
+):
+    # Enough comments above the forms that the top of the page is far from them.
+    for i in range(12):
+        CommentFactory(
+            post=community.fellow_post, author=community.cleo, text=f"Thought {i}. " * 40
+        )
+    page.set_viewport_size(viewport)
+    log_in(page, "ana", next_url=f"/posts/{community.fellow_post.pk}/")
+
+    page.fill(f"#new-{kind}", "   ")
+    with page.expect_navigation():
+        page.click(f"#{kind}-form button[type=submit]")
+
+    expect(page).to_have_url(re.compile(rf"/posts/{community.fellow_post.pk}/#{kind}-form$"))
+    error = page.locator(f"#{kind}-error")
+    expect(error).to_have_text("This field may not be blank.")
+    expect(error).to_be_in_viewport()
+    field = page.locator(f"#new-{kind}")
+    expect(field).to_be_focused()
+    expect(field).to_be_in_viewport()
+    expect(field).to_have_attribute("aria-describedby", f"{kind}-error")
+    # The page did not open at its top: the post's title is scrolled away.
+    assert page.evaluate("window.scrollY") > 500
+    screenshot(page, f"remark-error-{kind}-{viewport['width']}")

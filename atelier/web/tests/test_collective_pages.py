@@ -2,7 +2,7 @@
 
 import pytest
 
-from atelier.collective.tests.factories import ChannelFactory, MemberFactory
+from atelier.collective.tests.factories import ChannelFactory, CollectiveFactory, MemberFactory
 from atelier.post.tests.factories import PostFactory
 from atelier.web.tests.media_helpers import picture_for
 
@@ -58,3 +58,15 @@ def test_the_list_shows_mine_and_public_ones(client, ana, inkers):
 def test_visitors_log_in_first(client, inkers):
     assert client.get(f"/collectives/{inkers.id}/").status_code == 302
     assert client.get("/collectives/").status_code == 302
+
+
+def test_one_member_is_said_in_the_singular(client, ben):
+    alone = CollectiveFactory(name="Solo", members_count=1)  # the factory counts no one
+    MemberFactory(collective=alone, user=ben, role="admin")
+    client.force_login(ben)
+
+    detail = client.get(f"/collectives/{alone.id}/").content.decode()
+    listing = client.get("/collectives/").content.decode()
+
+    assert '<span id="members-count">1</span> member</p>' in detail
+    assert "Public · 1 member · you are an admin" in listing

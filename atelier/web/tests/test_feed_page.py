@@ -1,11 +1,15 @@
 """GET /: the feed page shell for visitors and members (its data comes from the API)."""
 
 import json
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertTemplateUsed
 
+import atelier.web
+from atelier.analytics.models import FeedRollout
+from atelier.analytics.rollout import save_rollout
 from atelier.core.tests.factories import UserFactory
 from atelier.feed.config import load_ranking, save_ranking
 from atelier.feed.models import RankingConfig
@@ -55,19 +59,65 @@ def test_a_member_gets_the_personalized_feed_by_default(client, ana):
 
 
 @pytest.mark.parametrize(
-    ("query", "ordering"),
+    ("query", "ordering", "explicit"),
     [
-        ("?ordering=chronological", "chronological"),
-        ("?ordering=personalized", "personalized"),
-        ("?ordering=bogus", "personalized"),
+        ("?ordering=chronological", "chronological", "true"),
+        ("?ordering=personalized", "personalized", "true"),
+        ("?ordering=bogus", "personalized", "false"),
     ],
 )
-def test_a_member_can_open_either_ordering(client, ana, query, ordering):
+def test_a_member_can_open_either_ordering(client, ana, query, ordering, explicit):
     client.force_login(ana)
 
     response = client.get("/" + query)
 
-    assert f'id="feed" class="cards" data-ordering="{ordering}"' in response.content.decode()
+    assert (
+        f'id="feed" class="cards" data-ordering="{ordering}" data-explicit="{explicit}"'
+        in response.content.decode()
+    )
+
+
+@pytest.fixture
+def comparison_group(django_capture_on_commit_callbacks):
+    """The experiment serves every member without an explicit ordering newest first."""
+    with django_capture_on_commit_callbacks(execute=True):
+        save_rollout(FeedRollout(pk=1, personalized_enabled=False))
+
+
+def test_a_member_of_the_comparison_group_sees_newest_pressed_and_no_announcement(
+    client, ana, comparison_group
+):
+    client.force_login(ana)
+
+    page = client.get("/").content.decode()
+
+    # The page is rendered for what the API will serve this member: newest first.
+    assert 'data-ordering="chronological" data-explicit="false"' in page
+    assert 'data-ordering="chronological" aria-pressed="true">Newest' in page
+    assert 'data-ordering="personalized" aria-pressed="false">For you' in page
+    assert "comparison" not in page.lower() and "experiment" not in page.lower()
+    script = (Path(atelier.web.__file__).parent / "static/web/feed.js").read_text()
+    assert "comparison group" not in script
+
+
+def test_a_members_explicit_choice_overrides_the_experiment(client, ana, comparison_group):
+    client.force_login(ana)
+
+    page = client.get("/?ordering=personalized").content.decode()
+    served = client.get("/api/posts/?ordering=personalized").json()["ranking"]
+
+    assert 'data-ordering="personalized" data-explicit="true"' in page
+    assert 'data-ordering="personalized" aria-pressed="true">For you' in page
+    assert (served["ordering"], served["variant"]) == ("personalized", "personalized")
+
+
+def test_cards_get_the_labels_of_the_choices(client, ana):
+    client.force_login(ana)
+
+    labels = json.loads(_json_script(client.get("/"), "choice-labels"))
+
+    assert labels["artist_types"]["visual_artist"] == "Visual Artist"
+    assert labels["post_types"]["poem"] == "Poem"
 
 
 def test_staff_see_a_link_to_the_dashboard(client):

@@ -64,3 +64,23 @@ def test_logging_out_needs_a_post(client, ana):
     client.force_login(ana)
 
     assert client.get("/logout/").status_code == 405
+
+
+def test_the_log_in_page_offers_to_sign_up_and_keeps_next(client):
+    # A visitor who taps a heart on the feed lands here: signing up is the way on.
+    page = client.get("/login/?next=/posts/5/").content.decode()
+    plain = client.get("/login/").content.decode()
+
+    assert '<a href="/signup/?next=/posts/5/">Sign up</a>' in page
+    assert '<a href="/signup/?next=/">Sign up</a>' in plain
+
+
+def test_signing_up_from_the_log_in_link_returns_to_next(client):
+    page = client.get("/signup/?next=/posts/5/").content.decode()
+    response = client.post(
+        "/signup/", {"username": "ines", "password": "s3cret", "next": "/posts/5/"}
+    )
+
+    assert 'name="next" value="/posts/5/"' in page
+    assert '<a href="/login/?next=/posts/5/">Log in</a>' in page
+    assert response["Location"] == "/posts/5/"

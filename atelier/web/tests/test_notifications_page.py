@@ -64,3 +64,12 @@ def test_bad_posts_are_404_and_others_requests_untouchable(client, ana, ben, cle
 
 def test_visitors_log_in_first(client):
     assert client.get("/notifications/").status_code == 302
+
+
+def test_a_notification_of_a_moment_ago_says_just_now(client, ana, ben):
+    appreciation_add(user=ben, post=PostFactory(author=ana), kind="heart")
+    client.force_login(ana)
+
+    page = client.get("/notifications/").content.decode()
+
+    assert ">just now</time>" in page and "0 minutes" not in page

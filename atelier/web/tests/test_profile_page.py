@@ -1,5 +1,7 @@
 """/users/<id>/: a member's posts as a grid, the fellow relation, and 404 across a block."""
 
+import re
+
 import pytest
 
 from atelier.core.tests.factories import BlockFactory, FellowFactory
@@ -65,3 +67,41 @@ def test_blocked_either_way_unknown_and_visitors(client, ana, ben, cleo):
     assert client.get("/users/987654/").status_code == 404
     assert client.get(f"/users/{2**70}/").status_code == 404
     assert client.get(f"/users/{cleo.id}/").status_code == 200
+
+
+def test_the_grid_pages_through_every_post_it_counts(client, ana, ben):
+    # 72 posts at 60 a page: the count says 72 and the two pages show all 72, once each.
+    posts = PostFactory.create_batch(72, author=ben)
+    client.force_login(ana)
+
+    first = client.get(f"/users/{ben.id}/").content.decode()
+    second = client.get(f"/users/{ben.id}/?page=2").content.decode()
+
+    assert '<span id="posts-count">72</span> posts' in first
+    shown = [set(re.findall(r'id="tile-(\d+)"', page)) for page in (first, second)]
+    assert (len(shown[0]), len(shown[1])) == (60, 12)
+    assert shown[0] | shown[1] == {str(post.id) for post in posts}
+    assert 'id="more-posts" href="?page=2"' in first and "Posts 1–60 of 72" in first
+    assert 'id="more-posts"' not in second and 'href="?page=1"' in second
+
+
+def test_the_count_is_of_the_posts_the_viewer_may_see(client, ana, ben):
+    PostFactory(author=ben)
+    PostFactory(author=ben, channel=collective_channel("private", ben))
+    client.force_login(ana)
+
+    page = client.get(f"/users/{ben.id}/?page=abc").content.decode()
+
+    assert '<span id="posts-count">1</span> post ·' not in page  # the last word, no dot
+    assert '<span id="posts-count">1</span> post</span>' in page
+    assert 'class="pager"' not in page
+
+
+def test_one_fellow_is_said_in_the_singular(client, ana, ben):
+    FellowFactory(user=ana, fellow_user=ben, status="accepted")
+    client.force_login(ana)
+
+    page = client.get(f"/users/{ben.id}/").content.decode()
+
+    assert '<span id="fellows-count">1</span> fellow ·' in page
+    assert '<span id="posts-count">0</span> posts' in page

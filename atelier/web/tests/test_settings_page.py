@@ -1,5 +1,7 @@
 """/settings/: preferred kinds of post and artist, muted collectives, blocked members."""
 
+import html
+
 import pytest
 
 from atelier.collective.tests.factories import CollectiveFactory, MemberFactory
@@ -70,3 +72,36 @@ def test_blocking_myself_is_refused(client, ana):
 
 def test_visitors_log_in_first(client):
     assert client.get("/settings/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("preferred_post_types", "sculpture"),
+        ("preferred_artist_types", "juggler"),
+        ("muted_collectives", "987654"),
+        ("blocked_users", "abc"),
+    ],
+)
+def test_the_page_refuses_with_the_apis_message(client, ana_client, ana, field, value):
+    lists = {
+        "preferred_post_types": [],
+        "preferred_artist_types": [],
+        "muted_collectives": [],
+        "blocked_users": [],
+    }
+    as_json = int(value) if value.isdigit() else value
+    api = ana_client.put("/api/user/preferences/", {**lists, field: [as_json]}, format="json")
+    client.force_login(ana)
+
+    page = client.post("/settings/", {field: [value]})
+
+    assert api.status_code == page.status_code == 400
+    (message,) = _messages(api.json()[field])
+    assert html.escape(message) in page.content.decode()
+
+
+def _messages(detail) -> list[str]:
+    if isinstance(detail, dict):
+        return [m for value in detail.values() for m in _messages(value)]
+    return detail

@@ -62,3 +62,14 @@ def test_composer_needs_a_login_and_lists_my_channels(client, ana):
 
     assert f'value="{mine.id}">Inkers › #sketches' in page
     assert "Vault" not in page
+
+
+def test_the_composer_does_not_preselect_a_kind(client, ana):
+    # A text-only post must not go out as an "Image" because the first option was taken.
+    client.force_login(ana)
+
+    page = client.get("/new/").content.decode()
+
+    select = page[page.index('<select id="id_post_type"') : page.index("</select>")]
+    assert '<option value="" selected disabled>Choose a kind…</option>' in select
+    assert select.count("selected") == 1

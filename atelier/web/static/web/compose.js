@@ -129,8 +129,17 @@
     });
   }
 
+  // The kind a file suggests, for a writer who has not chosen one: a text-only post is
+  // never an "Image" by default.
+  function suggestKind(file) {
+    if (form.elements.post_type.value || !file) return;
+    var kind = { image: "image", video: "video", audio: "music" }[file.type.split("/")[0]];
+    if (kind) form.elements.post_type.value = kind;
+  }
+
   input.addEventListener("change", function () {
     showError("");
+    suggestKind(input.files[0]);
     Array.prototype.forEach.call(input.files, upload);
     input.value = "";
   });
@@ -152,6 +161,11 @@
     if (!body.title) {
       showError("Give your post a title.");
       form.elements.title.focus();
+      return;
+    }
+    if (!body.post_type) {
+      showError("Choose what kind of post this is.");
+      form.elements.post_type.focus();
       return;
     }
     publish.disabled = true;

@@ -16,6 +16,8 @@
   var authenticated = root.dataset.authenticated === "true";
   var template = document.getElementById("card-template");
   var weights = JSON.parse(document.getElementById("ranking-weights").textContent);
+  // The choices' own labels ("Visual Artist"), so a card says what every other page says.
+  var labels = JSON.parse(document.getElementById("choice-labels").textContent);
 
   var els = {
     loading: document.getElementById("feed-loading"),
@@ -28,8 +30,11 @@
   };
 
   var state = {
-    ordering: root.dataset.ordering,
-    variant: null, // the ordering the server actually served (the experiment may differ)
+    ordering: root.dataset.ordering, // the ordering shown: the one the server serves
+    // True once the member chose an ordering (the URL's `?ordering=`, or a tap on the
+    // toggle): it is sent, and the API serves it whatever the experiment assigns.
+    explicit: root.dataset.explicit === "true",
+    variant: null, // the ordering the server actually served
     next: null,
     loading: false,
     generation: 0, // bumped when the ordering changes: answers for an older list are dropped
@@ -76,9 +81,9 @@
 
   function firstPageUrl() {
     var params = new URLSearchParams({ explain: "true", page_size: String(PAGE_SIZE) });
-    // "For you" asks for the default feed, so the feed experiment may assign this reader
-    // its comparison variant (the page says so); "Newest" is an explicit choice.
-    if (state.ordering !== "personalized") params.set("ordering", state.ordering);
+    // Without a choice of the member's the page asks for the default feed (the experiment
+    // decides; the server rendered the toggle for what it assigns). A choice is sent.
+    if (!authenticated || state.explicit) params.set("ordering", state.ordering);
     return root.dataset.feedUrl + "?" + params.toString();
   }
 
@@ -203,13 +208,14 @@
     var authorLink = el("a", "author-link", post.author.username);
     authorLink.href = "/users/" + post.author.id + "/";
     q(".author").appendChild(authorLink);
-    q(".artist-type").textContent = humanize(post.author.artist_type);
+    q(".artist-type").textContent =
+      labels.artist_types[post.author.artist_type] || humanize(post.author.artist_type);
     var time = q(".age");
     time.dateTime = post.created_at;
     time.textContent = age(post.created_at);
     time.title = new Date(post.created_at).toLocaleString();
     var badge = q(".badge");
-    badge.textContent = humanize(post.post_type);
+    badge.textContent = labels.post_types[post.post_type] || humanize(post.post_type);
     badge.classList.add("badge-" + post.post_type);
     var title = q(".open-post");
     title.textContent = post.title;
@@ -364,15 +370,17 @@
     }
   }
 
-  function showVariant(ranking) {
-    if (ranking && ranking.ordering === "personalized" && ranking.variant === "chronological") {
-      els.notice.textContent =
-        "You are in a comparison group for now: this feed is shown newest first, " +
-        "so posts carry no score.";
-      els.notice.hidden = false;
-    } else {
-      els.notice.hidden = true;
-    }
+  // The toggle and the headline follow the ordering served. Without a choice of the
+  // member's that is the experiment's, which the server read when it rendered the page; if
+  // the rollout changed since, the answer says so and the page follows it (silently: the
+  // experiment is not announced).
+  function showOrdering(ordering) {
+    if (!authenticated || state.explicit || !ordering || ordering === state.ordering) return;
+    state.ordering = ordering;
+    document.querySelectorAll(".segment").forEach(function (b) {
+      setPressed(b, b.dataset.ordering === ordering);
+    });
+    if (els.lede) els.lede.textContent = els.lede.dataset[ordering];
   }
 
   function loadPage(url) {
@@ -399,7 +407,7 @@
         });
         state.next = data.next ? relative(data.next) : null;
         state.variant = data.ranking ? data.ranking.variant : null;
-        showVariant(data.ranking);
+        showOrdering(state.variant);
         return refreshMeta(fresh);
       })
       .catch(function (error) {
@@ -546,8 +554,6 @@
         note =
           "“Newest” shows everything you can see in time order, so posts carry no score. " +
           "Switch to “For you” to see how each post is scored.";
-      } else if (state.variant === "chronological") {
-        note = "You are in a comparison group for now: your feed is shown newest first.";
       } else {
         note =
           "Your feed scores its most recent and most relevant posts first; older posts " +
@@ -848,10 +854,11 @@
       var ordering = button.dataset.ordering;
       if (ordering === state.ordering) return;
       state.ordering = ordering;
+      state.explicit = true;
       document.querySelectorAll(".segment").forEach(function (b) {
         setPressed(b, b === button);
       });
-      var url = ordering === "personalized" ? "/" : "/?ordering=" + ordering;
+      var url = "/?ordering=" + ordering;
       window.history.replaceState(null, "", url);
       restart();
     });

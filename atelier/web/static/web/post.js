@@ -1,5 +1,5 @@
-/* The post page: asks before a comment or critique of mine is deleted. The page's forms
- * work without it; this only adds the question. */
+/* The post page: asks before a comment or critique of mine is deleted, and puts the cursor
+ * back in a refused comment or critique. The page's forms work without it. */
 (function () {
   "use strict";
 
@@ -8,4 +8,15 @@
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   });
+
+  // A refused form is answered at its own fragment (#comment-form), which scrolls it and
+  // its error into view. Browsers skip `autofocus` on a page opened at a fragment, and
+  // Chromium drops a focus given before the fragment is scrolled to (at load): so the field
+  // is focused here, once loaded, without scrolling again.
+  var refused = document.querySelector(".remark-form textarea[aria-invalid='true']");
+  if (refused) {
+    window.addEventListener("load", function () {
+      refused.focus({ preventScroll: true });
+    });
+  }
 })();
