@@ -34,9 +34,26 @@ def _interaction(c: Candidates, v: Viewer, r: Ranking, now: float) -> np.ndarray
     return np.minimum(r.interaction_points_each * c.author_appreciations, r.interaction_cap)
 
 
+# Engagement's reactions: the candidates' counter, and the Ranking field that says how many
+# points one of them is worth (docs/api.md's hearts + 2*praise + 5*trophies + 0.5*comments).
+ENGAGEMENT_REACTIONS: tuple[tuple[str, str], ...] = (
+    ("hearts", "engagement_per_heart"),
+    ("praise", "engagement_per_praise"),
+    ("trophies", "engagement_per_trophy"),
+    ("comments", "engagement_per_comment"),
+)
+
+
+def engagement_raw(c: Candidates, r: Ranking) -> np.ndarray:
+    """The reactions on each post, each times its configured points, before the cap."""
+    raw = np.zeros(len(c), dtype=np.float64)
+    for counter, per in ENGAGEMENT_REACTIONS:
+        raw = raw + getattr(r, per) * getattr(c, counter)
+    return raw
+
+
 def _engagement(c: Candidates, v: Viewer, r: Ranking, now: float) -> np.ndarray:
-    raw = c.hearts + 2.0 * c.praise + 5.0 * c.trophies + 0.5 * c.comments
-    return np.minimum(raw, r.engagement_cap)
+    return np.minimum(engagement_raw(c, r), r.engagement_cap)
 
 
 def _collective(c: Candidates, v: Viewer, r: Ranking, now: float) -> np.ndarray:
