@@ -1,10 +1,14 @@
 """Staff change the ranking configuration in the admin: every number, versioned on save."""
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.forms.models import model_to_dict
 
 from atelier.core.tests.factories import UserFactory
 from atelier.feed.admin import RankingConfigAdmin
+from atelier.feed.components import COMPONENTS
 from atelier.feed.config import load_ranking
 from atelier.feed.models import RankingConfig
 
@@ -64,3 +68,14 @@ def test_a_negative_points_per_reaction_is_refused(admin_client):
     assert b"engagement_per_trophy" in response.content
     assert RankingConfig.objects.get(pk=1).engagement_per_trophy == 5.0
     assert load_ranking().version == before.version
+
+
+def test_every_number_and_component_is_documented():
+    """docs/ranking.md names every field staff can change and every component."""
+    text = (Path(settings.BASE_DIR) / "docs" / "ranking.md").read_text()
+    editable = {f.name for f in RankingConfig._meta.fields if f.editable} - {"id", "updated_at"}
+    weights = {name for name in editable if name.startswith("weight_")}
+
+    assert [name for name in sorted(editable - weights) if f"`{name}`" not in text] == []
+    assert [c.name for c in COMPONENTS if f"| `{c.name}` |" not in text] == []
+    assert {f"weight_{c.name}" for c in COMPONENTS} == weights
