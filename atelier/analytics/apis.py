@@ -3,6 +3,7 @@ screen) and GET /metrics (Prometheus)."""
 
 import os
 
+import numpy as np
 from django.conf import settings
 from django.http import HttpResponse
 from django.views.decorators.http import require_GET
@@ -25,6 +26,8 @@ from atelier.analytics.selectors import SOURCES, feed_summary
 from atelier.core.api import BAD_INPUT, UNAUTHENTICATED, IdField
 from atelier.core.parsers import BoundedJSONParser, json_depth_exceeds
 from atelier.feed.components import NAMES as COMPONENTS
+from atelier.feed.config import Ranking, load_ranking
+from atelier.feed.scorer import contributions
 
 MAX_DAYS = 366
 
@@ -58,6 +61,10 @@ class PostTypeScoresSerializer(serializers.Serializer):
     exposed_posts = serializers.IntegerField(help_text="Exposures with a score (personalized).")
     mean_score = serializers.FloatField()
     components = ComponentMeansSerializer(help_text="Mean points per component.")
+    contributions = ComponentMeansSerializer(
+        help_text="Mean contribution per component under the current weights (weight x "
+        "mean points, from the scorer): what the dashboard draws."
+    )
 
 
 class DiversitySerializer(serializers.Serializer):
@@ -150,7 +157,27 @@ class FeedSummaryApi(APIView):
     def get(self, request):
         query = self.QuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        return Response(feed_summary(**query.validated_data))
+        return Response(with_mean_contributions(feed_summary(**query.validated_data)))
+
+
+def with_mean_contributions(summary: dict, r: Ranking | None = None) -> dict:
+    """`summary` with each post type's mean contribution per component under the current
+    configuration `r`: the scorer's weight x points of the mean points (a contribution is
+    linear in its points, so that is the mean contribution had they all been ranked so)."""
+    r = r or load_ranking()
+    by_type = {}
+    for post_type, row in summary["score_by_post_type"].items():
+        means = [row["components"].get(name) for name in COMPONENTS]
+        points = np.array([np.nan if m is None else m for m in means], dtype=np.float64)
+        weighted = contributions(points, r)
+        by_type[post_type] = {
+            **row,
+            "contributions": {
+                name: None if m is None else float(v)
+                for name, m, v in zip(COMPONENTS, means, weighted, strict=True)
+            },
+        }
+    return {**summary, "score_by_post_type": by_type}
 
 
 class SecondsField(serializers.FloatField):

@@ -55,6 +55,17 @@ class RankingConfigAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (
+            "Engagement: points per reaction",
+            {
+                "fields": [
+                    "engagement_per_heart",
+                    "engagement_per_praise",
+                    "engagement_per_trophy",
+                    "engagement_per_comment",
+                ]
+            },
+        ),
         ("Multipliers", {"fields": ["seen_factor", "diversity_decay", "diversity_floor"]}),
         ("Candidates", {"fields": ["candidate_budget"]}),
         (

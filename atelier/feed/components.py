@@ -1,9 +1,11 @@
 """The ranking's components, written once: points, ceiling, label, description, reason.
 
-Read it next to API.md's table. Every other place derives from `COMPONENTS`: the scorer
-(`atelier/feed/scorer.py`) sums `weight x points`, the candidate bound uses `ceiling`,
+Read it next to docs/api.md's table (and docs/ranking.md). Every other place derives from
+`COMPONENTS`: the scorer (`atelier/feed/scorer.py`) computes each `weight x points` (the
+component's contribution) and sums them, the candidate bound uses `ceiling`,
 `GET /api/feed/weights/` and the page's bars use `label`, `description` and `ceiling`, and
-`explain=true` picks its `reason` from the strongest personal component.
+`explain=true` picks its `reason` from the component contributing most. Every reason a
+person reads about a post, including those of posts that carry no score, is written here.
 
 A component's `points` is a pure function over the hydrated candidates (NumPy arrays, one
 row per post; see `Candidates`) and the viewer, at the moment `now` (epoch seconds).
@@ -34,9 +36,26 @@ def _interaction(c: Candidates, v: Viewer, r: Ranking, now: float) -> np.ndarray
     return np.minimum(r.interaction_points_each * c.author_appreciations, r.interaction_cap)
 
 
+# Engagement's reactions: the candidates' counter, and the Ranking field that says how many
+# points one of them is worth (docs/api.md's hearts + 2*praise + 5*trophies + 0.5*comments).
+ENGAGEMENT_REACTIONS: tuple[tuple[str, str], ...] = (
+    ("hearts", "engagement_per_heart"),
+    ("praise", "engagement_per_praise"),
+    ("trophies", "engagement_per_trophy"),
+    ("comments", "engagement_per_comment"),
+)
+
+
+def engagement_raw(c: Candidates, r: Ranking) -> np.ndarray:
+    """The reactions on each post, each times its configured points, before the cap."""
+    raw = np.zeros(len(c), dtype=np.float64)
+    for counter, per in ENGAGEMENT_REACTIONS:
+        raw = raw + getattr(r, per) * getattr(c, counter)
+    return raw
+
+
 def _engagement(c: Candidates, v: Viewer, r: Ranking, now: float) -> np.ndarray:
-    raw = c.hearts + 2.0 * c.praise + 5.0 * c.trophies + 0.5 * c.comments
-    return np.minimum(raw, r.engagement_cap)
+    return np.minimum(engagement_raw(c, r), r.engagement_cap)
 
 
 def _collective(c: Candidates, v: Viewer, r: Ranking, now: float) -> np.ndarray:
@@ -97,11 +116,16 @@ class Component:
     ceiling: Callable[[Ranking], float]  # the most points it can give
     label: str
     description: str
-    # A sentence naming the signal ({author}, {collective}); None: not a personal signal.
+    # The sentence `explain=true` gives when this component explains a post ({author},
+    # {collective}, {fellows}); None: it never does.
     reason: str | None = None
     # In API.md's table: always in `score_breakdown`. The others appear there only when
     # the configuration gives them a weight, so the default answer is exactly API.md's.
     in_api: bool = True
+    # A signal about the viewer's own relations and tastes. A post is explained by its
+    # strongest personal contribution; only a post with none by the others (popularity or
+    # freshness).
+    personal: bool = True
 
 
 COMPONENTS: tuple[Component, ...] = (
@@ -111,6 +135,8 @@ COMPONENTS: tuple[Component, ...] = (
         lambda r: r.recency_points,
         "Freshness",
         "New posts score higher; the points fade over a day or two.",
+        "New",
+        personal=False,
     ),
     Component(
         "social",
@@ -134,6 +160,8 @@ COMPONENTS: tuple[Component, ...] = (
         lambda r: r.engagement_cap,
         "Popularity",
         "Hearts, praise, trophies and comments on this post.",
+        "Popular right now",
+        personal=False,
     ),
     Component(
         "collective",
@@ -210,18 +238,37 @@ def ceilings(r: Ranking) -> dict[str, float]:
     return {c.name: float(c.ceiling(r)) for c in COMPONENTS}
 
 
-def reason_for(points: dict[str, float], r: Ranking, *, author: str, collective: str | None) -> str:
-    """One short sentence naming the strongest personal signal behind a post."""
-    weighted = {name: r.weight(name) * points.get(name, 0.0) for name in NAMES}
-    personal = [
-        c
-        for c in COMPONENTS
-        if c.reason and weighted[c.name] > 0 and (collective or "{collective}" not in c.reason)
+# The reasons of posts the components do not explain.
+OWN_POST_REASON = "Your own post"
+# A post past the ranked candidates, served newest first with a null score.
+UNSCORED_REASON = "Older post, shown newest first"
+# Every post of a newest-first (chronological) page.
+CHRONOLOGICAL_REASON = "Newest first"
+
+
+def reason_for(
+    contributions: dict[str, float],
+    points: dict[str, float],
+    r: Ranking,
+    *,
+    author: str,
+    collective: str | None,
+) -> str:
+    """One short sentence naming the strongest personal signal behind a post.
+
+    `contributions` are the post's `weight x points` (the scorer's), `points` its points
+    (social proof's count of fellows is read from them). Without a personal contribution,
+    popularity or freshness, whichever contributes more (freshness on a tie).
+    """
+
+    def given(c: Component) -> float:
+        return contributions.get(c.name, 0.0)
+
+    with_reason = [
+        c for c in COMPONENTS if c.reason and (collective or "{collective}" not in c.reason)
     ]
-    if personal:
-        best = max(personal, key=lambda c: weighted[c.name])
-        fellows = round(points.get("social_proof", 0.0) / (r.social_proof_points_each or 1.0))
-        return best.reason.format(author=author, collective=collective, fellows=fellows)
-    if weighted["engagement"] > weighted["recency"]:
-        return "Popular right now"
-    return "New"
+    personal = [c for c in with_reason if c.personal and given(c) > 0]
+    # max() keeps the first of equals: the table's order breaks ties.
+    best = max(personal or [c for c in with_reason if not c.personal], key=given)
+    fellows = round(points.get("social_proof", 0.0) / (r.social_proof_points_each or 1.0))
+    return best.reason.format(author=author, collective=collective, fellows=fellows)

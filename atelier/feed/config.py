@@ -56,6 +56,11 @@ class Ranking:
     social_proof_cap: float = 50.0
     conversation_points_each: float = 5.0
     conversation_cap: float = 40.0
+    # Engagement's multipliers per reaction (API.md's 1, 2, 5, 0.5).
+    engagement_per_heart: float = 1.0
+    engagement_per_praise: float = 2.0
+    engagement_per_trophy: float = 5.0
+    engagement_per_comment: float = 0.5
 
     def weight(self, component: str) -> float:
         return getattr(self, f"weight_{component}")

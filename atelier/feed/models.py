@@ -56,6 +56,13 @@ class RankingConfig(models.Model):
     conversation_points_each = models.FloatField(default=5.0, validators=_NON_NEGATIVE)
     conversation_cap = models.FloatField(default=40.0, validators=_NON_NEGATIVE)
 
+    # What each reaction on a post is worth in `engagement`'s points (API.md's
+    # hearts + 2*praise + 5*trophies + 0.5*comments, before the cap).
+    engagement_per_heart = models.FloatField(default=1.0, validators=_NON_NEGATIVE)
+    engagement_per_praise = models.FloatField(default=2.0, validators=_NON_NEGATIVE)
+    engagement_per_trophy = models.FloatField(default=5.0, validators=_NON_NEGATIVE)
+    engagement_per_comment = models.FloatField(default=0.5, validators=_NON_NEGATIVE)
+
     # Multipliers.
     seen_factor = models.FloatField(default=0.5, validators=_NON_NEGATIVE)
     diversity_decay = models.FloatField(default=0.5, validators=_NON_NEGATIVE)

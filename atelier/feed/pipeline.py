@@ -17,7 +17,7 @@ from django.db import connection
 from atelier.core.models import UserFellow
 from atelier.feed import sources
 from atelier.feed.components import COMPONENTS, NAMES, post_type_points, shown
-from atelier.feed.config import Ranking
+from atelier.feed.config import Ranking, default_ranking
 from atelier.feed.features import (
     COLUMNS,
     Candidates,
@@ -27,14 +27,16 @@ from atelier.feed.features import (
     relation_counts,
     viewer_profile,
 )
-from atelier.feed.scorer import rank
+from atelier.feed.scorer import contributions, rank
 from atelier.feed.selectors import count_sql, feed_sql, read_count
 from atelier.feed.sources import Plan
 
 
 @dataclass
 class Scored:
-    """One ranked post: its points per component, seen mark, diversity factor, final score."""
+    """One ranked post: its points and contribution (weight x points) per component, seen
+    mark, diversity factor, final score: score = sum(contributions) x seen factor x diversity.
+    """
 
     id: int
     author_id: int
@@ -44,6 +46,7 @@ class Scored:
     points: dict[str, float]
     diversity: float = 1.0
     score: float = 0.0
+    contributions: dict[str, float] = field(default_factory=dict)
 
     def breakdown(self) -> dict:
         return {**self.points, "seen": self.seen, "diversity": self.diversity}
@@ -76,8 +79,19 @@ class Snapshot:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def page(self, start: int, end: int) -> list[Scored]:
-        names = shown(self.ranking) if self.ranking is not None else NAMES
+    def page(self, start: int, end: int, ranking: Ranking | None = None) -> list[Scored]:
+        """The ranked posts [start, end), explained under the configuration they were ranked
+        with (`ranking` for a snapshot that did not keep it)."""
+        r = self.ranking or ranking or default_ranking()
+        names = shown(r)
+        rows = range(max(0, start), min(end, len(self.ids)))
+        weighted = contributions(self.points[rows.start : rows.stop], r)
+
+        def per_name(values) -> dict[str, float]:
+            return {
+                name: float(v) for name, v in zip(NAMES, values, strict=True) if name in names
+            }
+
         return [
             Scored(
                 id=int(self.ids[i]),
@@ -85,15 +99,12 @@ class Snapshot:
                 created_at=float(self.created[i]),
                 base_score=float(self.base[i]),
                 seen=bool(self.seen[i]),
-                points={
-                    name: float(v)
-                    for name, v in zip(NAMES, self.points[i], strict=True)
-                    if name in names
-                },
+                points=per_name(self.points[i]),
                 diversity=float(self.diversity[i]),
                 score=float(self.score[i]),
+                contributions=per_name(weighted[j]),
             )
-            for i in range(max(0, start), min(end, len(self.ids)))
+            for j, i in enumerate(rows)
         ]
 
     @property
@@ -251,7 +262,7 @@ def score_bound(
     ceiling["post_type"] = max(post_type_points(v, r).values(), default=0.0)
     if not v.preferred_artist_types:
         ceiling["artist_type"] = 0.0
-    return sum(r.weight(name) * ceiling[name] for name in NAMES)
+    return float(contributions(np.array([ceiling[name] for name in NAMES]), r).sum())
 
 
 def build_for(user_id: int, r: Ranking, now: datetime, *, unseen: bool = False) -> Snapshot:

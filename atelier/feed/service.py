@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from atelier.feed import cache as feed_cache
 from atelier.feed import metrics, versions
-from atelier.feed.components import reason_for
+from atelier.feed.components import OWN_POST_REASON, UNSCORED_REASON, reason_for
 from atelier.feed.config import Ranking, load_ranking
 from atelier.feed.features import read_preferences, relation_counts, viewer_profile
 from atelier.feed.pipeline import Scored, Snapshot, build_snapshot
@@ -152,7 +152,7 @@ def personalized_page(
     ranked_under = snapshot.ranking or r
 
     start, end = (page - 1) * page_size, page * page_size
-    scored_page = snapshot.page(start, end)
+    scored_page = snapshot.page(start, end, ranked_under)
     ranked_ids = [s.id for s in scored_page]
     tail_ids = []
     if end > len(snapshot) and snapshot.tail_after is not None:
@@ -172,16 +172,17 @@ def personalized_page(
     if explain:
         for post in posts:
             if post.author_id == user.id:
-                reasons[post.id] = "Your own post"
+                reasons[post.id] = OWN_POST_REASON
             elif post.id in scored:
                 reasons[post.id] = reason_for(
+                    scored[post.id].contributions,
                     scored[post.id].points,
                     ranked_under,
                     author=post.author.username,
                     collective=post.collective.name if post.collective_id else None,
                 )
             else:
-                reasons[post.id] = "Older post, shown newest first"
+                reasons[post.id] = UNSCORED_REASON
     exact = end <= snapshot.exact_top or snapshot.tail_after is None
     return FeedPage(
         posts=posts,

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from atelier.analytics.exposures import page_served
 from atelier.analytics.rollout import load_rollout
+from atelier.feed.components import CHRONOLOGICAL_REASON
 from atelier.feed.params import MAX_PAGE, FeedQuerySerializer, RankingInfoSerializer
 from atelier.feed.service import FeedPage, chronological_feed_page, personalized_page
 from atelier.post.serializers import PostOutputSerializer
@@ -41,14 +42,26 @@ class _ExplainedText(_Explained, serializers.CharField):
 
 class FeedPostSerializer(PostOutputSerializer):
     """A post as the feed serves it; with `explain=true` also how it was ranked (a post past
-    the ranked candidates, served newest first, has a null score and breakdown)."""
+    the ranked candidates, served newest first, has a null score, breakdown and
+    contributions)."""
 
     score = _ExplainedFloat(required=False, allow_null=True)
     score_breakdown = _ExplainedDict(required=False, allow_null=True)
+    # Each component's weight x points, as the scorer computed them: their sum, times the
+    # seen factor and `score_breakdown.diversity`, is `score` (docs/ranking.md).
+    score_contributions = _ExplainedDict(
+        child=serializers.FloatField(), required=False, allow_null=True
+    )
     reason = _ExplainedText(required=False)
 
     class Meta(PostOutputSerializer.Meta):
-        fields = [*PostOutputSerializer.Meta.fields, "score", "score_breakdown", "reason"]
+        fields = [
+            *PostOutputSerializer.Meta.fields,
+            "score",
+            "score_breakdown",
+            "score_contributions",
+            "reason",
+        ]
         read_only_fields = fields
 
 
@@ -77,7 +90,8 @@ def _explain(page: FeedPage) -> None:
         scored = page.scored.get(post.id)
         post.score = scored.score if scored else None
         post.score_breakdown = scored.breakdown() if scored else None
-        post.reason = page.reasons.get(post.id, "Newest first")
+        post.score_contributions = scored.contributions if scored else None
+        post.reason = page.reasons.get(post.id, CHRONOLOGICAL_REASON)
 
 
 def serve_feed(request) -> Response:

@@ -21,7 +21,11 @@ class RankingWeightsApi(APIView):
     @extend_schema(
         operation_id="feed_weights",
         summary="The current ranking weights, each component's ceiling in points, the factors",
-        responses={200: OpenApiResponse(description="{config_version, weights, max_points, ...}")},
+        responses={
+            200: OpenApiResponse(
+                description="{config_version, weights, max_points, max_contributions, ...}"
+            )
+        },
     )
     def get(self, request):
         return Response(selectors.ranking_weights(load_ranking()))

@@ -4,6 +4,7 @@ from atelier.collective.models import Channel
 from atelier.collective.selectors import visible_collectives
 from atelier.feed import components
 from atelier.feed.config import Ranking
+from atelier.feed.scorer import max_contributions
 
 
 def names_for(user, *, collective_ids: list[int], channel_ids: list[int]) -> dict:
@@ -27,13 +28,16 @@ def names_for(user, *, collective_ids: list[int], channel_ids: list[int]) -> dic
 
 
 def ranking_weights(r: Ranking) -> dict:
-    """What the "Why am I seeing this?" panel needs to turn points into contributions.
+    """What the pages need to describe the ranking: labels, descriptions, weights, ceilings.
 
-    A component's contribution to the score is weight x points (API.md's formula); labels,
-    descriptions and ceilings come from the one component table.
+    A post's contributions (weight x points) come with the post (`score_contributions` of
+    `explain=true`); here only the most each component can contribute, from the scorer, so
+    no page multiplies a weight by points. Labels and descriptions come from the one
+    component table.
     """
     names = components.shown(r)
     ceilings = components.ceilings(r)
+    most = max_contributions(r)
     return {
         "config_version": r.version,
         "components": list(names),
@@ -41,6 +45,7 @@ def ranking_weights(r: Ranking) -> dict:
         "help": {name: components.BY_NAME[name].description for name in names},
         "weights": {name: r.weight(name) for name in names},
         "max_points": {name: ceilings[name] for name in names},
+        "max_contributions": {name: most[name] for name in names},
         "seen_factor": r.seen_factor,
         "diversity_decay": r.diversity_decay,
         "diversity_floor": r.diversity_floor,

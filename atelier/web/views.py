@@ -98,7 +98,7 @@ def feed_page(request):
             "label": weights["labels"][name],
             "help": weights["help"][name],
             "weight": weights["weights"][name],
-            "max_contribution": weights["weights"][name] * weights["max_points"][name],
+            "max_contribution": weights["max_contributions"][name],
         }
         for name in weights["components"]
     ]

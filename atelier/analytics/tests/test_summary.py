@@ -11,6 +11,9 @@ from atelier.analytics.rollout import load_rollout, save_rollout
 from atelier.analytics.tests.factories import breakdown_for, expose_page, open_post
 from atelier.core.tests.factories import UserFactory
 from atelier.feed.components import NAMES as COMPONENTS
+from atelier.feed.config import load_ranking, save_ranking
+from atelier.feed.models import RankingConfig
+from atelier.feed.tests.reference import API_WEIGHTS
 from atelier.post.tests.factories import (
     AppreciationFactory,
     CommentFactory,
@@ -150,6 +153,10 @@ def test_score_components_diversity_and_latency(staff_client, month):
     for i, name in enumerate(COMPONENTS):
         assert scores["image"]["components"][name] == pytest.approx(22 / 3 * (i + 1))
         assert scores["poem"]["components"][name] == pytest.approx(4.0 * (i + 1))
+        # The dashboard draws mean contributions: current weight x mean points, served.
+        assert scores["image"]["contributions"][name] == pytest.approx(
+            API_WEIGHTS[name] * 22 / 3 * (i + 1)
+        )
 
     # Page A: cleo, cleo, dan / image, poem, image. Page B: cleo, cleo / image, poem.
     # Page C: dan, dan, cleo / image, music, image.
@@ -233,8 +240,23 @@ def test_bad_parameters_are_400(staff_client, params):
     assert set(response.json()) == set(params)
 
 
+def test_mean_contributions_follow_the_current_weights(
+    staff_client, month, django_capture_on_commit_callbacks
+):
+    row, _ = RankingConfig.objects.get_or_create(pk=1)
+    row.weight_social = 0.5
+    with django_capture_on_commit_callbacks(execute=True):
+        save_ranking(row)
+
+    scores = summary(staff_client, days=30)["score_by_post_type"]
+
+    social = COMPONENTS.index("social")
+    assert scores["poem"]["contributions"]["social"] == pytest.approx(0.5 * 4.0 * (social + 1))
+
+
 def test_summary_query_count_is_pinned(staff_client, month, django_assert_num_queries):
     load_rollout()  # cached, as on a running site
+    load_ranking()
     staff_client.get(SUMMARY)  # the token's user is read once per request
 
     # The token; then, in a transaction (a savepoint and its release here; on PostgreSQL

@@ -8,10 +8,12 @@ engagement, uncapped (`popular`); their seen factor and diversity are neutral (1
 `hot` (Hacker News gravity, engagement / (age in hours + 2) ** 1.8) is no component of
 the engine yet. ADAPTER, until it is: `hot_candidates` puts the hot value in the
 candidates' `hearts` column (and zero in praise, trophies, comments), so the uncapped
-engagement component of `rank` scores exactly that value. The component to add to
+engagement component of `rank` scores that value times the points of a heart (the same
+factor for every post: the order is the hot order). The component to add to
 atelier/feed/components.py would be
     points = raw / (hours_old + 2) ** hot_gravity,
-    raw = hearts + 2 praise + 5 trophies + 0.5 comments, hours_old = (now - created_at) / 3600,
+    raw = components.engagement_raw (the configured points per reaction),
+    hours_old = (now - created_at) / 3600,
 with hot_gravity = 1.8 (a new RankingConfig field) and the weight `weight_hot` (0 by default).
 """
 
@@ -23,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from django.core.exceptions import ValidationError
 
-from atelier.feed.components import NAMES
+from atelier.feed.components import NAMES, engagement_raw
 from atelier.feed.config import Ranking, default_ranking
 from atelier.feed.features import Candidates, Viewer
 from atelier.feed.models import RankingConfig
@@ -43,10 +45,11 @@ SCORING_FIELDS = tuple(
 )
 
 
-def hot_candidates(c: Candidates, now: float) -> Candidates:
-    """ADAPTER (see the module's doc): the hot value in the `hearts` column."""
+def hot_candidates(c: Candidates, r: Ranking, now: float) -> Candidates:
+    """ADAPTER (see the module's doc): the hot value, from `r`'s engagement, in the `hearts`
+    column."""
     hours = (now - c.created_at) / 3600.0
-    raw = c.hearts + 2.0 * c.praise + 5.0 * c.trophies + 0.5 * c.comments
+    raw = engagement_raw(c, r)
     zero = np.zeros(len(c), dtype=np.float64)
     return replace(
         c, hearts=raw / (hours + 2.0) ** HOT_GRAVITY, praise=zero, trophies=zero, comments=zero
@@ -62,7 +65,7 @@ class Ranker:
     def order(self, c: Candidates, v: Viewer, now: float) -> np.ndarray:
         """Indices of `c` in the ranker's order."""
         if self.hot:
-            c = hot_candidates(c, now)
+            c = hot_candidates(c, self.ranking, now)
         return rank(c, v, self.ranking, now)[1].order
 
 

@@ -6,9 +6,10 @@ viewer-moments (fit); the objective is mean NDCG@50, its all and new_only views 
 A value is kept only when it raises the objective on the fit sample and does not lower it
 on a sample of the later train moments (validation: the last quarter of the train days),
 an early stop against fitting one season. Two passes. The points of every component are
-computed once per viewer-moment by the scorer (`scorer.score`); a candidate setting only
-changes their weighted sum (and the recency column when the decay moves), which goes
-through the scorer's own `diversify`, so what is tuned is what `rank` serves.
+computed once per viewer-moment by the scorer (`scorer.points_of`); a candidate setting
+only changes their weighted sum (`scorer.weighted_sum`, and the recency column, from the
+recency component itself, when the decay moves), which goes through the scorer's own
+`diversify`, so what is tuned is what `rank` serves.
 """
 
 from collections.abc import Callable
@@ -16,13 +17,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from atelier.feed.components import NAMES
+from atelier.feed.components import BY_NAME, NAMES
 from atelier.feed.config import Ranking
 from atelier.feed.evaluation.community import Community
 from atelier.feed.evaluation.metrics import metrics_of
 from atelier.feed.evaluation.protocol import Case
-from atelier.feed.features import Candidates
-from atelier.feed.scorer import diversify, score
+from atelier.feed.features import Candidates, Viewer
+from atelier.feed.scorer import diversify, points_of, weighted_sum
 
 WEIGHT_GRID = (0.0, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.8)
 DECAY_HOURS_GRID = (6.0, 12.0, 24.0, 48.0, 96.0)
@@ -33,8 +34,9 @@ RECENCY = NAMES.index("recency")
 @dataclass
 class Prepared:
     c: Candidates
+    v: Viewer
+    at: float
     points: np.ndarray
-    hours: np.ndarray
     relevant: np.ndarray
     keep: np.ndarray  # new_only's candidates
     c_new: Candidates | None
@@ -50,8 +52,9 @@ def prepare(community: Community, cases: list[Case], start: Ranking) -> list[Pre
         out.append(
             Prepared(
                 c=c,
-                points=score(c, v, start, case.at).points,
-                hours=(case.at - c.created_at) / 3600.0,
+                v=v,
+                at=case.at,
+                points=points_of(c, v, start, case.at),
                 relevant=case.relevant,
                 keep=keep,
                 c_new=c.take(keep) if new else None,
@@ -61,15 +64,12 @@ def prepare(community: Community, cases: list[Case], start: Ranking) -> list[Pre
 
 
 def objective(prepared: list[Prepared], r: Ranking) -> float:
-    weights = np.array([r.weight(name) for name in NAMES], dtype=np.float64)
     total_all, total_new, n_new = 0.0, 0.0, 0
     for p in prepared:
-        points = p.points
-        if r.recency_decay_hours is not None:
-            points = points.copy()
-            points[:, RECENCY] = r.recency_points * np.exp(-p.hours / r.recency_decay_hours)
-        base = points @ weights
-        base = np.where(p.c.seen, base * r.seen_factor, base)
+        # Only the recency decay among the searched fields changes points.
+        points = p.points.copy()
+        points[:, RECENCY] = BY_NAME["recency"].points(p.c, p.v, r, p.at)
+        base = weighted_sum(points, p.c.seen, r)
         total_all += metrics_of(p.relevant[diversify(p.c, base, r).order])[1]
         if p.c_new is not None:
             relevant = p.relevant[p.keep]

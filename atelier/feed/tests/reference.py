@@ -25,11 +25,20 @@ API_WEIGHTS = {
     "social_proof": 0.0,
     "conversation": 0.0,
 }
+# API.md's points per reaction in `engagement`: hearts + 2*praise + 5*trophies + 0.5*comments.
+API_ENGAGEMENT = {"heart": 1.0, "praise": 2.0, "trophy": 5.0, "comment": 0.5}
 
 
-def reference_feed(viewer_id: int, now, *, unseen: bool = False, weights=None) -> list[dict]:
-    """Return the viewer's whole feed, ranked: [{id, score, points..., seen, diversity}]."""
+def reference_feed(
+    viewer_id: int, now, *, unseen: bool = False, weights=None, engagement=None, cap=50.0
+) -> list[dict]:
+    """Return the viewer's whole feed, ranked: [{id, score, points..., seen, diversity}].
+
+    `weights` and `engagement` (points per reaction) replace API.md's values they name;
+    `cap` is engagement's.
+    """
     weights = {**API_WEIGHTS, **(weights or {})}
+    per = {**API_ENGAGEMENT, **(engagement or {})}
     users = {u.id: u for u in User.objects.all()}
     fellows = set()
     for f in UserFellow.objects.filter(status="accepted"):
@@ -88,11 +97,11 @@ def reference_feed(viewer_id: int, now, *, unseen: bool = False, weights=None) -
             "interaction": float(min(5 * per_author[p.author_id], 40)),
             "engagement": float(
                 min(
-                    p.hearts_count
-                    + 2 * p.praise_count
-                    + 5 * p.trophy_count
-                    + 0.5 * p.comment_count,
-                    50,
+                    per["heart"] * p.hearts_count
+                    + per["praise"] * p.praise_count
+                    + per["trophy"] * p.trophy_count
+                    + per["comment"] * p.comment_count,
+                    cap,
                 )
             ),
             "collective": 30.0 if p.collective_id in collectives else 0.0,

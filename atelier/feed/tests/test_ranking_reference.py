@@ -1,5 +1,6 @@
 """The engine's ranking equals the brute-force reference of API.md on random communities."""
 
+from dataclasses import replace
 from datetime import timedelta
 from unittest import mock
 
@@ -14,7 +15,7 @@ from atelier.core.models import Block, User, UserFellow, UserPreference
 from atelier.feed import affinity, sources
 from atelier.feed.config import default_ranking
 from atelier.feed.pipeline import build_for
-from atelier.feed.tests.reference import reference_feed
+from atelier.feed.tests.reference import API_ENGAGEMENT, reference_feed
 from atelier.post.models import Appreciation, HiddenPost, Post, SeenPost
 
 POST_TYPES = ["image", "video", "novel", "poem", "music", "comic"]
@@ -161,6 +162,39 @@ def test_whole_feed_matches_reference(c, unseen):
         snapshot = build_for(viewer.id, r, NOW, unseen=unseen)
         expected = reference_feed(viewer.id, NOW, unseen=unseen)
         assert snapshot.tail_after is None  # everything fits the default budget
+        assert_matches(snapshot.ranked, expected)
+        transaction.set_rollback(True)
+
+
+def test_the_default_points_per_reaction_are_api_md_s():
+    r = default_ranking()
+    assert {
+        "heart": r.engagement_per_heart,
+        "praise": r.engagement_per_praise,
+        "trophy": r.engagement_per_trophy,
+        "comment": r.engagement_per_comment,
+    } == API_ENGAGEMENT
+
+
+points_per_reaction = st.fixed_dictionaries(
+    {kind: st.sampled_from([0.0, 0.25, 1.0, 3.0, 7.5]) for kind in API_ENGAGEMENT}
+)
+
+
+@pytest.mark.django_db
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(c=community, per=points_per_reaction, cap=st.sampled_from([50.0, 1e6]))
+def test_whole_feed_matches_reference_under_other_points_per_reaction(c, per, cap):
+    """The live statement and the scorer follow the configured points per reaction."""
+    with transaction.atomic():
+        viewer = build(c)
+        r = replace(
+            default_ranking(),
+            engagement_cap=cap,
+            **{f"engagement_per_{kind}": value for kind, value in per.items()},
+        )
+        snapshot = build_for(viewer.id, r, NOW)
+        expected = reference_feed(viewer.id, NOW, engagement=per, cap=cap)
         assert_matches(snapshot.ranked, expected)
         transaction.set_rollback(True)
 

@@ -168,6 +168,37 @@ def test_why_am_i_seeing_this_shows_the_reason_and_a_bar_per_component(page, com
     expect(panel).to_be_hidden()
 
 
+def test_the_why_panel_shows_the_contributions_the_api_gives(page, community, log_in):
+    """The bars, the sum and the reason are the API's numbers, never recomputed: the answer
+    is altered on its way to the page, and the panel shows the altered values."""
+    altered = {"social": 7.75, "recency": 3.5}
+    served = {}
+
+    def alter(route):
+        answer = route.fetch()
+        data = answer.json()
+        for post in data["results"]:
+            if post["id"] == community.fellow_post.pk:
+                post["score_contributions"].update(altered)
+                post["reason"] = "A reason from the API"
+                served.update(post["score_contributions"])
+        route.fulfill(response=answer, json=data)
+
+    page.route(re.compile(r"/api/posts/\?"), alter)
+    log_in(page, "ana")
+    target = card(page, community.fellow_post)
+    target.locator(".why-toggle").click()
+
+    panel = target.locator(".why-panel")
+    expect(panel.locator(".why-reason")).to_have_text("A reason from the API")
+    social = panel.locator('.why-row[data-component="social"]')
+    expect(social.locator(".why-value")).to_have_text("+7.8")  # 50 points x 0.25 is 12.5
+    expect(panel.locator('.why-row[data-component="recency"] .why-value')).to_have_text("+3.5")
+    # The first bar is the largest contribution, and the sum is the API's contributions'.
+    expect(panel.locator(".why-row").first).to_have_attribute("data-component", "social")
+    expect(panel.locator('[data-factor="sum"] dd')).to_have_text(f"{sum(served.values()):.2f}")
+
+
 def test_switching_to_newest_orders_by_time(page, community, log_in):
     log_in(page, "ana")
     expect(page.locator("#feed .card").first).to_have_id(f"post-{community.fellow_post.pk}")

@@ -31,6 +31,20 @@ def test_anyone_gets_the_default_weights(anon_client):
     assert body["max_points"]["recency"] == 100.0
     assert body["max_points"]["interaction"] == 40.0
     assert body["max_points"]["post_type"] == 50.0
+    # The most each signal can add (weight x ceiling), computed by the scorer: the pages
+    # draw their bars with it and never multiply a weight by points themselves.
+    assert body["max_contributions"] == pytest.approx(
+        {
+            "recency": 15.0,
+            "social": 12.5,
+            "interaction": 8.0,
+            "engagement": 7.5,
+            "collective": 4.5,
+            "post_type": 5.0,
+            "recent_boost": 2.0,
+            "artist_type": 3.0,
+        }
+    )
     assert (body["seen_factor"], body["diversity_decay"], body["diversity_floor"]) == (
         0.5,
         0.5,
@@ -54,6 +68,8 @@ def test_a_staff_change_shows_at_once_with_its_new_version(
     assert body["config_version"] == load_ranking().version > before
     assert body["weights"]["recency"] == 0.3
     assert body["max_points"]["engagement"] == 80.0
+    assert body["max_contributions"]["engagement"] == pytest.approx(0.15 * 80.0)
+    assert body["max_contributions"]["recency"] == pytest.approx(0.3 * 100.0)
 
 
 def test_a_warm_request_costs_no_query(anon_client, django_assert_num_queries):

@@ -249,7 +249,9 @@
         label: humanize(type),
         segments: weights.components.map(function (key) {
           var points = row.components ? row.components[key] : null;
-          var value = isNum(points) ? points * weights.weights[key] : 0;
+          // The API's mean contribution (the scorer's weight × points): never multiplied here.
+          var given = row.contributions ? row.contributions[key] : null;
+          var value = isNum(given) ? given : 0;
           return {
             key: key,
             className: "f-" + key,
@@ -285,8 +287,8 @@
       weights.components.map(function (key) {
         return [weights.labels[key] || humanize(key)].concat(
           types.map(function (t) {
-            var c = data.score_by_post_type[t].components || {};
-            return isNum(c[key]) ? (c[key] * weights.weights[key]).toFixed(1) : "—";
+            var c = data.score_by_post_type[t].contributions || {};
+            return isNum(c[key]) ? c[key].toFixed(1) : "—";
           })
         );
       })

@@ -542,9 +542,11 @@
 
   function buildWhy(panel, post) {
     panel.textContent = "";
-    panel.appendChild(el("p", "why-reason", post.reason || "Newest first"));
+    // The reason is the API's (atelier/feed/components.py writes every one).
+    if (post.reason) panel.appendChild(el("p", "why-reason", post.reason));
     var breakdown = post.score_breakdown;
-    if (!breakdown) {
+    var contributions = post.score_contributions;
+    if (!breakdown || !contributions) {
       var note;
       if (!authenticated) {
         note =
@@ -562,15 +564,15 @@
       panel.appendChild(el("p", "why-note", note));
       return;
     }
-    var rows = weights.components.map(function (key) {
-      var points = Number(breakdown[key]) || 0;
-      var weight = Number(weights.weights[key]) || 0;
+    // Each signal's contribution (weight × points) is the API's, as the scorer computed it
+    // under the configuration that ranked this page; the page never multiplies them itself.
+    var rows = Object.keys(contributions).map(function (key) {
       return {
         key: key,
-        points: points,
-        weight: weight,
-        contribution: points * weight,
-        ceiling: weight * (Number(weights.max_points[key]) || 0),
+        points: Number(breakdown[key]) || 0,
+        weight: weights.weights[key],
+        contribution: Number(contributions[key]) || 0,
+        ceiling: Number((weights.max_contributions || {})[key]) || 0,
       };
     });
     // Every bar shares one scale (the largest contribution any signal can make), so a full
@@ -605,7 +607,11 @@
       var value = el("span", "why-value", "+" + fmt(r.contribution, 1));
       item.append(label, bar, value);
       if (r.contribution > 0) {
-        var detail = el("span", "why-detail", fmt(r.points, 1) + " pts × " + fmt(r.weight, 2));
+        var detail = el(
+          "span",
+          "why-detail",
+          fmt(r.points, 1) + " pts" + (r.weight === undefined ? "" : " × " + fmt(r.weight, 2))
+        );
         if (weights.help[r.key]) detail.appendChild(el("span", "", " · " + weights.help[r.key]));
         item.appendChild(detail);
       }
