@@ -47,7 +47,12 @@ from atelier.notification.selectors import notification_list
 from atelier.notification.services import notifications_mark_read
 from atelier.post import services as post_services
 from atelier.post.models import Appreciation
-from atelier.post.selectors import get_live_remark, get_visible_post, visible_posts
+from atelier.post.selectors import (
+    get_live_remark,
+    get_visible_post,
+    visible_posts,
+    visible_remarks,
+)
 from atelier.web.selectors import ranking_weights
 
 REMARK_KINDS = ("comment", "critique")
@@ -139,15 +144,9 @@ def post_page(request, pk: int):
     if request.user.is_authenticated:
         for kind in REMARK_KINDS:
             model = post_services.REMARK_MODELS[kind]
-            remarks[kind] = list(
-                model.objects.filter(post=post, is_deleted=False)
-                .select_related("author")
-                .order_by("created_at", "id")
-            )
+            remarks[kind] = list(visible_remarks(model=model, post=post, viewer=request.user))
         given = set(
-            Appreciation.objects.filter(post=post, user=request.user).values_list(
-                "kind", flat=True
-            )
+            Appreciation.objects.filter(post=post, user=request.user).values_list("kind", flat=True)
         )
     counts = {
         "heart": post.hearts_count,
