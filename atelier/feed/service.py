@@ -134,6 +134,14 @@ class FeedPage:
     candidates: int | None
     reasons: dict[int, str]
     config_version: int
+    # How far `next` walks, when not `count`: an old snapshot token reports the feed's
+    # count now but walks the snapshot it started on to its end (no post skipped).
+    extent: tuple[int, bool] | None = None
+
+    @property
+    def walk(self) -> tuple[int, bool]:
+        """(how many positions `next` walks through, whether that number is exact)."""
+        return self.extent if self.extent is not None else (self.count, self.count_exact)
 
 
 def personalized_page(
@@ -211,6 +219,7 @@ def personalized_page(
         candidates=len(snapshot),
         reasons=reasons,
         config_version=token.config_version,
+        extent=(snapshot.count, snapshot.count_exact),
     )
 
 
