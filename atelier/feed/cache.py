@@ -20,7 +20,7 @@ from django.core.cache import cache
 from atelier.feed import metrics
 
 # Bump when a cached value changes shape (Snapshot, relations).
-SCHEMA = 2
+SCHEMA = 3
 LEVELS = ("relations", "snapshot")
 
 

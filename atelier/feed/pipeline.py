@@ -75,6 +75,9 @@ class Snapshot:
     built_at: datetime | None = None
     # The configuration it was ranked under (its pages are explained with it).
     ranking: Ranking | None = None
+    # The viewer's relations version it was built under: a page read after the relations
+    # moved (an old `snapshot=` token) explains itself with the relations as they are now.
+    relations_version: int | None = None
 
     def __len__(self) -> int:
         return len(self.ids)

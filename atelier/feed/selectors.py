@@ -1,13 +1,15 @@
 """Feed reads: the posts a viewer's feed may show, its count, and the posts of a page."""
 
+import functools
+import re
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 
-from atelier.core.models import Block, UserPreference
-from atelier.feed.features import memberships_of
-from atelier.post.models import HiddenPost, Post, SeenPost
+from atelier.post.models import Post
+from atelier.post.visibility import feed_eligible_to
 
 EXACT_COUNT_LIMIT = 10_000
 
@@ -15,7 +17,9 @@ EXACT_COUNT_LIMIT = 10_000
 def feed_queryset(
     viewer_id: int | None, *, unseen: bool = False, as_of: datetime | None = None
 ) -> QuerySet[Post]:
-    """The posts a feed may show: visible, not hidden, not in a muted collective.
+    """The posts a feed may show: the feed-eligible tier of the one visibility rule
+    (atelier/post/visibility.py): visible, not hidden, not in a muted collective, and
+    not seen under `unseen`.
 
     `viewer_id` None means an anonymous visitor: public posts only. The viewer's relations
     are subqueries keyed on their id, so the query's text is the same for every viewer.
@@ -23,53 +27,43 @@ def feed_queryset(
     moment: offsets into a snapshot's newest-first tail then stay where they were while the
     user pages through it (posts_by_id drops those posts when a page is read).
     """
-    if as_of is None:
-        qs = Post.objects.filter(is_deleted=False)
-    else:
-        qs = Post.objects.filter(Q(is_deleted=False) | Q(deleted_at__gt=as_of))
-    if viewer_id is None:
-        return qs.filter(collective__isnull=True)
-    mine = memberships_of(viewer_id).values("collective_id")
-    muted = UserPreference.muted_collectives.through.objects.filter(
-        userpreference__user_id=viewer_id
-    ).values("collective_id")
-    qs = qs.filter(Q(collective__isnull=True) | Q(collective_id__in=mine)).exclude(
-        collective_id__in=muted
-    )
-    qs = qs.exclude(author_id__in=Block.objects.filter(blocker_id=viewer_id).values("blocked_id"))
-    qs = qs.exclude(author_id__in=Block.objects.filter(blocked_id=viewer_id).values("blocker_id"))
-    hidden = HiddenPost.objects.filter(user_id=viewer_id, post_id=OuterRef("pk"))
-    if as_of is not None:
-        hidden = hidden.filter(created_at__lte=as_of)
-    qs = qs.exclude(Exists(hidden))
-    if unseen:
-        seen = SeenPost.objects.filter(user_id=viewer_id, post_id=OuterRef("pk"))
-        if as_of is not None:
-            seen = seen.filter(seen_at__lte=as_of)
-        qs = qs.exclude(Exists(seen))
-    return qs
+    return Post.objects.filter(feed_eligible_to(viewer_id, unseen=unseen, as_of=as_of))
+
+
+# The viewer of the ranking statement: its named parameter `v`.
+_STATEMENT_VIEWER = RawSQL("%(v)s", ())
+
+
+@functools.cache
+def _compiled_feed_sql(vendor: str, unseen: bool) -> str:
+    qs = Post.objects.filter(feed_eligible_to(_STATEMENT_VIEWER, unseen=unseen)).values("id")
+    sql, params = qs.query.get_compiler(connection=connection).as_sql()
+    q = connection.ops.quote_name
+    table = q(Post._meta.db_table)
+    head = f"SELECT {table}.{q('id')} AS {q('id')} FROM {table} WHERE "
+    if not sql.startswith(head):
+        raise AssertionError(f"unexpected feed SQL: {sql[:200]}")
+    # The only other parameters are the constants EXISTS selects (1): written inline, so
+    # the text carries the viewer as its one named parameter.
+    constants = iter(params)
+
+    def inline(match):
+        value = next(constants)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise AssertionError(f"unexpected parameter in the feed SQL: {value!r}")
+        return str(int(value))
+
+    where = re.sub(r"(?<!%)%s", inline, sql[len(head) :])
+    if next(constants, None) is not None:
+        raise AssertionError("a parameter of the feed SQL was not placed")
+    return f"SELECT {table}.* FROM {table} WHERE {where}"
 
 
 def feed_sql(*, unseen: bool) -> str:
-    """SQL: `feed_queryset` as the ranking statement reads it (a test holds the two equal):
-    the viewer's feed posts (`post_post` rows), with the named parameter `v` and the common
-    table expression `mine` of the viewer's collectives."""
-    sql = (
-        "SELECT p.* FROM post_post p WHERE NOT p.is_deleted AND (p.collective_id IS NULL OR "
-        "p.collective_id IN (SELECT collective_id FROM mine) AND p.collective_id NOT IN ("
-        "SELECT m.collective_id FROM core_userpreference_muted_collectives m JOIN "
-        "core_userpreference u ON u.id = m.userpreference_id WHERE u.user_id = %(v)s)) "
-        "AND p.author_id NOT IN (SELECT blocked_id FROM core_block WHERE blocker_id = %(v)s) "
-        "AND p.author_id NOT IN (SELECT blocker_id FROM core_block WHERE blocked_id = %(v)s) "
-        "AND NOT EXISTS (SELECT 1 FROM post_hiddenpost h WHERE h.user_id = %(v)s "
-        "AND h.post_id = p.id)"
-    )
-    if unseen:
-        sql += (
-            " AND NOT EXISTS (SELECT 1 FROM post_seenpost s WHERE s.user_id = %(v)s "
-            "AND s.post_id = p.id)"
-        )
-    return sql
+    """SQL: `feed_queryset` as the ranking statement reads it, compiled from the same rule
+    (atelier/post/visibility.py), so the two cannot drift: the viewer's feed posts
+    (`post_post` rows), with the named parameter `v`. Compiled once per database vendor."""
+    return _compiled_feed_sql(connection.vendor, unseen)
 
 
 def count_sql() -> str:

@@ -1,18 +1,37 @@
 """Serving the feed: the ranked snapshot from the cache or freshly built, sliced into pages."""
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+import numpy as np
 from django.utils import timezone
 
 from atelier.feed import cache as feed_cache
-from atelier.feed import metrics, versions
-from atelier.feed.components import OWN_POST_REASON, UNSCORED_REASON, reason_for
+from atelier.feed import metrics, scorer, versions
+from atelier.feed.components import (
+    BY_NAME,
+    NAMES,
+    OWN_POST_REASON,
+    UNSCORED_REASON,
+    reason_for,
+)
 from atelier.feed.config import Ranking, load_ranking
-from atelier.feed.features import read_preferences, relation_counts, viewer_profile
+from atelier.feed.features import (
+    Viewer,
+    hydrate,
+    read_preferences,
+    relation_counts,
+    viewer_profile,
+)
 from atelier.feed.pipeline import Scored, Snapshot, build_snapshot
-from atelier.feed.selectors import chronological_page, posts_by_id, tail_page
+from atelier.feed.selectors import (
+    chronological_page,
+    count_feed,
+    feed_queryset,
+    posts_by_id,
+    tail_page,
+)
 
 # How long a request waits for another one building the same snapshot before building too.
 BUILD_WAIT_SECONDS = 5.0
@@ -106,6 +125,7 @@ def _snapshot(
                 return snapshot, current, True
     try:
         snapshot = _build(user.id, r, relations, now or timezone.now(), unseen)
+        snapshot.relations_version = relations_version
         cache.set(key, snapshot, r.feed_cache_seconds)
     finally:
         if owns_lock:
@@ -129,6 +149,14 @@ class FeedPage:
     candidates: int | None
     reasons: dict[int, str]
     config_version: int
+    # How far `next` walks, when not `count`: an old snapshot token reports the feed's
+    # count now but walks the snapshot it started on to its end (no post skipped).
+    extent: tuple[int, bool] | None = None
+
+    @property
+    def walk(self) -> tuple[int, bool]:
+        """(how many positions `next` walks through, whether that number is exact)."""
+        return self.extent if self.extent is not None else (self.count, self.count_exact)
 
 
 def personalized_page(
@@ -153,6 +181,14 @@ def personalized_page(
 
     start, end = (page - 1) * page_size, page * page_size
     scored_page = snapshot.page(start, end, ranked_under)
+    count, count_exact = snapshot.count, snapshot.count_exact
+    if snapshot.relations_version != versions.of(user)[1]:
+        # A token naming a snapshot built before a fellow, collective, block or mute
+        # changed: keep its order (paging neither repeats nor skips), but count and
+        # explain with the relations as they are now (issue 17, defect 8).
+        count, count_exact = count_feed(feed_queryset(user.id, unseen=unseen))
+        if explain:
+            scored_page = with_current_relations(scored_page, user.id, ranked_under, snapshot)
     ranked_ids = [s.id for s in scored_page]
     tail_ids = []
     if end > len(snapshot) and snapshot.tail_after is not None:
@@ -187,8 +223,8 @@ def personalized_page(
     return FeedPage(
         posts=posts,
         scored=scored,
-        count=snapshot.count,
-        count_exact=snapshot.count_exact,
+        count=count,
+        count_exact=count_exact,
         ordering="personalized",
         variant="personalized",
         cached=cached,
@@ -199,7 +235,55 @@ def personalized_page(
         candidates=len(snapshot),
         reasons=reasons,
         config_version=token.config_version,
+        extent=(snapshot.count, snapshot.count_exact),
     )
+
+
+# The components whose points follow the viewer's relations (fellows, collectives): what
+# an old snapshot may explain wrongly once those relations moved.
+RELATION_COMPONENTS = ("social", "fellow_fresh", "social_proof", "collective")
+
+
+def with_current_relations(
+    scored: list[Scored], user_id: int, r: Ranking, snapshot: Snapshot
+) -> list[Scored]:
+    """The page's scored posts with their relation-based points read again now (one
+    hydration query for the page's posts only), and their scores summed again from them;
+    the order stays the snapshot's."""
+    if not scored:
+        return scored
+    c = hydrate(user_id, [s.id for s in scored], social_proof=r.weight_social_proof > 0)
+    now = snapshot.built_at.timestamp() if snapshot.built_at else time.time()
+    viewer = Viewer(user_id=user_id)
+    fresh = {name: BY_NAME[name].points(c, viewer, r, now) for name in RELATION_COMPONENTS}
+    row = {int(post_id): i for i, post_id in enumerate(c.post_id)}
+    out = []
+    for s in scored:
+        i = row.get(s.id)
+        if i is None:  # no longer in the feed: the page read drops it
+            out.append(s)
+            continue
+        points = dict(s.points)
+        for name in RELATION_COMPONENTS:
+            if name in points:
+                points[name] = float(fresh[name][i])
+        # The scorer is where weights meet points (one formula): a row in NAMES order.
+        row_points = np.array([[points.get(name, 0.0) for name in NAMES]])
+        weighted = scorer.contributions(row_points, r)[0]
+        base = float(scorer.weighted_sum(row_points, np.array([s.seen]), r)[0])
+        contributions = {
+            name: float(v) for name, v in zip(NAMES, weighted, strict=True) if name in points
+        }
+        out.append(
+            replace(
+                s,
+                points=points,
+                contributions=contributions,
+                base_score=base,
+                score=base * s.diversity,
+            )
+        )
+    return out
 
 
 def chronological_feed_page(user, *, page: int, page_size: int, unseen: bool) -> FeedPage:

@@ -1,23 +1,27 @@
 """Reads of notifications: the ones a user should see, newest first."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from atelier.core.models import Block, User
 from atelier.notification.models import Notification
+from atelier.post.models import Post
+from atelier.post.visibility import visible_to
 
 
 def notifications_visible_to(user: User) -> QuerySet[Notification]:
     """Return the notifications addressed to `user` that still make sense to show.
 
-    Left out: those about a deleted post, and those from someone blocked either way
-    (a block hides the two people from each other). Blocks are IN subqueries, so this
-    stays one query whatever the number of blocks.
+    Left out: those about a post the user may no longer see (deleted, or in a collective
+    they left: the one visibility rule, atelier/post/visibility.py), and those from someone
+    blocked either way (a block hides the two people from each other). Subqueries only,
+    so this stays one query whatever the number of blocks or collectives.
     """
     blocked = Block.objects.filter(blocker=user).values("blocked_id")
     blockers = Block.objects.filter(blocked=user).values("blocker_id")
+    post_visible = Exists(Post.objects.filter(visible_to(user), pk=OuterRef("post_id")))
     return (
         Notification.objects.filter(notified_to=user)
-        .filter(Q(post__isnull=True) | Q(post__is_deleted=False))
+        .filter(Q(post__isnull=True) | post_visible)
         .exclude(actor_id__in=blocked)
         .exclude(actor_id__in=blockers)
     )

@@ -126,13 +126,14 @@ def serve_feed(request) -> Response:
     start = (q["page"] - 1) * q["page_size"]
     # Past the end is a 404; a page emptied by posts removed since the snapshot is not (an
     # estimated count, beyond 10,000, is only trusted once a page comes back empty).
-    if q["page"] > 1 and (start >= page.count or (not page.count_exact and not page.posts)):
+    extent, extent_exact = page.walk
+    if q["page"] > 1 and (start >= extent or (not extent_exact and not page.posts)):
         raise Http404("That page is past the end of the feed.")
 
     page_served(request, page, start=start, explicit_ordering="ordering" in q)
     if q["explain"]:
         _explain(page)
-    has_next = start + q["page_size"] < page.count
+    has_next = start + q["page_size"] < extent
     answer = {
         "count": page.count,
         "next": _page_link(request, q["page"] + 1, page.snapshot_token) if has_next else None,

@@ -1,13 +1,11 @@
 """Reads of posts: which posts a user may see, and lookups that 404 otherwise."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
-from atelier.collective.models import CollectiveMember
-from atelier.collective.selectors import member_collective_ids
 from atelier.core.api import is_storable_id
-from atelier.core.selectors import blocked_ids_either_way, blocks_between, without_blocked
 from atelier.post.models import Appreciation, Comment, Critique, Post
+from atelier.post.visibility import remarks_visible_to, visible_to
 
 
 def post_base_queryset() -> QuerySet[Post]:
@@ -16,40 +14,22 @@ def post_base_queryset() -> QuerySet[Post]:
 
 
 def visible_posts(user) -> QuerySet[Post]:
-    """Return the posts `user` may see (API.md "Visible posts").
-
-    Not deleted; public or in a collective the user belongs to; not by a user the viewer
-    blocked or who blocked the viewer. Anonymous users see public posts only.
-    """
-    qs = post_base_queryset().filter(is_deleted=False)
-    if user is None or not user.is_authenticated:
-        return qs.filter(collective__isnull=True)
-    collectives = member_collective_ids(user.id)
-    qs = qs.filter(Q(collective__isnull=True) | Q(collective_id__in=collectives))
-    blocked = blocked_ids_either_way(user.id)
-    if blocked:
-        qs = qs.exclude(author_id__in=blocked)
-    return qs
+    """Return the posts `user` may see (docs/api.md "Visible posts"): the first tier of the
+    one visibility rule (atelier/post/visibility.py). A visitor sees public posts only."""
+    return post_base_queryset().filter(visible_to(user))
 
 
 def is_post_visible_to(post: Post, user) -> bool:
-    """Return True if `user` may see `post` (the same rule as `visible_posts`)."""
-    if post.is_deleted:
-        return False
-    if post.collective_id is not None:
-        if not user.is_authenticated or post.collective_id not in member_collective_ids(user.id):
-            return False
-    if user.is_authenticated and post.author_id in blocked_ids_either_way(user.id):
-        return False
-    return True
+    """Return True if `user` may see `post`: the rule asked of that one row (one query), so
+    it cannot drift from `visible_posts`."""
+    return Post.objects.filter(pk=post.pk).filter(visible_to(user)).exists()
 
 
 def get_visible_post(user, post_id) -> Post:
     """Return the post if `user` may see it; raise Http404 otherwise (never leak existence).
 
-    One query: the rule of `visible_posts` written as conditions on the one row (EXISTS
-    subqueries for the membership and the blocks), so an interaction does not first load
-    every collective and block of the viewer to look at a single post.
+    One query: the rule's conditions on the one row (subqueries for the membership and the
+    blocks), so an interaction does not first load every collective and block of the viewer.
     """
     try:
         pk = int(post_id)
@@ -57,29 +37,23 @@ def get_visible_post(user, post_id) -> Post:
         raise Http404("No post matches the given query.") from None
     if not is_storable_id(pk):
         raise Http404("No post matches the given query.")
-    qs = post_base_queryset().filter(pk=pk, is_deleted=False)
-    if user is None or not user.is_authenticated:
-        qs = qs.filter(collective__isnull=True)
-    else:
-        member = CollectiveMember.objects.filter(
-            user_id=user.id, collective_id=OuterRef("collective_id")
-        )
-        blocked = blocks_between(user.id, OuterRef("author_id"))
-        qs = qs.filter(Q(collective__isnull=True) | Exists(member)).exclude(Exists(blocked))
-    post = qs.first()
+    post = post_base_queryset().filter(visible_to(user), pk=pk).first()
     if post is None:
         raise Http404("No post matches the given query.")
     return post
 
 
 def visible_remarks(*, model: type[Comment] | type[Critique], post: Post, viewer) -> QuerySet:
-    """The live comments or critiques of `post`, oldest first, without blocked authors.
+    """The comments or critiques of `post` that `viewer` may read, oldest first: the one
+    remark rule (atelier/post/visibility.py), which the API and the post page both call.
 
     A block hides both people's remarks from each other, as it hides their posts.
     """
-    qs = model.objects.filter(post=post, is_deleted=False).select_related("author")
-    viewer_id = viewer.id if viewer is not None and viewer.is_authenticated else None
-    return without_blocked(qs, viewer_id, "author_id").order_by("created_at", "id")
+    return (
+        model.objects.filter(remarks_visible_to(viewer), post=post)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
 
 
 def get_live_remark(*, model: type[Comment] | type[Critique], post: Post, remark_id: int):
