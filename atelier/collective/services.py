@@ -7,7 +7,7 @@ from django.utils import timezone
 from atelier.collective.models import Channel, Collective, CollectiveMember
 from atelier.core.exceptions import InvalidInput, NotAllowed, NotFound
 from atelier.core.models import Block, User
-from atelier.feed.invalidation import ranking_inputs_changed
+from atelier.core.versions import ranking_inputs_changed
 
 DEFAULT_CHANNEL_NAME = "general"
 COLLECTIVE_NOT_FOUND = "No collective matches the given query."

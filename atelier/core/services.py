@@ -20,7 +20,7 @@ from atelier.core.selectors import (
     is_storable_id,
     pair_relation_queryset,
 )
-from atelier.feed.invalidation import ranking_inputs_changed
+from atelier.core.versions import ranking_inputs_changed
 from atelier.notification.models import Notification
 from atelier.notification.services import notification_create
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 from atelier.collective.models import Channel
 from atelier.collective.selectors import membership
 from atelier.core.exceptions import NotAllowed
+from atelier.core.versions import ranking_inputs_changed
 from atelier.feed import affinity
-from atelier.feed.invalidation import ranking_inputs_changed
 from atelier.media.services import media_attach
 from atelier.notification.services import notification_create
 from atelier.post.models import Appreciation, Comment, Critique, HiddenPost, Post, SeenPost
