@@ -11,6 +11,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from atelier.collective.models import Collective
+from atelier.core import signals
 from atelier.core.choices import ArtistType
 from atelier.core.exceptions import InvalidInput, InvalidState, NotFound
 from atelier.core.models import Block, User, UserFellow, UserPreference
@@ -21,8 +22,6 @@ from atelier.core.selectors import (
     pair_relation_queryset,
 )
 from atelier.core.versions import ranking_inputs_changed
-from atelier.notification.models import Notification
-from atelier.notification.services import notification_create
 
 # --- Accounts -------------------------------------------------------------------------------
 
@@ -126,11 +125,8 @@ def fellow_request_create(*, from_user: User, to_user_id: int) -> tuple[UserFell
 
 
 def _notify_fellow_request(relation: UserFellow) -> None:
-    notification_create(
-        recipient_id=relation.fellow_user_id,
-        actor_id=relation.user_id,
-        kind=Notification.Kind.FELLOW_REQUEST,
-    )
+    # The addressee's notification, in this transaction (notification subscribes).
+    signals.fellow_requested.send(UserFellow, relation=relation)
 
 
 def _request_addressed_to(user: User, request_id: int) -> UserFellow:
@@ -164,9 +160,8 @@ def fellow_request_accept(*, user: User, request_id: int) -> UserFellow:
     relation.status = UserFellow.Status.ACCEPTED
     relation.responded_at = timezone.now()
     relation.save(update_fields=["status", "responded_at"])
-    notification_create(
-        recipient_id=relation.user_id, actor_id=user.id, kind=Notification.Kind.FELLOW_ACCEPT
-    )
+    # The requester's notification, in this transaction (notification subscribes).
+    signals.fellow_accepted.send(UserFellow, relation=relation, actor=user)
     ranking_inputs_changed(relation.user_id, relation.fellow_user_id, relations=True)
     return relation
 

@@ -8,9 +8,8 @@ from atelier.collective.models import Channel
 from atelier.collective.selectors import membership
 from atelier.core.exceptions import NotAllowed
 from atelier.core.versions import ranking_inputs_changed
-from atelier.feed import affinity
 from atelier.media.services import media_attach
-from atelier.notification.services import notification_create
+from atelier.post import signals
 from atelier.post.models import Appreciation, Comment, Critique, HiddenPost, Post, SeenPost
 
 # The counter column each appreciation kind and remark model keeps on Post.
@@ -84,10 +83,8 @@ def appreciation_add(*, user, post: Post, kind: str) -> bool:
     if counts is None:
         return False
     post.hearts_count, post.praise_count, post.trophy_count = counts
-    affinity.appreciation_given(
-        viewer_id=user.id, author_id=post.author_id, post_type=post.post_type, kind=kind, at=at
-    )
-    notification_create(recipient_id=post.author_id, actor_id=user.id, kind=kind, post_id=post.pk)
+    # The feed's affinity counters and the author's notification, in this transaction.
+    signals.appreciation_added.send(Appreciation, user=user, post=post, kind=kind, at=at)
     ranking_inputs_changed(user.id)
     return True
 
@@ -97,9 +94,7 @@ def appreciation_remove(*, user, post: Post, kind: str) -> bool:
     """Withdraw `user`'s `kind` on `post`; return True if there was one."""
     if not _delete_appreciation(user_id=user.id, post_id=post.pk, kind=kind):
         return False
-    affinity.appreciation_taken_back(
-        viewer_id=user.id, author_id=post.author_id, post_type=post.post_type, kind=kind
-    )
+    signals.appreciation_removed.send(Appreciation, user=user, post=post, kind=kind)
     ranking_inputs_changed(user.id)
     return True
 
@@ -183,11 +178,13 @@ def remark_create(*, kind: str, author, post: Post, text: str) -> Comment | Crit
     )
     counter = REMARK_COUNTER[kind]
     Post.objects.filter(pk=post.pk).update(**{counter: F(counter) + 1})
+    # The feed's affinity counters (a comment is the ranking's `conversation`) and the
+    # author's notification, in this transaction.
+    signals.remark_created.send(
+        REMARK_MODELS[kind], kind=kind, remark=remark, post=post, author=author
+    )
     if kind == "comment":
-        # The commenter's affinity to the author moved (the ranking's `conversation`).
-        affinity.comment_written(viewer_id=author.id, author_id=post.author_id)
         ranking_inputs_changed(author.id)
-    notification_create(recipient_id=post.author_id, actor_id=author.id, kind=kind, post_id=post.pk)
     return remark
 
 
@@ -206,8 +203,10 @@ def remark_soft_delete(*, kind: str, remark: Comment | Critique) -> None:
         Post.objects.filter(pk=remark.post_id, **{f"{counter}__gt": 0}).update(
             **{counter: F(counter) - 1}
         )
+        signals.remark_deleted.send(
+            REMARK_MODELS[kind], kind=kind, remark=remark, post_author_id=remark.post.author_id
+        )
         if kind == "comment":
-            affinity.comment_deleted(viewer_id=remark.author_id, author_id=remark.post.author_id)
             ranking_inputs_changed(remark.author_id)
 
 

@@ -11,12 +11,8 @@ from atelier.analytics.rollout import load_rollout, save_rollout
 from atelier.analytics.tests.factories import breakdown_for, expose_page, open_post
 from atelier.core.tests.factories import UserFactory
 from atelier.feed.components import NAMES as COMPONENTS
-from atelier.post.tests.factories import (
-    AppreciationFactory,
-    CommentFactory,
-    CritiqueFactory,
-    PostFactory,
-)
+from atelier.feed.tests.factories import AppreciationFactory
+from atelier.post.tests.factories import CommentFactory, CritiqueFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 
