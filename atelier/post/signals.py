@@ -10,6 +10,9 @@ and nothing the ranking depends on can be lost between the write and its consequ
 - remark_created(sender=Comment or Critique, kind, remark, post, author): a new remark.
 - remark_deleted(sender=Comment or Critique, kind, remark, post_author_id): a remark was
   soft-deleted (sent once, by the request that deleted it).
+
+And one read: post_opened(sender=Post, user_id, post_id), a signed-in user opened a
+post's detail (analytics counts it for click-through).
 """
 
 from django.dispatch import Signal
@@ -18,3 +21,4 @@ appreciation_added = Signal()
 appreciation_removed = Signal()
 remark_created = Signal()
 remark_deleted = Signal()
+post_opened = Signal()

@@ -1,4 +1,4 @@
-"""URL routes of the post app (the feed is GET /api/posts/)."""
+"""URL routes of the post app (POST /api/posts/ and the feed's GET are in feed/urls.py)."""
 
 from django.urls import path
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -18,7 +18,6 @@ def _kind_view(base, kind: str, op: str):
 
 
 urlpatterns = [
-    path("posts/", apis.PostListCreateApi.as_view(), name="post-list"),
     path("posts/meta/", apis.PostMetaApi.as_view(), name="post-meta"),
     path("posts/seen/", apis.PostSeenApi.as_view(), name="post-seen"),
     path("posts/<int:pk>/", apis.PostDetailApi.as_view(), name="post-detail"),
