@@ -14,8 +14,8 @@ from rest_framework.views import APIView
 from atelier.collective.selectors import visible_channel
 from atelier.core.api import BAD_INPUT, UNAUTHENTICATED, CommaIdsField, IdField, StrictCharField
 from atelier.core.choices import PostType
-from atelier.media.services import MAX_MEDIA_PER_POST, MediaNotAttachable
 from atelier.post import services, signals
+from atelier.post.attachments import MAX_MEDIA_PER_POST, MediaNotAttachable
 from atelier.post.models import Post
 from atelier.post.selectors import (
     get_live_remark,

@@ -7,6 +7,7 @@ from atelier.collective.models import CollectiveMember
 from atelier.collective.selectors import member_collective_ids
 from atelier.core.api import is_storable_id
 from atelier.core.selectors import blocked_ids_either_way, blocks_between, without_blocked
+from atelier.post import attachments
 from atelier.post.models import Appreciation, Comment, Critique, Post
 
 
@@ -95,10 +96,6 @@ def get_live_remark(*, model: type[Comment] | type[Critique], post: Post, remark
 
 def post_meta(viewer, ids: list[int]) -> dict[str, dict]:
     """Counts, media and the viewer's own appreciations of the visible posts among `ids`."""
-    # media builds on post (its visibility rules): imported here, not at module level.
-    from atelier.media.selectors import attach_media_lists
-    from atelier.media.serializers import MediaOutputSerializer
-
     rows = list(
         visible_posts(viewer)
         .filter(id__in=ids)
@@ -113,7 +110,7 @@ def post_meta(viewer, ids: list[int]) -> dict[str, dict]:
             "media_count",
         )
     )
-    attach_media_lists(rows)
+    attachments.attach_lists(rows)
     mine: dict[int, set[str]] = {}
     given_rows = Appreciation.objects.filter(post_id__in=ids, user=viewer).values_list(
         "post_id", "kind"
@@ -132,6 +129,6 @@ def post_meta(viewer, ids: list[int]) -> dict[str, dict]:
             "hearted": "heart" in given,
             "praised": "praise" in given,
             "trophied": "trophy" in given,
-            "media": MediaOutputSerializer(post.attached_media, many=True).data,
+            "media": attachments.media_of(post),
         }
     return answer

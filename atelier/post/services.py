@@ -8,8 +8,7 @@ from atelier.collective.models import Channel
 from atelier.collective.selectors import membership
 from atelier.core.exceptions import NotAllowed
 from atelier.core.versions import ranking_inputs_changed
-from atelier.media.services import media_attach
-from atelier.post import signals
+from atelier.post import attachments, signals
 from atelier.post.models import Appreciation, Comment, Critique, HiddenPost, Post, SeenPost
 
 # The counter column each appreciation kind and remark model keeps on Post.
@@ -39,7 +38,7 @@ def post_create(
     media_ids: list[int] | tuple[int, ...] = (),
 ) -> Post:
     """Create a post with its media, in order; a channel post requires membership of the
-    channel's collective. Raises media.services.MediaNotAttachable (and creates nothing)
+    channel's collective. Raises attachments.MediaNotAttachable (and creates nothing)
     when a media id is not the author's unattached upload."""
     if channel is not None and membership(author.id, channel.collective_id) is None:
         raise NotAMember
@@ -53,7 +52,7 @@ def post_create(
         created_at=timezone.now(),
         media_count=len(media_ids),
     )
-    media_attach(post=post, owner=author, media_ids=media_ids)
+    attachments.attach(post=post, owner=author, media_ids=media_ids)
     # The author's own new post appears in their own feed at once.
     ranking_inputs_changed(author.id)
     return post
