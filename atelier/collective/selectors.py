@@ -85,3 +85,9 @@ def visible_channel(user, channel_id: int) -> Channel | None:
         )
         .first()
     )
+
+
+def collective_visible_to(user_id: int) -> Q:
+    """A Collective filter: public, or one `user_id` belongs to (an IN subquery, no DISTINCT)."""
+    mine = CollectiveMember.objects.filter(user_id=user_id).values("collective_id")
+    return Q(visibility=Collective.Visibility.PUBLIC) | Q(pk__in=mine)

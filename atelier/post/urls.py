@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from atelier.post import apis
+from atelier.post import apis, profile_apis
 
 
 def _kind_view(base, kind: str, op: str):
@@ -18,6 +18,10 @@ def _kind_view(base, kind: str, op: str):
 
 
 urlpatterns = [
+    # Profiles count posts, so they are post's. users/me/ before users/<int:pk>/ so it
+    # reads clearly (the int converter would not match "me" anyway).
+    path("users/me/", profile_apis.UserMeApi.as_view(), name="user-me"),
+    path("users/<int:pk>/", profile_apis.UserDetailApi.as_view(), name="user-detail"),
     path("posts/meta/", apis.PostMetaApi.as_view(), name="post-meta"),
     path("posts/seen/", apis.PostSeenApi.as_view(), name="post-seen"),
     path("posts/<int:pk>/", apis.PostDetailApi.as_view(), name="post-detail"),

@@ -21,22 +21,20 @@ from django.views.decorators.http import require_http_methods, require_safe
 from rest_framework.exceptions import ValidationError
 
 from atelier.collective.models import Channel, Collective
+from atelier.collective.preferences import preferences_of, preferences_update
 from atelier.collective.selectors import collectives_for, get_visible_collective
 from atelier.core.apis import RegisterApi
 from atelier.core.choices import ArtistType, PostType
 from atelier.core.exceptions import DomainError, NotFound
 from atelier.core.models import User, UserFellow
 from atelier.core.selectors import (
-    get_user_profile,
     pair_relation_queryset,
     pending_fellow_requests,
-    preferences_of,
 )
 from atelier.core.services import (
     InvalidState,
     fellow_request_accept,
     fellow_request_decline,
-    preferences_update,
     user_register,
 )
 from atelier.core.throttling import AuthThrottle
@@ -47,6 +45,7 @@ from atelier.notification.selectors import notification_list
 from atelier.notification.services import notifications_mark_read
 from atelier.post import services as post_services
 from atelier.post.models import Appreciation
+from atelier.post.profiles import get_user_profile
 from atelier.post.selectors import get_live_remark, get_visible_post, visible_posts
 from atelier.web.selectors import ranking_weights
 
