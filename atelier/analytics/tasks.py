@@ -13,7 +13,7 @@ import signal
 from celery import shared_task
 from django.conf import settings
 
-from atelier.analytics import exposures, rollup
+from atelier.analytics import exposure_rows, rollup
 from atelier.analytics.dwell import prune_dwell
 from atelier.analytics.rollout import load_rollout
 
@@ -34,7 +34,7 @@ def _retry(task, exc: Exception):
 def write_exposures(self, batch: dict) -> int:
     """Write one flushed buffer of feed exposures and post opens (idempotent)."""
     try:
-        written = exposures.write_batch(batch)
+        written = exposure_rows.write_batch(batch)
     except Exception as exc:
         _retry(self, exc)
     _crash_point()
@@ -69,7 +69,7 @@ def prune_analytics(self) -> int:
     retention (as atelier prune_exposures does); return the count."""
     try:
         days = load_rollout().retention_days
-        deleted = exposures.prune(older_than_days=days) + prune_dwell(older_than_days=days)
+        deleted = exposure_rows.prune(older_than_days=days) + prune_dwell(older_than_days=days)
     except Exception as exc:
         _retry(self, exc)
     logger.info("analytics prune: %d row(s) deleted", deleted)
