@@ -7,11 +7,8 @@ backoff; inline (no broker) they raise in the caller instead.
 """
 
 import logging
-import os
-import signal
 
 from celery import shared_task
-from django.conf import settings
 
 from atelier.analytics import exposure_rows, rollup
 from atelier.analytics.dwell import prune_dwell
@@ -37,18 +34,7 @@ def write_exposures(self, batch: dict) -> int:
         written = exposure_rows.write_batch(batch)
     except Exception as exc:
         _retry(self, exc)
-    _crash_point()
     return written
-
-
-def _crash_point() -> None:
-    # The worker test's way to kill a task between its commit and its acknowledgement,
-    # the moment where a retried task could write twice. Off unless the setting names a
-    # file, and then once: the file is removed first.
-    path = settings.TASKS_CRASH_AFTER_WRITE_FILE
-    if path and os.path.exists(path):
-        os.unlink(path)
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @shared_task(bind=True)
