@@ -82,16 +82,3 @@ def test_join_bumps_the_joiners_feed_version(
         _join(cleo_client, inkers.id)
 
     assert versions.read(cleo.id)[0] > before
-
-
-def test_joining_lets_me_see_the_collective_posts(inkers, ben, cleo, cleo_client):
-    """Membership is what post visibility reads: after joining, channel posts are visible."""
-    from atelier.post.selectors import visible_posts
-    from atelier.post.tests.factories import PostFactory
-
-    post = PostFactory(author=ben, channel=inkers.channels.get())
-    assert not visible_posts(cleo).filter(pk=post.pk).exists()
-
-    _join(cleo_client, inkers.id)
-
-    assert visible_posts(cleo).filter(pk=post.pk).exists()
