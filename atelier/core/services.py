@@ -189,6 +189,7 @@ def fellow_remove(*, user: User, fellow_id: int) -> None:
     )
     if not deleted:
         raise NotFound("You are not fellows with this user.")
+    signals.fellow_removed.send(UserFellow, user_id=user.id, fellow_id=fellow_id)
     ranking_inputs_changed(user.id, fellow_id, relations=True)
 
 
@@ -210,4 +211,6 @@ def blocks_replace(*, user: User, blocked_ids: set[int]) -> set[int]:
             [Block(blocker=user, blocked_id=uid) for uid in sorted(added)],
             ignore_conflicts=True,
         )
+    if removed or added:
+        signals.blocks_changed.send(Block, blocker_id=user.id, added=added, removed=removed)
     return removed | added

@@ -61,9 +61,11 @@ def post_create(
 @transaction.atomic
 def post_soft_delete(*, post: Post) -> None:
     """Mark the post deleted; cached feeds filter it out on read."""
-    Post.objects.filter(pk=post.pk, is_deleted=False).update(
+    removed = Post.objects.filter(pk=post.pk, is_deleted=False).update(
         is_deleted=True, deleted_at=timezone.now()
     )
+    if removed:
+        signals.post_removed.send(Post, post=post)
     ranking_inputs_changed(post.author_id)
 
 

@@ -5,6 +5,7 @@ AppConfig.ready(); post knows none of them. Each is sent with `send`, never `sen
 a receiver runs in the write's transaction, so a receiver that fails rolls the write back,
 and nothing the ranking depends on can be lost between the write and its consequences.
 
+- post_removed(sender=Post, post): the author deleted the post (soft delete, once).
 - appreciation_added(sender=Appreciation, user, post, kind, at): a new appreciation.
 - appreciation_removed(sender=Appreciation, user, post, kind): one was withdrawn.
 - remark_created(sender=Comment or Critique, kind, remark, post, author): a new remark.
@@ -17,6 +18,7 @@ post's detail (analytics counts it for click-through).
 
 from django.dispatch import Signal
 
+post_removed = Signal()
 appreciation_added = Signal()
 appreciation_removed = Signal()
 remark_created = Signal()
