@@ -33,6 +33,7 @@ CHROMIUM ?= /usr/bin/chromium
 
 test: setup
 	$(VENV)/bin/ruff check atelier config
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 	@if [ -x "$(CHROMIUM)" ]; then echo "browser tests: running with $(CHROMIUM)"; \
 	 else echo "browser tests: skipped (no $(CHROMIUM)); apt-get install chromium to run them"; fi
 	@status=0; ATELIER_CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest -q || status=$$?; \
@@ -45,8 +46,10 @@ test-fast: setup
 	$(VENV)/bin/ruff check atelier config
 	$(VENV)/bin/pytest -q -m "$(FAST)"
 
+# lint-imports: the layers contract in pyproject.toml (docs/architecture.md).
 lint: setup
 	$(VENV)/bin/ruff check atelier config
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 
 benchmark: setup
 	$(VENV)/bin/atelier benchmark_feed

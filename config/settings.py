@@ -443,9 +443,6 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2}
 CELERY_WORKER_CONCURRENCY = env_int("TASKS_WORKER_CONCURRENCY", SERVE_CPUS or 1, minimum=1)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-# Test hook (atelier/ops/tests/test_worker.py): the exposure-writing task kills its own
-# process right after its write commits, once, while this file exists.
-TASKS_CRASH_AFTER_WRITE_FILE = env_str("ATELIER_TASKS_CRASH_AFTER_WRITE_FILE", "")
 # What runs when (atelier scheduler, or atelier worker --beat); times are UTC.
 CELERY_BEAT_SCHEDULE = {
     # Roll up the hours not rolled up yet or still open to attribution (the last day):

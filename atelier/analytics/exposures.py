@@ -22,16 +22,16 @@ import time
 import uuid
 from collections import deque
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from atelier.analytics import metrics
-from atelier.analytics.models import ExposedPost, PostOpen
+from atelier.analytics.exposure_rows import prune, write_batch
 from atelier.analytics.rollout import load_rollout
 
 logger = logging.getLogger(__name__)
@@ -48,8 +48,6 @@ PRUNE_LOCK_KEY = "analytics:prune"
 # Opportunistic pruning after a flush deletes at most this many batches; the management
 # command `prune_exposures` deletes everything due.
 OPPORTUNISTIC_PRUNE_BATCHES = 5
-PRUNE_BATCH_SIZE = 5_000
-WRITE_BATCH_SIZE = 1_000
 
 
 def _setting(name: str, default: int) -> int:
@@ -229,7 +227,7 @@ def flush(*, ready_only: bool = False) -> int:
     pages, opens = _buffer.take(ready_only=ready_only)
     if not pages and not opens:
         return 0
-    from atelier.analytics.tasks import write_exposures
+    from atelier.analytics.tasks import write_exposures  # the task's module: the worker's
 
     batch = batch_payload(pages, opens)
     try:
@@ -283,44 +281,6 @@ def batch_payload(pages: list[ServedPage], opens: list[_Open]) -> dict:
     }
 
 
-def write_batch(batch: dict) -> int:
-    """Write a batch (batch_payload's form) in one transaction; rows already written (the
-    batch ran before) are skipped. Return the number of exposed-post rows in the batch."""
-    exposed = [
-        ExposedPost(
-            user_id=page["user_id"],
-            variant=page["variant"],
-            explicit_ordering=page["explicit_ordering"],
-            post_id=post_id,
-            position=position,
-            score=score,
-            breakdown=breakdown,
-            post_type=post_type,
-            author_id=author_id,
-            page_id=uuid.UUID(page["page_id"]),
-            served_at=datetime.fromisoformat(page["served_at"]),
-            response_ms=page["response_ms"],
-        )
-        for page in batch["pages"]
-        for post_id, position, score, breakdown, post_type, author_id in page["rows"]
-    ]
-    opened = [
-        PostOpen(
-            open_id=uuid.UUID(o["open_id"]),
-            user_id=o["user_id"],
-            post_id=o["post_id"],
-            opened_at=datetime.fromisoformat(o["opened_at"]),
-        )
-        for o in batch["opens"]
-    ]
-    with transaction.atomic():
-        ExposedPost.objects.bulk_create(exposed, batch_size=WRITE_BATCH_SIZE, ignore_conflicts=True)
-        PostOpen.objects.bulk_create(opened, batch_size=WRITE_BATCH_SIZE, ignore_conflicts=True)
-    metrics.EXPOSURES_WRITTEN.inc(len(exposed))
-    metrics.POST_OPENS_WRITTEN.inc(len(opened))
-    return len(exposed)
-
-
 def flush_if_due(**kwargs) -> None:
     """request_finished receiver: write the buffer if it is full enough or old enough,
     and prune old rows at most once an hour. Never raises."""
@@ -371,26 +331,6 @@ def reset() -> None:
 
 
 # --- Retention ----------------------------------------------------------------------------
-
-
-def prune(*, older_than_days: int, max_batches: int | None = None) -> int:
-    """Delete exposures and opens older than the retention, in batches of ids (short
-    transactions, no long lock on a big table); return the number of rows deleted."""
-    cutoff = timezone.now() - timedelta(days=older_than_days)
-    deleted = 0
-    for model, field in ((ExposedPost, "served_at"), (PostOpen, "opened_at")):
-        batches = 0
-        while max_batches is None or batches < max_batches:
-            ids = list(
-                model.objects.filter(**{f"{field}__lt": cutoff}).values_list("id", flat=True)[
-                    :PRUNE_BATCH_SIZE
-                ]
-            )
-            if not ids:
-                break
-            deleted += model.objects.filter(id__in=ids).delete()[0]
-            batches += 1
-    return deleted
 
 
 def maybe_prune() -> int:

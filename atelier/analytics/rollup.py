@@ -21,6 +21,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, TruncDate, TruncHour
 from django.utils import timezone
 
+from atelier.analytics.attribution import attribution_filters
 from atelier.analytics.dwell import SOURCES, DwellCell, aggregate_dwell
 from atelier.analytics.models import (
     DwellRollup,
@@ -107,8 +108,6 @@ def aggregate_cells(
 ) -> dict[CellKey, Cell]:
     """The additive figures of `exposures` (served within [start, end]), one query; keyed
     by UTC date, or with by_hour by the hour."""
-    from atelier.analytics.selectors import attribution_filters
-
     engaged, opened = attribution_filters(
         exposures, start=start, end=end, window=window, spans=spans
     )

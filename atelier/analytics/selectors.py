@@ -33,11 +33,9 @@ from django.db import connection, transaction
 from django.db.models import (
     Avg,
     Count,
-    Exists,
     FloatField,
     IntegerField,
     Max,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -47,6 +45,7 @@ from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from atelier.analytics import rollup
+from atelier.analytics.attribution import attribution_filters
 from atelier.analytics.dwell import (  # noqa: F401 (SOURCES: the summary's, re-exported)
     SOURCES,
     DwellCell,
@@ -59,14 +58,12 @@ from atelier.analytics.models import (
     ExposedPost,
     ExposureRollup,
     PageRollup,
-    PostOpen,
     RollupBucket,
     Variant,
 )
 from atelier.analytics.rollout import load_rollout
 from atelier.feed import cache as feed_cache
 from atelier.feed.components import NAMES as COMPONENTS
-from atelier.post.models import Appreciation, Comment, Critique
 
 VARIANTS = tuple(Variant.values)
 PERCENTILES = {"p50": 0.5, "p95": 0.95, "p99": 0.99}
@@ -80,50 +77,6 @@ def exposures_between(start: datetime, end: datetime, *, source: str = "all") ->
     """Exposed posts served in [start, end]; `source` "assigned" keeps the pages whose
     variant the rollout chose, "explicit" those whose client asked for an ordering."""
     return scoped(ExposedPost.objects.filter(served_at__gte=start, served_at__lte=end), source)
-
-
-def _acted_on(exposures: QuerySet, actions: QuerySet, *, actor: str, at: str, window) -> QuerySet:
-    """Ids of the exposures whose user did one of `actions` (by `actor`, at `at`) on the
-    exposed post within `window` after it was served."""
-    matching = actions.filter(
-        **{
-            actor: OuterRef("user_id"),
-            "post_id": OuterRef("post_id"),
-            f"{at}__gte": OuterRef("served_at"),
-            f"{at}__lte": OuterRef("served_at") + window,
-        }
-    )
-    return exposures.filter(Exists(matching)).values("id")
-
-
-def attribution_filters(
-    exposures: QuerySet,
-    *,
-    start: datetime,
-    end: datetime,
-    window,
-    spans: list[tuple[datetime, datetime]] | None = None,
-):
-    """(engaged, opened): conditions on exposures, for Count(filter=...). `exposures` are
-    served within [start, end], or within the given spans of it."""
-
-    def acted(actions, actor, at):
-        # Constant bounds too: only actions that can match an exposure of the period (of
-        # one of its spans) are read.
-        bounds = functools.reduce(
-            operator.or_,
-            (Q(**{f"{at}__gte": a, f"{at}__lte": b + window}) for a, b in spans or [(start, end)]),
-        )
-        actions = actions.filter(bounds)
-        return Q(id__in=_acted_on(exposures, actions, actor=actor, at=at, window=window))
-
-    engaged = (
-        acted(Appreciation.objects.all(), "user_id", "created_at")
-        | acted(Comment.objects.all(), "author_id", "created_at")
-        | acted(Critique.objects.all(), "author_id", "created_at")
-    )
-    opened = acted(PostOpen.objects.all(), "user_id", "opened_at")
-    return engaged, opened
 
 
 def engagement_by_day(exposures: QuerySet, *, start, end, window) -> list[dict]:

@@ -7,13 +7,10 @@ backoff; inline (no broker) they raise in the caller instead.
 """
 
 import logging
-import os
-import signal
 
 from celery import shared_task
-from django.conf import settings
 
-from atelier.analytics import exposures, rollup
+from atelier.analytics import exposure_rows, rollup
 from atelier.analytics.dwell import prune_dwell
 from atelier.analytics.rollout import load_rollout
 
@@ -34,21 +31,10 @@ def _retry(task, exc: Exception):
 def write_exposures(self, batch: dict) -> int:
     """Write one flushed buffer of feed exposures and post opens (idempotent)."""
     try:
-        written = exposures.write_batch(batch)
+        written = exposure_rows.write_batch(batch)
     except Exception as exc:
         _retry(self, exc)
-    _crash_point()
     return written
-
-
-def _crash_point() -> None:
-    # The worker test's way to kill a task between its commit and its acknowledgement,
-    # the moment where a retried task could write twice. Off unless the setting names a
-    # file, and then once: the file is removed first.
-    path = settings.TASKS_CRASH_AFTER_WRITE_FILE
-    if path and os.path.exists(path):
-        os.unlink(path)
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @shared_task(bind=True)
@@ -69,7 +55,7 @@ def prune_analytics(self) -> int:
     retention (as atelier prune_exposures does); return the count."""
     try:
         days = load_rollout().retention_days
-        deleted = exposures.prune(older_than_days=days) + prune_dwell(older_than_days=days)
+        deleted = exposure_rows.prune(older_than_days=days) + prune_dwell(older_than_days=days)
     except Exception as exc:
         _retry(self, exc)
     logger.info("analytics prune: %d row(s) deleted", deleted)

@@ -103,3 +103,9 @@ def collectives_to_mute(user, *, muted_ids: list[int]) -> QuerySet[Collective]:
     already muted (`muted_ids`), by name."""
     mine = CollectiveMember.objects.filter(user_id=user.id).values("collective_id")
     return Collective.objects.filter(Q(pk__in=mine) | Q(pk__in=muted_ids)).order_by("name", "id")
+
+
+def collective_visible_to(user_id: int) -> Q:
+    """A Collective filter: public, or one `user_id` belongs to (an IN subquery, no DISTINCT)."""
+    mine = CollectiveMember.objects.filter(user_id=user_id).values("collective_id")
+    return Q(visibility=Collective.Visibility.PUBLIC) | Q(pk__in=mine)

@@ -4,10 +4,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from atelier.collective import signals
 from atelier.collective.models import Channel, Collective, CollectiveMember
 from atelier.core.exceptions import InvalidInput, NotAllowed, NotFound
 from atelier.core.models import Block, User
-from atelier.feed.invalidation import ranking_inputs_changed
+from atelier.core.versions import ranking_inputs_changed
 
 DEFAULT_CHANNEL_NAME = "general"
 COLLECTIVE_NOT_FOUND = "No collective matches the given query."
@@ -39,6 +40,9 @@ def _member_add(*, collective: Collective, user: User, role: str) -> tuple[Colle
     except IntegrityError:
         return CollectiveMember.objects.get(collective=collective, user=user), False
     Collective.objects.filter(pk=collective.pk).update(members_count=F("members_count") + 1)
+    signals.membership_changed.send(
+        CollectiveMember, collective_id=collective.pk, user_id=user.id, joined=True
+    )
     return member, True
 
 
@@ -88,6 +92,9 @@ def collective_leave(*, collective: Collective, user: User) -> bool:
     if not deleted:
         return False
     Collective.objects.filter(pk=collective.pk).update(members_count=F("members_count") - 1)
+    signals.membership_changed.send(
+        CollectiveMember, collective_id=collective.pk, user_id=user.id, joined=False
+    )
     remaining = CollectiveMember.objects.filter(collective=collective)
     if not remaining.filter(role=CollectiveMember.Role.ADMIN).exists():
         successor = remaining.order_by("joined_at", "id").first()

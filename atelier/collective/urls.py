@@ -2,9 +2,15 @@
 
 from django.urls import path
 
-from atelier.collective import apis
+from atelier.collective import apis, preference_apis
 
 urlpatterns = [
+    # A user's preferences name collectives (mutes), so they are collective's.
+    path(
+        "user/preferences/",
+        preference_apis.PreferencesApi.as_view(),
+        name="user-preferences",
+    ),
     path("collectives/", apis.CollectiveListCreateApi.as_view(), name="collective-list"),
     path("collectives/<int:pk>/", apis.CollectiveDetailApi.as_view(), name="collective-detail"),
     path("collectives/<int:pk>/join/", apis.CollectiveJoinApi.as_view(), name="collective-join"),

@@ -17,14 +17,11 @@ from atelier.core.api import (
     IdField,
     StrictCharField,
 )
-from atelier.core.choices import ArtistType, PostType
-from atelier.core.models import User, UserFellow
+from atelier.core.choices import ArtistType
+from atelier.core.models import UserFellow
 from atelier.core.selectors import (
     fellows_of,
-    get_user_profile,
     pending_fellow_requests,
-    preferences_of,
-    user_profile_queryset,
 )
 from atelier.core.serializers import UserRefSerializer
 from atelier.core.services import (
@@ -33,14 +30,10 @@ from atelier.core.services import (
     fellow_request_accept,
     fellow_request_create,
     fellow_request_decline,
-    preferences_update,
     user_register,
 )
 from atelier.core.throttling import AuthThrottle
 from atelier.core.validators import validate_new_username
-
-# No preference list may grow past this, so one request cannot write unbounded rows.
-MAX_PREFERENCE_LIST = 1000
 
 
 class BadCredentials(APIException):
@@ -136,46 +129,6 @@ class TokenApi(APIView):
             raise BadCredentials()
         token = auth_token_for(user=user)
         return Response(self.OutputSerializer({"token": token.key}).data)
-
-
-# --- Users ----------------------------------------------------------------------------------
-
-
-class UserProfileOutputSerializer(serializers.ModelSerializer):
-    fellows_count = serializers.IntegerField()
-    posts_count = serializers.IntegerField()
-
-    class Meta:
-        model = User
-        fields = ["id", "username", "artist_type", "fellows_count", "posts_count"]
-
-
-class UserDetailApi(APIView):
-    @extend_schema(
-        operation_id="users_retrieve",
-        summary="A user's public profile",
-        description="404 for an unknown user and for one blocked either way.",
-        responses={200: UserProfileOutputSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
-    )
-    def get(self, request, pk: int):
-        user = get_user_profile(viewer=request.user, user_id=pk)
-        return Response(UserProfileOutputSerializer(user).data)
-
-
-class UserMeApi(APIView):
-    @extend_schema_serializer(component_name="UserMeOutput")
-    class OutputSerializer(UserProfileOutputSerializer):
-        class Meta(UserProfileOutputSerializer.Meta):
-            fields = [*UserProfileOutputSerializer.Meta.fields, "email"]
-
-    @extend_schema(
-        operation_id="users_me",
-        summary="The current user's profile, with their email",
-        responses={200: OutputSerializer, 401: UNAUTHENTICATED},
-    )
-    def get(self, request):
-        user = user_profile_queryset().get(pk=request.user.pk)
-        return Response(self.OutputSerializer(user).data)
 
 
 # --- Fellows --------------------------------------------------------------------------------
@@ -292,74 +245,3 @@ class FellowRemoveApi(APIView):
     def delete(self, request, user_id: int):
         fellow_remove(user=request.user, fellow_id=user_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-# --- Preferences ----------------------------------------------------------------------------
-
-
-def _id_list(label: str) -> serializers.ListField:
-    return serializers.ListField(
-        child=IdField(),
-        max_length=MAX_PREFERENCE_LIST,
-        help_text=f"Ids of {label}; repeats are dropped.",
-    )
-
-
-class PreferencesApi(APIView):
-    @extend_schema_serializer(component_name="PreferencesInput")
-    class InputSerializer(serializers.Serializer):
-        preferred_post_types = serializers.ListField(
-            child=serializers.ChoiceField(choices=PostType.choices),
-            max_length=MAX_PREFERENCE_LIST,
-        )
-        preferred_artist_types = serializers.ListField(
-            child=serializers.ChoiceField(choices=ArtistType.choices),
-            max_length=MAX_PREFERENCE_LIST,
-        )
-        muted_collectives = _id_list("collectives you can see")
-        blocked_users = _id_list("users (not yourself)")
-
-    @extend_schema_serializer(component_name="PreferencesOutput")
-    class OutputSerializer(serializers.Serializer):
-        preferred_post_types = serializers.ListField(child=serializers.CharField())
-        preferred_artist_types = serializers.ListField(child=serializers.CharField())
-        muted_collectives = serializers.ListField(child=serializers.IntegerField())
-        blocked_users = serializers.ListField(child=serializers.IntegerField())
-
-    @extend_schema(
-        operation_id="user_preferences_retrieve",
-        summary="My feed preferences, mutes and blocks",
-        responses={200: OutputSerializer, 401: UNAUTHENTICATED},
-    )
-    def get(self, request):
-        return Response(self.OutputSerializer(preferences_of(request.user)).data)
-
-    @extend_schema(
-        operation_id="user_preferences_update",
-        summary="Replace all four preference lists",
-        description=(
-            "Every field is required. Unknown types, collectives you cannot see, unknown "
-            "users or yourself in `blocked_users`: 400. A block hides posts both ways; "
-            "blocking a fellow keeps the fellowship."
-        ),
-        request=InputSerializer,
-        responses={200: OutputSerializer, 400: BAD_INPUT, 401: UNAUTHENTICATED},
-    )
-    def put(self, request):
-        return self._update(request, partial=False)
-
-    @extend_schema(
-        operation_id="user_preferences_partial_update",
-        summary="Replace some of the preference lists",
-        description="Only the fields given change; each is replaced as a whole.",
-        request=InputSerializer(partial=True),
-        responses={200: OutputSerializer, 400: BAD_INPUT, 401: UNAUTHENTICATED},
-    )
-    def patch(self, request):
-        return self._update(request, partial=True)
-
-    def _update(self, request, *, partial: bool):
-        serializer = self.InputSerializer(data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        preferences_update(user=request.user, **serializer.validated_data)
-        return Response(self.OutputSerializer(preferences_of(request.user)).data)

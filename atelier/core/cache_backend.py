@@ -2,9 +2,10 @@
 
 Every operation fails fast: after a connection error the backend stops talking to Redis
 for `RETRY_SECONDS` (answering misses and no-ops at once, so requests never queue behind
-socket timeouts), logs the outage once and its end once, and on recovery bumps a global
-epoch (`cache:epoch`) that every feed key includes, so nothing cached before the outage,
-when invalidations may have been lost, is served again.
+socket timeouts), and logs the outage once and its end once. Recovery needs no flush: a
+feed key names the user's versions, which live in the database and are bumped in each
+write's transaction (atelier/feed/versions.py), so a write during the outage cannot be
+lost and a ranking cached before it, under older versions, is never read again.
 """
 
 import functools
@@ -20,7 +21,6 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 logger = logging.getLogger("atelier.cache")
 
 RETRY_SECONDS = 5.0
-EPOCH_KEY = "cache:epoch"
 _FAILURES = (ConnectionInterrupted, RedisConnectionError, RedisTimeoutError, OSError)
 
 
@@ -68,8 +68,8 @@ def _guarded(name: str, fallback):
         except _FAILURES:
             BREAKER.open()
             return fallback(args, kwargs)
-        if BREAKER.down and BREAKER.close():
-            self._bump_epoch()
+        if BREAKER.down:
+            BREAKER.close()
         return result
 
     return wrapper
@@ -114,10 +114,3 @@ class ResilientRedisCache(RedisCache):
         except _FAILURES:
             BREAKER.open()
             return None
-
-    def _bump_epoch(self) -> None:
-        try:
-            if not super().add(EPOCH_KEY, int(time.time()), timeout=None):
-                super().incr(EPOCH_KEY)
-        except Exception:  # the next successful call will try again
-            logger.debug("could not bump %s", EPOCH_KEY, exc_info=True)

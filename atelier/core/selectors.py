@@ -1,13 +1,10 @@
-"""Reads about users: profiles, fellow relations, blocks and preferences."""
+"""Reads about users: fellow relations and blocks (profiles with their posts count are
+post's, post/profiles.py; preferences, which name collectives, are collective's)."""
 
-from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.db.models import Q, QuerySet
 
-from atelier.collective.models import Collective, CollectiveMember
 from atelier.core.api import MAX_ID, is_storable_id  # noqa: F401  (re-exported)
-from atelier.core.models import Block, User, UserFellow, UserPreference
-from atelier.post.models import Post
+from atelier.core.models import Block, User, UserFellow
 
 
 def fellow_ids(user_id: int) -> set[int]:
@@ -53,37 +50,6 @@ def is_blocked_either_way(a_id: int, b_id: int) -> bool:
 def fellows_of(user_id: int):
     """Return a QuerySet of the fellows of `user_id`, by username."""
     return User.objects.filter(id__in=fellow_ids(user_id)).order_by("username")
-
-
-def _count_of(queryset) -> Coalesce:
-    """Wrap `queryset` (filtered on an OuterRef) as a correlated COUNT subquery, 0 if none."""
-    counted = queryset.order_by().annotate(n=Func(F("id"), function="COUNT")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def user_profile_queryset() -> QuerySet[User]:
-    """Users annotated with `fellows_count` (accepted relations) and `posts_count` (live posts)."""
-    fellows = UserFellow.objects.filter(
-        Q(user_id=OuterRef("pk")) | Q(fellow_user_id=OuterRef("pk")),
-        status=UserFellow.Status.ACCEPTED,
-    )
-    posts = Post.objects.filter(author_id=OuterRef("pk"), is_deleted=False)
-    return User.objects.annotate(fellows_count=_count_of(fellows), posts_count=_count_of(posts))
-
-
-def get_user_profile(*, viewer: User, user_id: int) -> User:
-    """Return the user `user_id` with its counts; Http404 if unknown or blocked either way.
-
-    A block hides both people from each other, so the profile answers as if missing.
-    """
-    if not is_storable_id(user_id):
-        raise Http404("No user matches the given query.")
-    if user_id != viewer.id and is_blocked_either_way(viewer.id, user_id):
-        raise Http404("No user matches the given query.")
-    try:
-        return user_profile_queryset().get(pk=user_id)
-    except User.DoesNotExist:
-        raise Http404("No user matches the given query.") from None
 
 
 def pair_relation_queryset(a_id: int, b_id: int) -> QuerySet[UserFellow]:
@@ -135,34 +101,3 @@ def blocked_by(user_id: int) -> list[int]:
         .order_by("blocked_id")
         .values_list("blocked_id", flat=True)
     )
-
-
-def collective_visible_to(user_id: int) -> Q:
-    """A Collective filter: public, or one `user_id` belongs to (an IN subquery, no DISTINCT)."""
-    mine = CollectiveMember.objects.filter(user_id=user_id).values("collective_id")
-    return Q(visibility=Collective.Visibility.PUBLIC) | Q(pk__in=mine)
-
-
-def preferences_of(user: User) -> dict:
-    """Return the user's four preference lists (all empty when they never set any).
-
-    Mutes of collectives the user can no longer see (a private one they left) are left
-    out: they have no effect, and a client echoing GET into PUT must not get a 400.
-    """
-    preference = UserPreference.objects.filter(user=user).first()
-    if preference is None:
-        post_types, artist_types, muted = [], [], []
-    else:
-        post_types = list(preference.preferred_post_types)
-        artist_types = list(preference.preferred_artist_types)
-        muted = list(
-            preference.muted_collectives.filter(collective_visible_to(user.id))
-            .order_by("id")
-            .values_list("id", flat=True)
-        )
-    return {
-        "preferred_post_types": post_types,
-        "preferred_artist_types": artist_types,
-        "muted_collectives": muted,
-        "blocked_users": blocked_by(user.id),
-    }

@@ -1,6 +1,5 @@
-"""Writes about users: registration, tokens, fellow relations, preferences and blocks."""
-
-from collections.abc import Iterable
+"""Writes about users: registration, tokens, fellow relations and blocks (preferences,
+which name collectives, are collective's: collective/preferences.py)."""
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
@@ -10,19 +9,16 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from atelier.collective.models import Collective
+from atelier.core import signals
 from atelier.core.choices import ArtistType
 from atelier.core.exceptions import InvalidInput, InvalidState, NotFound
-from atelier.core.models import Block, User, UserFellow, UserPreference
+from atelier.core.models import Block, User, UserFellow
 from atelier.core.selectors import (
     blocks_between,
-    collective_visible_to,
     is_storable_id,
     pair_relation_queryset,
 )
-from atelier.feed.invalidation import ranking_inputs_changed
-from atelier.notification.models import Notification
-from atelier.notification.services import notification_create
+from atelier.core.versions import ranking_inputs_changed
 
 # --- Accounts -------------------------------------------------------------------------------
 
@@ -126,11 +122,8 @@ def fellow_request_create(*, from_user: User, to_user_id: int) -> tuple[UserFell
 
 
 def _notify_fellow_request(relation: UserFellow) -> None:
-    notification_create(
-        recipient_id=relation.fellow_user_id,
-        actor_id=relation.user_id,
-        kind=Notification.Kind.FELLOW_REQUEST,
-    )
+    # The addressee's notification, in this transaction (notification subscribes).
+    signals.fellow_requested.send(UserFellow, relation=relation)
 
 
 def _request_addressed_to(user: User, request_id: int) -> UserFellow:
@@ -164,9 +157,8 @@ def fellow_request_accept(*, user: User, request_id: int) -> UserFellow:
     relation.status = UserFellow.Status.ACCEPTED
     relation.responded_at = timezone.now()
     relation.save(update_fields=["status", "responded_at"])
-    notification_create(
-        recipient_id=relation.user_id, actor_id=user.id, kind=Notification.Kind.FELLOW_ACCEPT
-    )
+    # The requester's notification, in this transaction (notification subscribes).
+    signals.fellow_accepted.send(UserFellow, relation=relation, actor=user)
     ranking_inputs_changed(relation.user_id, relation.fellow_user_id, relations=True)
     return relation
 
@@ -197,75 +189,18 @@ def fellow_remove(*, user: User, fellow_id: int) -> None:
     )
     if not deleted:
         raise NotFound("You are not fellows with this user.")
+    signals.fellow_removed.send(UserFellow, user_id=user.id, fellow_id=fellow_id)
     ranking_inputs_changed(user.id, fellow_id, relations=True)
 
 
-# --- Preferences and blocks -----------------------------------------------------------------
+# --- Blocks ---------------------------------------------------------------------------------
 
 
-def _unique(values: Iterable) -> list:
-    """Drop repeats, keeping the first occurrence's position."""
-    return list(dict.fromkeys(values))
+def blocks_replace(*, user: User, blocked_ids: set[int]) -> set[int]:
+    """Make `blocked_ids` exactly the users `user` blocks; return the ids whose block changed.
 
-
-@transaction.atomic
-def preferences_update(
-    *,
-    user: User,
-    preferred_post_types: list[str] | None = None,
-    preferred_artist_types: list[str] | None = None,
-    muted_collectives: list[int] | None = None,
-    blocked_users: list[int] | None = None,
-) -> None:
-    """Replace the given preference lists (None leaves one unchanged), all or nothing.
-
-    The types must already be valid vocabulary. Muted collectives must exist and be
-    visible to the user; blocked users must exist and not be the user. Blocks are
-    `core.Block` rows; as a block hides posts both ways, both sides' feeds are
-    invalidated. Blocking a fellow keeps the fellowship: visibility hides their posts.
-    """
-    errors = {}
-    if muted_collectives is not None:
-        muted_collectives = _unique(muted_collectives)
-        known = set(
-            Collective.objects.filter(
-                collective_visible_to(user.id), pk__in=muted_collectives
-            ).values_list("id", flat=True)
-        )
-        unknown = [cid for cid in muted_collectives if cid not in known]
-        if unknown:
-            errors["muted_collectives"] = [f"Unknown collective ids: {unknown}."]
-    if blocked_users is not None:
-        blocked_users = _unique(blocked_users)
-        if user.id in blocked_users:
-            errors["blocked_users"] = ["You cannot block yourself."]
-        else:
-            known = set(User.objects.filter(pk__in=blocked_users).values_list("id", flat=True))
-            unknown = [uid for uid in blocked_users if uid not in known]
-            if unknown:
-                errors["blocked_users"] = [f"Unknown user ids: {unknown}."]
-    if errors:
-        raise InvalidInput(errors=errors)
-
-    # Locking the preference row serialises concurrent updates of the same user, so two
-    # PUTs cannot interleave their block replacements.
-    preference, _ = UserPreference.objects.select_for_update().get_or_create(user=user)
-    if preferred_post_types is not None:
-        preference.preferred_post_types = _unique(preferred_post_types)
-    if preferred_artist_types is not None:
-        preference.preferred_artist_types = _unique(preferred_artist_types)
-    preference.save()
-    if muted_collectives is not None:
-        preference.muted_collectives.set(muted_collectives)
-
-    concerned = {user.id}
-    if blocked_users is not None:
-        concerned |= _blocks_replace(user=user, blocked_ids=set(blocked_users))
-    ranking_inputs_changed(*concerned, relations=True)
-
-
-def _blocks_replace(*, user: User, blocked_ids: set[int]) -> set[int]:
-    """Make `blocked_ids` exactly the users `user` blocks; return the ids whose block changed."""
+    Call it inside the caller's transaction (collective/preferences.py does), which bumps
+    the versions of everyone concerned."""
     current = set(Block.objects.filter(blocker=user).values_list("blocked_id", flat=True))
     removed = current - blocked_ids
     added = blocked_ids - current
@@ -276,4 +211,6 @@ def _blocks_replace(*, user: User, blocked_ids: set[int]) -> set[int]:
             [Block(blocker=user, blocked_id=uid) for uid in sorted(added)],
             ignore_conflicts=True,
         )
+    if removed or added:
+        signals.blocks_changed.send(Block, blocker_id=user.id, added=added, removed=removed)
     return removed | added

@@ -1,4 +1,4 @@
-"""URL routes of the core app."""
+"""URL routes of the core app (profiles are routed by post, preferences by collective)."""
 
 from django.urls import path
 
@@ -7,10 +7,6 @@ from atelier.core import apis
 urlpatterns = [
     path("auth/register/", apis.RegisterApi.as_view(), name="auth-register"),
     path("auth/token/", apis.TokenApi.as_view(), name="auth-token"),
-    # users/me/ before users/<int:pk>/ so it reads clearly (the int converter would not
-    # match "me" anyway).
-    path("users/me/", apis.UserMeApi.as_view(), name="user-me"),
-    path("users/<int:pk>/", apis.UserDetailApi.as_view(), name="user-detail"),
     path(
         "fellows/requests/",
         apis.FellowRequestListCreateApi.as_view(),
@@ -28,5 +24,4 @@ urlpatterns = [
     ),
     path("fellows/", apis.FellowListApi.as_view(), name="fellow-list"),
     path("fellows/<int:user_id>/", apis.FellowRemoveApi.as_view(), name="fellow-remove"),
-    path("user/preferences/", apis.PreferencesApi.as_view(), name="user-preferences"),
 ]

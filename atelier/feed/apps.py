@@ -9,4 +9,8 @@ class FeedConfig(AppConfig):
     verbose_name = "Feed ranking"
 
     def ready(self) -> None:
-        from atelier.feed import lookups  # noqa: F401  (registers field__in_ids)
+        # Importing lookups registers field__in_ids.
+        from atelier.feed import lookups, receivers  # noqa: F401
+
+        # Hearts and comments move the viewer's affinity counters in their own transaction.
+        receivers.connect()

@@ -28,29 +28,3 @@ class InIds(Lookup):
 
 IntegerField.register_lookup(InIds)
 ForeignKey.register_lookup(InIds)
-
-
-class InSubquery(Lookup):
-    """`field__in_subquery=RawSQL(...)`: membership in a subquery's ids, evaluated once.
-
-    On PostgreSQL `= ANY(ARRAY(subquery))`: the subquery runs once (an InitPlan) and the
-    outer query fetches those rows through the primary key, where `IN (subquery)` leaves
-    the planner free to hash-join it against a scan of the whole table when it misjudges
-    how many ids come back.
-    """
-
-    lookup_name = "in_subquery"
-    prepare_rhs = False
-
-    def get_db_prep_lookup(self, value, connection):
-        return value, []
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        sql, params = self.rhs.sql, list(self.rhs.params)
-        if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(ARRAY({sql}))", [*lhs_params, *params]
-        return f"{lhs} IN ({sql})", [*lhs_params, *params]
-
-
-IntegerField.register_lookup(InSubquery)

@@ -11,15 +11,8 @@ from django.utils import timezone
 from atelier.media import processing, storage
 from atelier.media.models import Media
 
-MAX_MEDIA_PER_POST = 10
-
-
-class MediaNotAttachable(Exception):
-    """A listed media id is unknown, not the author's, or already attached."""
-
-    def __init__(self, media_id: int):
-        super().__init__(media_id)
-        self.media_id = media_id
+# Post's rules for a post's media (post/attachments.py), re-exported for media's callers.
+from atelier.post.attachments import MAX_MEDIA_PER_POST, MediaNotAttachable  # noqa: F401
 
 
 def media_upload(*, owner, upload, cover=None) -> Media:

@@ -7,3 +7,9 @@ class NotificationConfig(AppConfig):
     name = "atelier.notification"
     label = "notification"
     verbose_name = "Notifications"
+
+    def ready(self) -> None:
+        from atelier.notification import receivers
+
+        # Hearts, remarks and fellow requests notify inside their own transaction.
+        receivers.connect()

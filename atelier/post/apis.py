@@ -7,18 +7,15 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from atelier.analytics.exposures import post_opened
 from atelier.collective.selectors import visible_channel
 from atelier.core.api import BAD_INPUT, UNAUTHENTICATED, CommaIdsField, IdField, StrictCharField
 from atelier.core.choices import PostType
-from atelier.feed.params import FeedQuerySerializer
-from atelier.media.services import MAX_MEDIA_PER_POST, MediaNotAttachable
-from atelier.post import services
-from atelier.post.feed_api import FeedPageSerializer, serve_feed
+from atelier.post import services, signals
+from atelier.post.attachments import MAX_MEDIA_PER_POST, MediaNotAttachable
 from atelier.post.models import Post
 from atelier.post.selectors import (
     get_live_remark,
@@ -33,13 +30,10 @@ from atelier.post.serializers import PostOutputSerializer, RemarkOutputSerialize
 NOT_FOUND = OpenApiResponse(description="No such post, or not visible to you.")
 
 
-class PostListCreateApi(APIView):
-    """GET: the feed (anonymous allowed). POST: create a post."""
+class PostCreateApi(APIView):
+    """POST /api/posts/: create a post. The feed adds GET on the same URL (feed/apis.py)."""
 
-    def get_permissions(self):
-        if self.request.method == "GET":
-            return [AllowAny()]
-        return [IsAuthenticated()]
+    permission_classes = [IsAuthenticated]
 
     @extend_schema_serializer(component_name="PostCreateInput")
     class InputSerializer(serializers.Serializer):
@@ -59,19 +53,6 @@ class PostListCreateApi(APIView):
             if len(set(value)) != len(value):
                 raise serializers.ValidationError("A media id is listed twice.")
             return value
-
-    @extend_schema(
-        operation_id="feed",
-        summary="The feed: personalized for users, newest first for anonymous visitors",
-        parameters=[FeedQuerySerializer],
-        responses={
-            200: FeedPageSerializer,
-            400: BAD_INPUT,
-            404: OpenApiResponse(description="Page past the end."),
-        },
-    )
-    def get(self, request):
-        return serve_feed(request)
 
     @extend_schema(
         operation_id="post_create",
@@ -124,7 +105,8 @@ class PostDetailApi(APIView):
     )
     def get(self, request, pk: int):
         post = get_visible_post(request.user, pk)
-        post_opened(user_id=request.user.id, post_id=post.id)  # click-through (analytics)
+        # Click-through: analytics records the opening (it subscribes to post_opened).
+        signals.post_opened.send(Post, user_id=request.user.id, post_id=post.id)
         return Response(PostOutputSerializer(post).data)
 
     @extend_schema(

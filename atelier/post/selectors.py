@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from atelier.core.api import is_storable_id
+from atelier.post import attachments
 from atelier.post.models import Appreciation, Comment, Critique, Post
 from atelier.post.visibility import remarks_visible_to, visible_to
 
@@ -91,10 +92,6 @@ def posts_in_collective(viewer, collective_id: int) -> QuerySet[Post]:
 
 def post_meta(viewer, ids: list[int]) -> dict[str, dict]:
     """Counts, media and the viewer's own appreciations of the visible posts among `ids`."""
-    # media builds on post (its visibility rules): imported here, not at module level.
-    from atelier.media.selectors import attach_media_lists
-    from atelier.media.serializers import MediaOutputSerializer
-
     rows = list(
         visible_posts(viewer)
         .filter(id__in=ids)
@@ -109,7 +106,7 @@ def post_meta(viewer, ids: list[int]) -> dict[str, dict]:
             "media_count",
         )
     )
-    attach_media_lists(rows)
+    attachments.attach_lists(rows)
     mine: dict[int, set[str]] = {}
     given_rows = Appreciation.objects.filter(post_id__in=ids, user=viewer).values_list(
         "post_id", "kind"
@@ -128,6 +125,6 @@ def post_meta(viewer, ids: list[int]) -> dict[str, dict]:
             "hearted": "heart" in given,
             "praised": "praise" in given,
             "trophied": "trophy" in given,
-            "media": MediaOutputSerializer(post.attached_media, many=True).data,
+            "media": attachments.media_of(post),
         }
     return answer

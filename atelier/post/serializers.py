@@ -1,11 +1,9 @@
 """Output shapes of posts and remarks, shared by the post and feed APIs."""
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from atelier.core.serializers import UserRefSerializer
-from atelier.media.selectors import attach_media_lists
-from atelier.media.serializers import MediaOutputSerializer
+from atelier.post import attachments
 from atelier.post.models import Post
 
 
@@ -14,7 +12,7 @@ class PostListSerializer(serializers.ListSerializer):
 
     def to_representation(self, data):
         posts = list(data.all() if hasattr(data, "all") else data)
-        attach_media_lists(posts)
+        attachments.attach_lists(posts)
         return super().to_representation(posts)
 
 
@@ -47,10 +45,9 @@ class PostOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
         list_serializer_class = PostListSerializer
 
-    @extend_schema_field(MediaOutputSerializer(many=True))
+    # Its schema (a list of media objects) is declared by the media app, in its ready().
     def get_media(self, post: Post) -> list[dict]:
-        attach_media_lists([post])  # a no-op when the list serializer did it for the page
-        return MediaOutputSerializer(post.attached_media, many=True).data
+        return attachments.media_of(post)
 
 
 class RemarkOutputSerializer(serializers.Serializer):

@@ -7,10 +7,8 @@ from django.utils import timezone
 from atelier.collective.models import Channel
 from atelier.collective.selectors import membership
 from atelier.core.exceptions import NotAllowed
-from atelier.feed import affinity
-from atelier.feed.invalidation import ranking_inputs_changed
-from atelier.media.services import media_attach
-from atelier.notification.services import notification_create
+from atelier.core.versions import ranking_inputs_changed
+from atelier.post import attachments, signals
 from atelier.post.models import Appreciation, Comment, Critique, HiddenPost, Post, SeenPost
 
 # The counter column each appreciation kind and remark model keeps on Post.
@@ -40,7 +38,7 @@ def post_create(
     media_ids: list[int] | tuple[int, ...] = (),
 ) -> Post:
     """Create a post with its media, in order; a channel post requires membership of the
-    channel's collective. Raises media.services.MediaNotAttachable (and creates nothing)
+    channel's collective. Raises attachments.MediaNotAttachable (and creates nothing)
     when a media id is not the author's unattached upload."""
     if channel is not None and membership(author.id, channel.collective_id) is None:
         raise NotAMember
@@ -54,7 +52,7 @@ def post_create(
         created_at=timezone.now(),
         media_count=len(media_ids),
     )
-    media_attach(post=post, owner=author, media_ids=media_ids)
+    attachments.attach(post=post, owner=author, media_ids=media_ids)
     # The author's own new post appears in their own feed at once.
     ranking_inputs_changed(author.id)
     return post
@@ -63,9 +61,11 @@ def post_create(
 @transaction.atomic
 def post_soft_delete(*, post: Post) -> None:
     """Mark the post deleted; cached feeds filter it out on read."""
-    Post.objects.filter(pk=post.pk, is_deleted=False).update(
+    removed = Post.objects.filter(pk=post.pk, is_deleted=False).update(
         is_deleted=True, deleted_at=timezone.now()
     )
+    if removed:
+        signals.post_removed.send(Post, post=post)
     ranking_inputs_changed(post.author_id)
 
 
@@ -84,10 +84,8 @@ def appreciation_add(*, user, post: Post, kind: str) -> bool:
     if counts is None:
         return False
     post.hearts_count, post.praise_count, post.trophy_count = counts
-    affinity.appreciation_given(
-        viewer_id=user.id, author_id=post.author_id, post_type=post.post_type, kind=kind, at=at
-    )
-    notification_create(recipient_id=post.author_id, actor_id=user.id, kind=kind, post_id=post.pk)
+    # The feed's affinity counters and the author's notification, in this transaction.
+    signals.appreciation_added.send(Appreciation, user=user, post=post, kind=kind, at=at)
     ranking_inputs_changed(user.id)
     return True
 
@@ -97,9 +95,7 @@ def appreciation_remove(*, user, post: Post, kind: str) -> bool:
     """Withdraw `user`'s `kind` on `post`; return True if there was one."""
     if not _delete_appreciation(user_id=user.id, post_id=post.pk, kind=kind):
         return False
-    affinity.appreciation_taken_back(
-        viewer_id=user.id, author_id=post.author_id, post_type=post.post_type, kind=kind
-    )
+    signals.appreciation_removed.send(Appreciation, user=user, post=post, kind=kind)
     ranking_inputs_changed(user.id)
     return True
 
@@ -183,11 +179,13 @@ def remark_create(*, kind: str, author, post: Post, text: str) -> Comment | Crit
     )
     counter = REMARK_COUNTER[kind]
     Post.objects.filter(pk=post.pk).update(**{counter: F(counter) + 1})
+    # The feed's affinity counters (a comment is the ranking's `conversation`) and the
+    # author's notification, in this transaction.
+    signals.remark_created.send(
+        REMARK_MODELS[kind], kind=kind, remark=remark, post=post, author=author
+    )
     if kind == "comment":
-        # The commenter's affinity to the author moved (the ranking's `conversation`).
-        affinity.comment_written(viewer_id=author.id, author_id=post.author_id)
         ranking_inputs_changed(author.id)
-    notification_create(recipient_id=post.author_id, actor_id=author.id, kind=kind, post_id=post.pk)
     return remark
 
 
@@ -206,8 +204,10 @@ def remark_soft_delete(*, kind: str, remark: Comment | Critique) -> None:
         Post.objects.filter(pk=remark.post_id, **{f"{counter}__gt": 0}).update(
             **{counter: F(counter) - 1}
         )
+        signals.remark_deleted.send(
+            REMARK_MODELS[kind], kind=kind, remark=remark, post_author_id=remark.post.author_id
+        )
         if kind == "comment":
-            affinity.comment_deleted(viewer_id=remark.author_id, author_id=remark.post.author_id)
             ranking_inputs_changed(remark.author_id)
 
 

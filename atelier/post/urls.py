@@ -1,9 +1,9 @@
-"""URL routes of the post app (the feed is GET /api/posts/)."""
+"""URL routes of the post app (POST /api/posts/ and the feed's GET are in feed/urls.py)."""
 
 from django.urls import path
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from atelier.post import apis
+from atelier.post import apis, profile_apis
 
 
 def _kind_view(base, kind: str, op: str):
@@ -18,7 +18,10 @@ def _kind_view(base, kind: str, op: str):
 
 
 urlpatterns = [
-    path("posts/", apis.PostListCreateApi.as_view(), name="post-list"),
+    # Profiles count posts, so they are post's. users/me/ before users/<int:pk>/ so it
+    # reads clearly (the int converter would not match "me" anyway).
+    path("users/me/", profile_apis.UserMeApi.as_view(), name="user-me"),
+    path("users/<int:pk>/", profile_apis.UserDetailApi.as_view(), name="user-detail"),
     path("posts/meta/", apis.PostMetaApi.as_view(), name="post-meta"),
     path("posts/seen/", apis.PostSeenApi.as_view(), name="post-seen"),
     path("posts/<int:pk>/", apis.PostDetailApi.as_view(), name="post-detail"),

@@ -26,28 +26,27 @@ from django.views.decorators.http import require_http_methods, require_safe
 from rest_framework.exceptions import ValidationError
 
 from atelier.analytics.rollout import load_rollout
+from atelier.collective.preference_apis import PreferencesApi
+from atelier.collective.preferences import preferences_of, preferences_update
 from atelier.collective.selectors import (
     channels_to_post_in,
     collectives_for,
     collectives_to_mute,
     get_visible_collective,
 )
-from atelier.core.apis import PreferencesApi, RegisterApi
+from atelier.core.apis import RegisterApi
 from atelier.core.auth_backend import BACKEND_PATH
 from atelier.core.choices import ArtistType, PostType
 from atelier.core.exceptions import DomainError, NotFound
 from atelier.core.selectors import (
     fellow_relation,
-    get_user_profile,
     incoming_fellow_requests,
-    preferences_of,
     users_with_ids,
 )
 from atelier.core.services import (
     InvalidState,
     fellow_request_accept,
     fellow_request_decline,
-    preferences_update,
     user_register,
 )
 from atelier.core.throttling import AuthThrottle, LoginLimited
@@ -58,6 +57,7 @@ from atelier.notification.selectors import notification_list
 from atelier.notification.services import notifications_mark_read
 from atelier.post import services as post_services
 from atelier.post.apis import RemarkListCreateApi
+from atelier.post.profiles import get_user_profile
 from atelier.post.selectors import (
     appreciation_kinds_given,
     get_live_remark,

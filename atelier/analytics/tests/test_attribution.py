@@ -7,12 +7,8 @@ from django.utils import timezone
 
 from atelier.analytics.selectors import feed_summary
 from atelier.analytics.tests.factories import expose_page, open_post
-from atelier.post.tests.factories import (
-    AppreciationFactory,
-    CommentFactory,
-    CritiqueFactory,
-    PostFactory,
-)
+from atelier.feed.tests.factories import AppreciationFactory
+from atelier.post.tests.factories import CommentFactory, CritiqueFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from atelier.analytics import exposures
+from atelier.analytics import exposure_rows, exposures
 from atelier.analytics.models import ExposedPost, PostOpen
 from atelier.analytics.tests.factories import expose_page, open_post
 from atelier.feed.components import shown
@@ -193,7 +193,7 @@ def test_prune_deletes_what_is_older_than_the_retention(old_and_new):
 
 
 def test_prune_works_in_batches(old_and_new, monkeypatch):
-    monkeypatch.setattr(exposures, "PRUNE_BATCH_SIZE", 1)
+    monkeypatch.setattr(exposure_rows, "PRUNE_BATCH_SIZE", 1)
     assert exposures.prune(older_than_days=30, max_batches=1) == 2  # one of each table
     assert exposures.prune(older_than_days=30) == 2
     assert ExposedPost.objects.count() == 2

@@ -28,7 +28,8 @@ from atelier.analytics.tasks import prune_analytics, rollup_analytics
 from atelier.analytics.tests.factories import breakdown_for, dwell, expose_page, open_post
 from atelier.core.tests.factories import UserFactory
 from atelier.feed.components import NAMES as COMPONENTS
-from atelier.post.tests.factories import AppreciationFactory, CommentFactory, PostFactory
+from atelier.feed.tests.factories import AppreciationFactory
+from atelier.post.tests.factories import CommentFactory, PostFactory
 from config.celery import app
 
 pytestmark = pytest.mark.django_db

@@ -13,13 +13,9 @@ from atelier.core.tests.factories import UserFactory
 from atelier.feed.components import NAMES as COMPONENTS
 from atelier.feed.config import load_ranking, save_ranking
 from atelier.feed.models import RankingConfig
+from atelier.feed.tests.factories import AppreciationFactory
 from atelier.feed.tests.reference import API_WEIGHTS
-from atelier.post.tests.factories import (
-    AppreciationFactory,
-    CommentFactory,
-    CritiqueFactory,
-    PostFactory,
-)
+from atelier.post.tests.factories import CommentFactory, CritiqueFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,6 +4,7 @@ import pytest
 
 from atelier.collective.models import Collective
 from atelier.collective.services import collective_create, collective_member_add
+from atelier.core.tests.conftest import feed_bumps  # noqa: F401  (test_preferences.py)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 
 from atelier.collective.models import Channel, Collective, CollectiveMember
 from atelier.collective.services import collective_create
-from atelier.feed import versions
+from atelier.core import versions
 
 URL = "/api/collectives/"
 
@@ -42,11 +42,11 @@ def test_visibility_defaults_to_public(ana_client):
 def test_create_bumps_the_creators_feed_version(
     ana, ana_client, django_capture_on_commit_callbacks
 ):
-    before = versions.calc_version(ana.id)
+    before = versions.read(ana.id)[0]
     with django_capture_on_commit_callbacks(execute=True):
         ana_client.post(URL, {"name": "Inkers"}, format="json")
 
-    assert versions.calc_version(ana.id) > before
+    assert versions.read(ana.id)[0] > before
 
 
 @pytest.mark.parametrize(

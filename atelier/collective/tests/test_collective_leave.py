@@ -8,8 +8,8 @@ from django.utils import timezone
 from atelier.collective.models import Collective, CollectiveMember
 from atelier.collective.services import collective_member_add
 from atelier.collective.tests.conftest import counted_members
+from atelier.core import versions
 from atelier.core.tests.factories import UserFactory
-from atelier.feed import versions
 
 
 def _leave(client, collective_id):
@@ -112,8 +112,8 @@ def test_anonymous_is_401(anon_client, inkers):
 def test_leave_bumps_the_leavers_feed_version(
     inkers, ben, ben_client, django_capture_on_commit_callbacks
 ):
-    before = versions.calc_version(ben.id)
+    before = versions.read(ben.id)[0]
     with django_capture_on_commit_callbacks(execute=True):
         _leave(ben_client, inkers.id)
 
-    assert versions.calc_version(ben.id) > before
+    assert versions.read(ben.id)[0] > before

@@ -2,7 +2,11 @@
 
 import pytest
 
-from atelier.feed.versions import calc_version
+from atelier.core.versions import read
+
+
+def calc_version(user_id: int) -> int:
+    return read(user_id)[0]
 
 
 @pytest.fixture

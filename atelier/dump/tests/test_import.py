@@ -13,13 +13,9 @@ from atelier.collective.tests.factories import ChannelFactory, MemberFactory
 from atelier.core.models import Block, User, UserFellow, UserPreference
 from atelier.core.tests.factories import FellowFactory, UserFactory
 from atelier.dump.tests.helpers import empty_the_database
+from atelier.feed.tests.factories import AppreciationFactory
 from atelier.post.models import Appreciation, Comment, Critique, Post, SeenPost
-from atelier.post.tests.factories import (
-    AppreciationFactory,
-    CommentFactory,
-    CritiqueFactory,
-    PostFactory,
-)
+from atelier.post.tests.factories import CommentFactory, CritiqueFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,13 +13,9 @@ from atelier.core.models import User, UserFellow, UserPreference
 from atelier.core.tests.factories import BlockFactory, FellowFactory, UserFactory
 from atelier.dump.records import APPRECIATION_KINDS, KIND_ORDER
 from atelier.dump.tests.helpers import empty_the_database, read_dump
+from atelier.feed.tests.factories import AppreciationFactory
 from atelier.post.models import Post, SeenPost
-from atelier.post.tests.factories import (
-    AppreciationFactory,
-    CommentFactory,
-    CritiqueFactory,
-    PostFactory,
-)
+from atelier.post.tests.factories import CommentFactory, CritiqueFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 

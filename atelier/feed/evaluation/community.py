@@ -5,7 +5,7 @@ the shared reddit dump). `Community.hydrate(viewer, posts, T)` then computes the
 `Candidates` as `atelier.feed.features.hydrate(viewer, posts, as_of=T)` does in SQL —
 counters, fellows, memberships, what the viewer gave each author and seen marks, all
 from rows timestamped strictly before T — with timestamp filters over sorted arrays
-(tested equal on SQLite and PostgreSQL: atelier/feed/tests/test_evaluate_hydration.py).
+(tested equal on SQLite and PostgreSQL: atelier/tests/test_evaluate_hydration.py).
 """
 
 from collections import Counter

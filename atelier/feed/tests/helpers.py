@@ -3,11 +3,13 @@
 import math
 from datetime import datetime, timedelta
 
+import numpy as np
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from atelier.collective.models import Collective
 from atelier.collective.tests.factories import ChannelFactory, MemberFactory
+from atelier.feed.features import Candidates
 from atelier.post.tests.factories import PostFactory
 
 FEED = "/api/posts/"
@@ -74,3 +76,16 @@ def server_now(result: dict) -> datetime:
     created = parse_datetime(result["created_at"])
     hours = -24.0 * math.log(result["score_breakdown"]["recency"] / 100.0)
     return created + timedelta(hours=hours)
+
+
+def assert_same_candidates(a: Candidates, b: Candidates, *, skip: tuple[str, ...] = ()) -> None:
+    """Every feature of the same posts equal (floats to 1e-12), whatever their order."""
+    order_a, order_b = np.argsort(a.post_id), np.argsort(b.post_id)
+    for name in Candidates.__dataclass_fields__:
+        if name in skip:
+            continue
+        x, y = getattr(a, name)[order_a], getattr(b, name)[order_b]
+        if x.dtype == np.float64:
+            np.testing.assert_allclose(x, y, rtol=1e-12, atol=1e-9, err_msg=name)
+        else:
+            assert list(x) == list(y), name

@@ -11,10 +11,10 @@ from atelier.core.models import Block, UserPreference
 from atelier.core.tests.factories import FellowFactory, UserFactory
 from atelier.feed.components import shown
 from atelier.feed.config import default_ranking
+from atelier.feed.tests.factories import AppreciationFactory
 from atelier.feed.tests.helpers import channel_of, get_feed, ids, post, server_now
 from atelier.feed.tests.reference import reference_feed
 from atelier.post.models import HiddenPost, SeenPost
-from atelier.post.tests.factories import AppreciationFactory
 
 pytestmark = pytest.mark.django_db
 

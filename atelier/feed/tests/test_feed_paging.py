@@ -8,10 +8,10 @@ from django.utils import timezone
 from atelier.core.tests.factories import FellowFactory, UserFactory
 from atelier.feed.config import save_ranking
 from atelier.feed.models import RankingConfig
+from atelier.feed.tests.factories import AppreciationFactory
 from atelier.feed.tests.helpers import channel_of, get_feed, get_url, ids, post, walk
 from atelier.feed.tests.reference import reference_feed
 from atelier.post.models import HiddenPost, SeenPost
-from atelier.post.tests.factories import AppreciationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,10 @@ from django.utils import timezone
 from atelier.core.models import UserPreference
 from atelier.core.tests.factories import FellowFactory, UserFactory
 from atelier.feed.config import load_ranking
+from atelier.feed.tests.factories import AppreciationFactory
 from atelier.feed.tests.helpers import channel_of, get_feed, post
 from atelier.feed.versions import bump as bump_calc_version
 from atelier.post.models import SeenPost
-from atelier.post.tests.factories import AppreciationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from atelier.feed.config import default_ranking
 from atelier.feed.features import COLUMNS, Candidates, Viewer, hydrate, read_preferences
 from atelier.feed.pipeline import ranking_statement
 from atelier.feed.selectors import count_feed, feed_queryset, read_count
-from atelier.feed.tests.test_as_of import assert_same_candidates
+from atelier.feed.tests.helpers import assert_same_candidates
 from atelier.feed.tests.test_ranking_reference import NOW, build, community
 from atelier.post.models import Post
 

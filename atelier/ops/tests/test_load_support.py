@@ -9,9 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
+from atelier.feed.tests.factories import AppreciationFactory
 from atelier.ops.management.commands.load_prepare import Command as LoadPrepare
 from atelier.ops.querycount import QUERY_COUNT_HEADER
-from atelier.post.tests.factories import AppreciationFactory, PostFactory
+from atelier.post.tests.factories import PostFactory
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from atelier.analytics import exposures
 from atelier.analytics.models import ExposedPost, PostOpen
 from atelier.analytics.tasks import rollup_analytics
 from atelier.feed.tests.helpers import get_feed, post
+from atelier.ops.tests import crashing_worker
 from config.celery import app
 
 BROKER = os.environ.get("TEST_TASKS_BROKER_URL", "")
@@ -68,14 +69,23 @@ class Worker:
             **os.environ,
             "DATABASE_URL": _database_url(),
             "TASKS_BROKER_URL": BROKER,
-            "ATELIER_TASKS_CRASH_AFTER_WRITE_FILE": str(self.crash_file),
+            crashing_worker.CRASH_FILE_ENV: str(self.crash_file),
         }
         # Set by the browser tests for the live server in this process; no deployment has
         # it. Nor does a worker share the web's metrics directory.
         environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         environment.pop("PROMETHEUS_MULTIPROC_DIR", None)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "config.manage", "worker", "--concurrency", "1"],
+            # `atelier worker` itself, with a test hook that can kill a task after its
+            # write (crashing_worker.py; production code has none).
+            [
+                sys.executable,
+                "-m",
+                "atelier.ops.tests.crashing_worker",
+                "worker",
+                "--concurrency",
+                "1",
+            ],
             env=environment,
             stdout=self.log.open("w"),
             stderr=subprocess.STDOUT,

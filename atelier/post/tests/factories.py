@@ -4,7 +4,6 @@ import factory
 from django.utils import timezone
 
 from atelier.core.tests.factories import UserFactory
-from atelier.feed import affinity
 from atelier.post.models import Appreciation, Comment, Critique, Post
 
 
@@ -24,8 +23,8 @@ class PostFactory(factory.django.DjangoModelFactory):
 
 
 class AppreciationFactory(factory.django.DjangoModelFactory):
-    """An appreciation row; it does not touch the post's counters, but it keeps the viewer's
-    affinity tables (the feed's features) as the services would."""
+    """An appreciation row; it touches neither the post's counters nor the feed's affinity
+    tables (atelier/feed/tests/factories.py has one that keeps those)."""
 
     class Meta:
         model = Appreciation
@@ -36,18 +35,6 @@ class AppreciationFactory(factory.django.DjangoModelFactory):
     post_type = factory.LazyAttribute(lambda o: o.post.post_type)
     kind = Appreciation.Kind.HEART
     created_at = factory.LazyFunction(timezone.now)
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        row = super()._create(model_class, *args, **kwargs)
-        affinity.appreciation_given(
-            viewer_id=row.user_id,
-            author_id=row.post_author_id,
-            post_type=row.post_type,
-            kind=row.kind,
-            at=row.created_at,
-        )
-        return row
 
 
 class CommentFactory(factory.django.DjangoModelFactory):

@@ -193,3 +193,20 @@ def test_anonymous_is_401(anon_client, db):
 
     assert response.status_code == 401
     assert not Post.objects.exists()
+
+
+# Moved from core/tests/test_api_inputs.py (core's tests know no posts).
+def test_a_file_on_a_post_is_refused_not_dropped(ana_client):
+    boundary = "XyZ"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nt\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="post_type"\r\n\r\npoem\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n'
+        "Content-Type: image/png\r\n\r\n" + "x" * 10_000 + f"\r\n--{boundary}--\r\n"
+    )
+    response = ana_client.generic(
+        "POST", URL, body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+
+    assert response.status_code == 415
+    assert not Post.objects.exists()

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from atelier.core.selectors import preferences_of
+from atelier.collective.preferences import preferences_of
 from atelier.web.tests.conftest import DESKTOP, PHONE
 from atelier.web.tests.factories import build_community
 

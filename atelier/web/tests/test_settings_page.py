@@ -4,9 +4,9 @@ import html
 
 import pytest
 
+from atelier.collective.preferences import preferences_of
 from atelier.collective.tests.factories import CollectiveFactory, MemberFactory
 from atelier.core.models import Block
-from atelier.core.selectors import preferences_of
 from atelier.core.tests.factories import BlockFactory
 
 pytestmark = pytest.mark.django_db

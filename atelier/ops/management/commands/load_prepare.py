@@ -75,7 +75,7 @@ class Command(BaseCommand):
 
     def _build(self, posts: int, seed: int) -> None:
         # The one definition of the long-tail build (dump, import, VACUUM ANALYZE).
-        from atelier.feed.management.commands.benchmark_feed import Command as BenchmarkFeed
+        from atelier.ops.management.commands.benchmark_feed import Command as BenchmarkFeed
 
         started = time.perf_counter()
         BenchmarkFeed(stdout=self.stderr, stderr=self.stderr)._build_long_tail(posts, seed)

@@ -13,8 +13,9 @@ from atelier.core.models import UserFellow
 from atelier.dump.importer import _recount_posts
 from atelier.feed import affinity
 from atelier.feed.config import default_ranking
-from atelier.feed.features import Candidates, hydrate, viewer_profile
+from atelier.feed.features import hydrate, viewer_profile
 from atelier.feed.scorer import rank
+from atelier.feed.tests.helpers import assert_same_candidates
 from atelier.feed.tests.test_ranking_reference import NOW, build, community
 from atelier.post.models import Appreciation, Comment, Post, SeenPost
 
@@ -50,19 +51,6 @@ def _cut_database_at(moment) -> None:
     SeenPost.objects.filter(seen_at__gte=moment).delete()
     _recount_posts()
     affinity.rebuild()
-
-
-def assert_same_candidates(a: Candidates, b: Candidates, *, skip: tuple[str, ...] = ()) -> None:
-    """Every feature of the same posts equal (floats to 1e-12), whatever their order."""
-    order_a, order_b = np.argsort(a.post_id), np.argsort(b.post_id)
-    for name in Candidates.__dataclass_fields__:
-        if name in skip:
-            continue
-        x, y = getattr(a, name)[order_a], getattr(b, name)[order_b]
-        if x.dtype == np.float64:
-            np.testing.assert_allclose(x, y, rtol=1e-12, atol=1e-9, err_msg=name)
-        else:
-            assert list(x) == list(y), name
 
 
 @pytest.mark.django_db

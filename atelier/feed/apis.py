@@ -1,21 +1,26 @@
 """GET /api/posts/ as an answer: parameters in, the feed service, the page serialized out.
 
 The feed engine knows nothing of HTTP or of the experiment: this layer validates the
-parameters (atelier/feed/params.py), asks the rollout which variant a signed-in user gets,
-calls the feed service, records the exposure (the one analytics hook) and serializes the
-page through FeedPageSerializer, which is also the schema.
+parameters (atelier/feed/params.py), asks the experiment which variant a signed-in user
+gets (feed/experiment.py; analytics registers the rollout), calls the feed service, says
+the page was served (feed/signals.py; analytics records the exposure) and serializes the
+page through FeedPageSerializer, which is also the schema. POST /api/posts/ is post's
+(PostCreateApi); the view below adds the feed to it on the same URL.
 """
 
 from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.fields import SkipField
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from atelier.analytics.exposures import page_served
-from atelier.analytics.rollout import load_rollout
+from atelier.core.api import BAD_INPUT
+from atelier.feed import experiment, signals
 from atelier.feed.components import CHRONOLOGICAL_REASON
 from atelier.feed.params import MAX_PAGE, FeedQuerySerializer, RankingInfoSerializer
 from atelier.feed.service import FeedPage, chronological_feed_page, personalized_page
+from atelier.post.apis import PostCreateApi
 from atelier.post.serializers import PostOutputSerializer
 
 
@@ -107,7 +112,7 @@ def serve_feed(request) -> Response:
     # rollout assigns (a `snapshot` token continues the personalized feed it came from).
     served = ordering
     if user is not None and "ordering" not in q and "snapshot" not in q:
-        served = load_rollout().variant_for(user.id)
+        served = experiment.variant_for(user.id)
 
     if user is not None and served == "personalized":
         page = personalized_page(
@@ -130,7 +135,9 @@ def serve_feed(request) -> Response:
     if q["page"] > 1 and (start >= extent or (not extent_exact and not page.posts)):
         raise Http404("That page is past the end of the feed.")
 
-    page_served(request, page, start=start, explicit_ordering="ordering" in q)
+    signals.page_served.send(
+        FeedPage, request=request, page=page, start=start, explicit_ordering="ordering" in q
+    )
     if q["explain"]:
         _explain(page)
     has_next = start + q["page_size"] < extent
@@ -154,3 +161,27 @@ def serve_feed(request) -> Response:
         },
     }
     return Response(FeedPageSerializer(answer).data)
+
+
+class PostListCreateApi(PostCreateApi):
+    """GET: the feed (anonymous allowed). POST: create a post."""
+
+    # POST is post's PostCreateApi; this view adds the feed on the same URL.
+
+    def get_permissions(self):
+        if self.request.method == "GET":
+            return [AllowAny()]
+        return [IsAuthenticated()]
+
+    @extend_schema(
+        operation_id="feed",
+        summary="The feed: personalized for users, newest first for anonymous visitors",
+        parameters=[FeedQuerySerializer],
+        responses={
+            200: FeedPageSerializer,
+            400: BAD_INPUT,
+            404: OpenApiResponse(description="Page past the end."),
+        },
+    )
+    def get(self, request):
+        return serve_feed(request)

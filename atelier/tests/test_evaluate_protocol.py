@@ -24,7 +24,7 @@ from django.core.management import CommandError, call_command
 
 from atelier.feed.evaluation.community import load_community
 from atelier.feed.evaluation.protocol import Counts, cases_at, moments
-from atelier.feed.tests.test_evaluate_hydration import import_dicts
+from atelier.tests.test_evaluate_hydration import import_dicts
 
 T = datetime(2021, 3, 10, 12, tzinfo=UTC)
 

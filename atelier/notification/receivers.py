@@ -1,0 +1,40 @@
+"""Notifications' subscriptions to the writes of core and posts (NotificationConfig.ready()).
+
+Each runs inside the write's transaction (the senders use `send`), so a notification is
+written with the heart, remark or fellow request that causes it, or not at all.
+"""
+
+from atelier.core import signals as core_signals
+from atelier.notification.models import Notification
+from atelier.notification.services import notification_create
+from atelier.post import signals as post_signals
+
+
+def _appreciation_added(sender, *, user, post, kind, **kwargs) -> None:
+    notification_create(recipient_id=post.author_id, actor_id=user.id, kind=kind, post_id=post.pk)
+
+
+def _remark_created(sender, *, kind, post, author, **kwargs) -> None:
+    notification_create(recipient_id=post.author_id, actor_id=author.id, kind=kind, post_id=post.pk)
+
+
+def _fellow_requested(sender, *, relation, **kwargs) -> None:
+    notification_create(
+        recipient_id=relation.fellow_user_id,
+        actor_id=relation.user_id,
+        kind=Notification.Kind.FELLOW_REQUEST,
+    )
+
+
+def _fellow_accepted(sender, *, relation, actor, **kwargs) -> None:
+    notification_create(
+        recipient_id=relation.user_id, actor_id=actor.id, kind=Notification.Kind.FELLOW_ACCEPT
+    )
+
+
+def connect() -> None:
+    uid = "atelier.notification.receivers"
+    post_signals.appreciation_added.connect(_appreciation_added, dispatch_uid=uid)
+    post_signals.remark_created.connect(_remark_created, dispatch_uid=uid)
+    core_signals.fellow_requested.connect(_fellow_requested, dispatch_uid=uid)
+    core_signals.fellow_accepted.connect(_fellow_accepted, dispatch_uid=uid)

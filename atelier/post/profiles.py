@@ -1,0 +1,44 @@
+"""Profiles: a user with their fellows and live posts counted.
+
+A profile counts posts, so it is read here, above core (which knows no posts).
+"""
+
+from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from atelier.core.api import is_storable_id
+from atelier.core.models import User, UserFellow
+from atelier.core.selectors import is_blocked_either_way
+from atelier.post.models import Post
+
+
+def _count_of(queryset) -> Coalesce:
+    """Wrap `queryset` (filtered on an OuterRef) as a correlated COUNT subquery, 0 if none."""
+    counted = queryset.order_by().annotate(n=Func(F("id"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def user_profile_queryset() -> QuerySet[User]:
+    """Users annotated with `fellows_count` (accepted relations) and `posts_count` (live posts)."""
+    fellows = UserFellow.objects.filter(
+        Q(user_id=OuterRef("pk")) | Q(fellow_user_id=OuterRef("pk")),
+        status=UserFellow.Status.ACCEPTED,
+    )
+    posts = Post.objects.filter(author_id=OuterRef("pk"), is_deleted=False)
+    return User.objects.annotate(fellows_count=_count_of(fellows), posts_count=_count_of(posts))
+
+
+def get_user_profile(*, viewer: User, user_id: int) -> User:
+    """Return the user `user_id` with its counts; Http404 if unknown or blocked either way.
+
+    A block hides both people from each other, so the profile answers as if missing.
+    """
+    if not is_storable_id(user_id):
+        raise Http404("No user matches the given query.")
+    if user_id != viewer.id and is_blocked_either_way(viewer.id, user_id):
+        raise Http404("No user matches the given query.")
+    try:
+        return user_profile_queryset().get(pk=user_id)
+    except User.DoesNotExist:
+        raise Http404("No user matches the given query.") from None
