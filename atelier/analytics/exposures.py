@@ -31,6 +31,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from atelier.analytics import metrics
+from atelier.analytics.dwell import mark_served
 from atelier.analytics.models import ExposedPost, PostOpen
 from atelier.analytics.rollout import load_rollout
 
@@ -166,6 +167,14 @@ def page_served(request, page, *, start: int, explicit_ordering: bool) -> Served
         served_at=timezone.now(),
         rows=rows,
         queued_at=time.monotonic(),
+    )
+    # Time on screen is capped per served page; a report may come before this page's
+    # exposures are written (atelier/analytics/dwell.py).
+    mark_served(
+        user_id=user.id,
+        page_id=served.page_id,
+        served_at=served.served_at,
+        post_ids=[row[0] for row in rows],
     )
     metrics.FEED_PAGES_SERVED.labels(page.variant).inc()
     if decisions.isEnabledFor(logging.DEBUG):
