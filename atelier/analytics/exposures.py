@@ -15,6 +15,8 @@ What can be lost is a web process's buffer when the process is killed (at most o
 per process); what must not happen is a slower or failing feed request.
 """
 
+import contextlib
+import contextvars
 import json
 import logging
 import threading
@@ -82,6 +84,25 @@ class _Open:
     open_id: uuid.UUID
 
 
+# What the current request queued, when someone watches (`watch_queued`).
+_queued_here: contextvars.ContextVar[list | None] = contextvars.ContextVar(
+    "analytics_queued_here", default=None
+)
+
+
+@contextlib.contextmanager
+def watch_queued():
+    """Within the block, collect the kind ("page", "open") of every record queued in this
+    context: a request run again (atelier/ops/middleware.py, a lost database connection)
+    must not queue its page or open twice, so it is run again only if this stays empty."""
+    queued: list[str] = []
+    token = _queued_here.set(queued)
+    try:
+        yield queued
+    finally:
+        _queued_here.reset(token)
+
+
 class _Buffer:
     """Pages and opens waiting to be written; every access holds the lock."""
 
@@ -104,6 +125,9 @@ class _Buffer:
                     self.dropped_opens += 1
                 metrics.ANALYTICS_RECORDS_DROPPED.labels(kind).inc()
             queue.append(item)
+        watching = _queued_here.get()
+        if watching is not None:
+            watching.append(kind)
 
     def is_due(self) -> bool:
         with self.lock:
