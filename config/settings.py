@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "atelier.ops.middleware.RequestLogMiddleware",
     # Times the whole request for Prometheus (atelier/analytics).
     "atelier.analytics.middleware.RequestMetricsMiddleware",
+    # A database connection lost mid-request: 503 + Retry-After; a plain read runs once more.
+    "atelier.ops.middleware.DatabaseOutageMiddleware",
     # QUERY_COUNT_HEADER=true: the number of SQL queries in X-DB-Queries (`make load`).
     *(["atelier.ops.querycount.QueryCountMiddleware"] if QUERY_COUNT_HEADER else []),
     # With read replicas: whether this request's reads may use one (atelier/ops/routing.py).

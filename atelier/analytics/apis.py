@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 from atelier.analytics.dwell import MAX_ITEMS_PER_REPORT, MAX_SECONDS_PER_ITEM, dwell_record
 from atelier.analytics.selectors import SOURCES, feed_summary
 from atelier.core.api import BAD_INPUT, UNAUTHENTICATED, IdField
-from atelier.core.parsers import BoundedJSONParser, json_depth_exceeds
+from atelier.core.parsers import BoundedJSONParser, json_depth_exceeds, refuse_lone_surrogates
 from atelier.feed.components import NAMES as COMPONENTS
 from atelier.feed.config import Ranking, load_ranking
 from atelier.feed.scorer import contributions
@@ -225,9 +225,11 @@ def beacon_items(raw: str):
         raise ValidationError({"items": ["Nested too deeply."]})
     parse_constant = json.strict_constant if api_settings.STRICT_JSON else None
     try:
-        return json.loads(raw, parse_constant=parse_constant)
+        items = json.loads(raw, parse_constant=parse_constant)
     except ValueError as error:
         raise ValidationError({"items": [f"Not valid JSON: {error}"]}) from None
+    refuse_lone_surrogates({"items": items})
+    return items
 
 
 class DwellReportApi(APIView):

@@ -4,6 +4,16 @@ The feed page counts how long each card stays at least half on screen while the 
 visible, and sends what it accumulated in batches (POST /api/analytics/dwell/). A report
 is written as it arrives, one row per post, for posts the member may see.
 
+The cap (docs/analytics.md, "The cap"): the seconds credited to one post from one served
+page never exceed the wall-clock time since that page was served. A report credits each
+post to the page that last showed it to the member within the attribution window - the
+exposure the summary will attribute it to - found among the written exposures and, for a
+page whose exposures still wait in some process's buffer, the mark `page_served` left in
+the cache (`mark_served`). A (page, post) keeps its running total in a DwellCredit row,
+locked while a report adds to it: of two reports at once, the second sees what the first
+credited. An item over the cap is accepted and credited up to it; an item for a post no
+page showed the member (or whose page is older than the window) is not credited at all.
+
 Reports carry no variant. Like engagement, a report counts for an exposure: the latest
 page (among the summary's source's pages) that showed that post to that user no more
 than the attribution window before the report; and it counts in the period, and the
@@ -19,17 +29,23 @@ exposure is looked at in its own bucket only); unattributed reports - so the sum
 the rollup equals the aggregation of the whole period.
 """
 
+import logging
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Count, Exists, FloatField, Func, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from atelier.analytics.models import ExposedPost, PostDwell
+from atelier.analytics.models import DwellCredit, ExposedPost, PostDwell
+from atelier.analytics.rollout import load_rollout
 from atelier.post.selectors import visible_posts
+
+logger = logging.getLogger(__name__)
 
 # Bounds of one report. A page sends every DWELL_FLUSH_SECONDS (feed.js) and pauses while
 # hidden, so a legitimate item is a few seconds; the ceiling leaves room for a late timer
@@ -37,43 +53,160 @@ from atelier.post.selectors import visible_posts
 MAX_ITEMS_PER_REPORT = 100
 MAX_SECONDS_PER_ITEM = 300.0
 PRUNE_BATCH_SIZE = 5_000
+# How long the cache remembers which page last showed a post to a member: long enough to
+# bridge the wait before a page's exposures are written (atelier/analytics/exposures.py
+# writes a buffer within seconds to a minute of the response).
+SERVED_MARK_SECONDS = 3600
+# Less than this left under the cap credits nothing (float dust, not a look).
+MIN_CREDIT_SECONDS = 0.001
+
+
+def _served_mark_key(user_id: int, post_id: int) -> str:
+    return f"dwell:served:{user_id}:{post_id}"
+
+
+def mark_served(*, user_id: int, page_id: uuid.UUID, served_at: datetime, post_ids) -> None:
+    """Remember in the cache that page `page_id`, served at `served_at`, showed these posts
+    to the user (one key per post: the latest page wins). Never raises: without the mark a
+    report finds the page once its exposures are written."""
+    value = (page_id.hex, served_at.timestamp())
+    try:
+        cache.set_many(
+            {_served_mark_key(user_id, post_id): value for post_id in post_ids},
+            timeout=SERVED_MARK_SECONDS,
+        )
+    except Exception:
+        logger.warning("could not mark a served page for time on screen", exc_info=True)
+
+
+def _marked_pages(user_id: int, post_ids: list[int]) -> dict[int, tuple[uuid.UUID, datetime]]:
+    keys = {_served_mark_key(user_id, post_id): post_id for post_id in post_ids}
+    try:
+        found = cache.get_many(list(keys))
+    except Exception:
+        logger.warning("could not read served-page marks", exc_info=True)
+        return {}
+    marks = {}
+    for key, value in found.items():
+        try:
+            page_hex, timestamp = value
+            marks[keys[key]] = (uuid.UUID(hex=page_hex), datetime.fromtimestamp(timestamp, UTC))
+        except (TypeError, ValueError):
+            continue
+    return marks
+
+
+def latest_pages(
+    *, user_id: int, post_ids: list[int], now: datetime, window: timedelta
+) -> dict[int, tuple[uuid.UUID, datetime]]:
+    """Per post, (page id, served at) of the latest page that showed it to the user within
+    `window` before `now`: the written exposures (one query on their (user, post,
+    served_at) index) and the cache's marks of pages not written yet."""
+    if not post_ids:
+        return {}
+    pages: dict[int, tuple[uuid.UUID, datetime]] = {}
+    shown = (
+        ExposedPost.objects.filter(
+            user_id=user_id, post_id__in=post_ids, served_at__gte=now - window, served_at__lte=now
+        )
+        .order_by("post_id", "-served_at", "-id")
+        .values_list("post_id", "page_id", "served_at")
+    )
+    for post_id, page_id, served_at in shown:
+        pages.setdefault(post_id, (page_id, served_at))
+    for post_id, (page_id, served_at) in _marked_pages(user_id, post_ids).items():
+        if now - window <= served_at <= now and (
+            post_id not in pages or served_at > pages[post_id][1]
+        ):
+            pages[post_id] = (page_id, served_at)
+    return pages
 
 
 def dwell_record(*, user, items: list[tuple[int, float]]) -> int:
-    """Store (post id, seconds) pairs reported by `user`; return how many were stored.
+    """Credit (post id, seconds) pairs reported by `user` under the cap; return how many
+    rows were stored.
 
     The post ids must be distinct and the seconds within bounds (the API checks both).
     Posts the user may not see (deleted meanwhile, a block, a collective left) are skipped
     silently, as seen marks are: the batch is not refused for something the reader could
-    not help.
+    not help. So is a post no page showed the user within the attribution window, and what
+    exceeds the cap: the seconds of a (page, post) never pass the time since the page was
+    served (the module's docstring).
     """
     if not items:
         return 0
+    now = timezone.now()
     wanted = [post_id for post_id, _ in items]
     visible = set(visible_posts(user).filter(id__in=wanted).values_list("id", flat=True))
-    now = timezone.now()
-    rows = [
-        PostDwell(user_id=user.id, post_id=post_id, seconds=seconds, recorded_at=now)
-        for post_id, seconds in items
-        if post_id in visible
-    ]
-    PostDwell.objects.bulk_create(rows)
+    window = timedelta(hours=load_rollout().attribution_window_hours)
+    pages = latest_pages(
+        user_id=user.id, post_ids=[p for p in wanted if p in visible], now=now, window=window
+    )
+    # Sorted by (page, post): concurrent reports insert and lock rows in the same order,
+    # so two of them never wait on each other in a cycle.
+    claims = sorted(
+        (pages[post_id][0], post_id, seconds) for post_id, seconds in items if post_id in pages
+    )
+    if not claims:
+        return 0
+    with transaction.atomic():
+        # The running totals exist first (ON CONFLICT DO NOTHING: a row made by a
+        # concurrent report is kept); then they are locked (PostgreSQL: FOR UPDATE; SQLite:
+        # IMMEDIATE transactions already hold the database's write lock).
+        DwellCredit.objects.bulk_create(
+            [
+                DwellCredit(
+                    page_id=page_id,
+                    post_id=post_id,
+                    user_id=user.id,
+                    served_at=pages[post_id][1],
+                )
+                for page_id, post_id, _seconds in claims
+            ],
+            ignore_conflicts=True,
+        )
+        totals = {
+            (credit.page_id, credit.post_id): credit
+            for credit in DwellCredit.objects.select_for_update()
+            .filter(
+                page_id__in={page_id for page_id, _, _ in claims},
+                post_id__in={post_id for _, post_id, _ in claims},
+            )
+            .order_by("page_id", "post_id")
+        }
+        changed, rows = [], []
+        for page_id, post_id, seconds in claims:
+            credit = totals[(page_id, post_id)]
+            cap = (now - credit.served_at).total_seconds()
+            granted = min(seconds, cap - credit.seconds)
+            if granted < MIN_CREDIT_SECONDS:
+                continue
+            credit.seconds += granted
+            changed.append(credit)
+            rows.append(
+                PostDwell(user_id=user.id, post_id=post_id, seconds=granted, recorded_at=now)
+            )
+        DwellCredit.objects.bulk_update(changed, ["seconds"])
+        PostDwell.objects.bulk_create(rows)
     return len(rows)
 
 
 def prune_dwell(*, older_than_days: int) -> int:
-    """Delete dwell reports older than the retention, a batch of ids at a time."""
+    """Delete dwell reports, and the running totals of pages, older than the retention, a
+    batch of ids at a time."""
     cutoff = timezone.now() - timedelta(days=older_than_days)
     deleted = 0
-    while True:
-        ids = list(
-            PostDwell.objects.filter(recorded_at__lt=cutoff).values_list("id", flat=True)[
-                :PRUNE_BATCH_SIZE
-            ]
-        )
-        if not ids:
-            return deleted
-        deleted += PostDwell.objects.filter(id__in=ids).delete()[0]
+    for model, field in ((PostDwell, "recorded_at"), (DwellCredit, "served_at")):
+        while True:
+            ids = list(
+                model.objects.filter(**{f"{field}__lt": cutoff}).values_list("id", flat=True)[
+                    :PRUNE_BATCH_SIZE
+                ]
+            )
+            if not ids:
+                break
+            deleted += model.objects.filter(id__in=ids).delete()[0]
+    return deleted
 
 
 @dataclass

@@ -15,6 +15,8 @@ What can be lost is a web process's buffer when the process is killed (at most o
 per process); what must not happen is a slower or failing feed request.
 """
 
+import contextlib
+import contextvars
 import json
 import logging
 import threading
@@ -31,6 +33,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from atelier.analytics import metrics
+from atelier.analytics.dwell import mark_served
 from atelier.analytics.exposure_rows import prune, write_batch
 from atelier.analytics.rollout import load_rollout
 
@@ -79,6 +82,25 @@ class _Open:
     open_id: uuid.UUID
 
 
+# What the current request queued, when someone watches (`watch_queued`).
+_queued_here: contextvars.ContextVar[list | None] = contextvars.ContextVar(
+    "analytics_queued_here", default=None
+)
+
+
+@contextlib.contextmanager
+def watch_queued():
+    """Within the block, collect the kind ("page", "open") of every record queued in this
+    context: a request run again (atelier/ops/middleware.py, a lost database connection)
+    must not queue its page or open twice, so it is run again only if this stays empty."""
+    queued: list[str] = []
+    token = _queued_here.set(queued)
+    try:
+        yield queued
+    finally:
+        _queued_here.reset(token)
+
+
 class _Buffer:
     """Pages and opens waiting to be written; every access holds the lock."""
 
@@ -101,6 +123,9 @@ class _Buffer:
                     self.dropped_opens += 1
                 metrics.ANALYTICS_RECORDS_DROPPED.labels(kind).inc()
             queue.append(item)
+        watching = _queued_here.get()
+        if watching is not None:
+            watching.append(kind)
 
     def is_due(self) -> bool:
         with self.lock:
@@ -164,6 +189,14 @@ def page_served(request, page, *, start: int, explicit_ordering: bool) -> Served
         served_at=timezone.now(),
         rows=rows,
         queued_at=time.monotonic(),
+    )
+    # Time on screen is capped per served page; a report may come before this page's
+    # exposures are written (atelier/analytics/dwell.py).
+    mark_served(
+        user_id=user.id,
+        page_id=served.page_id,
+        served_at=served.served_at,
+        post_ids=[row[0] for row in rows],
     )
     metrics.FEED_PAGES_SERVED.labels(page.variant).inc()
     if decisions.isEnabledFor(logging.DEBUG):

@@ -236,6 +236,32 @@ class PostDwell(models.Model):
         return f"{self.user_id} looked at {self.post_id} for {self.seconds:.1f} s"
 
 
+class DwellCredit(models.Model):
+    """Seconds credited so far to one post from one served page: the running total that
+    caps time on screen (atelier/analytics/dwell.py).
+
+    A report credits each post to the page that last showed it to the member; the total of
+    a (page, post) never exceeds the wall-clock time since the page was served. The unique
+    (page, post) row is locked while a report adds to it, so two reports at once cannot
+    both pass the cap.
+    """
+
+    page_id = models.UUIDField()
+    post = _untied_fk("post.Post")
+    user = _untied_fk(settings.AUTH_USER_MODEL)
+    served_at = models.DateTimeField()
+    seconds = models.FloatField(default=0.0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["page_id", "post"], name="dwell_credit_page_post_uniq"),
+        ]
+        indexes = [models.Index(fields=["served_at"], name="dwell_credit_served_idx")]
+
+    def __str__(self) -> str:
+        return f"page {self.page_id} post {self.post_id}: {self.seconds:.1f} s"
+
+
 class DwellRollup(models.Model):
     """Time on screen of a bucket (RollupBucket), for one source and variant.
 

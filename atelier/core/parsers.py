@@ -7,12 +7,17 @@ exhaust the parser's recursion (a RecursionError, a 500) or build a monster in m
 No endpoint but media uploads takes anything other than JSON (besides the feed page's
 time-on-screen beacon, a small url-encoded form: atelier/analytics/apis.py): other media
 types are 415 and their body is never read, so a file part can never be streamed to disk.
+
+JSON may spell a lone UTF-16 surrogate (`"\\ud800"`), which `json.loads` turns into a
+string no encoder accepts: stored, echoed in an error message or rendered, it fails with a
+UnicodeEncodeError (a 500). The parser refuses such a body once for every field (400,
+naming the top-level field that holds it), so no serializer, service or renderer sees one.
 """
 
 import codecs
 import re
 
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.settings import api_settings
 from rest_framework.utils import json
@@ -23,6 +28,9 @@ MAX_JSON_DEPTH = 32
 # JSON strings (with their escapes) may hold brackets that do not nest anything.
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKETS = re.compile(rb"[\[\]{}]")
+# A surrogate code point left in a decoded str is a lone one: a pair decodes to one char.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+LONE_SURROGATE = "Not valid Unicode: a lone surrogate (an unpaired \\ud800-\\udfff escape)."
 
 
 def json_depth_exceeds(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
@@ -44,6 +52,32 @@ def json_depth_exceeds(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
     return False
 
 
+def holds_lone_surrogate(value) -> bool:
+    """Return True if any string in the parsed JSON `value` (keys included) holds a lone
+    surrogate."""
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, list):
+        return any(holds_lone_surrogate(item) for item in value)
+    if isinstance(value, dict):
+        return any(holds_lone_surrogate(k) or holds_lone_surrogate(v) for k, v in value.items())
+    return False
+
+
+def refuse_lone_surrogates(data) -> None:
+    """Raise a ValidationError (400) naming the top-level field that holds a lone surrogate
+    (`detail` when the key itself holds one, or the body is not an object)."""
+    if not holds_lone_surrogate(data):
+        return
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if holds_lone_surrogate(key):
+                break
+            if holds_lone_surrogate(value):
+                raise ValidationError({key: [LONE_SURROGATE]})
+    raise ValidationError({"detail": LONE_SURROGATE})
+
+
 class BoundedJSONParser(JSONParser):
     """DRF's JSON parser, refusing bodies nested deeper than MAX_JSON_DEPTH (400)."""
 
@@ -56,8 +90,10 @@ class BoundedJSONParser(JSONParser):
         try:
             text = codecs.decode(raw, encoding)
             parse_constant = json.strict_constant if api_settings.STRICT_JSON else None
-            return json.loads(text, parse_constant=parse_constant)
+            data = json.loads(text, parse_constant=parse_constant)
         except (ValueError, LookupError) as exc:  # UnicodeDecodeError is a ValueError
             raise ParseError(f"JSON parse error - {exc}") from None
         except RecursionError:  # belt and braces: the depth check should have caught it
             raise ParseError("JSON parse error - nested too deeply.") from None
+        refuse_lone_surrogates(data)
+        return data

@@ -1,10 +1,13 @@
 """Media endpoints: upload, read, delete (API.md "Media"), and the file URLs themselves."""
 
 import mimetypes
+import os
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, quote_etag
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, PermissionDenied
@@ -14,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from atelier.core.throttling import ScopedThrottle, UserThrottle
-from atelier.media import services
+from atelier.media import services, storage
 from atelier.media.processing import UploadRejected
 from atelier.media.selectors import can_view_media, get_visible_media, media_for_file
 from atelier.media.serializers import MediaOutputSerializer
@@ -110,10 +113,20 @@ class MediaDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+# How long a cache may reuse a public post's file without asking again (docs/media.md,
+# "Caching"): the longest a deleted post's picture stays in a shared cache.
+PUBLIC_MAX_AGE = 60
+
+
 class MediaFileView(APIView):
     """GET /media/<name>: the stored file, to those who may see the media (else 404).
 
     An APIView so that token-authenticated clients can fetch files of private posts too.
+    Caching is chosen so that removal takes effect (docs/media.md, "Caching"): a public
+    post's file may be reused for PUBLIC_MAX_AGE seconds, then must be revalidated; any
+    other file is revalidated on every use (`private, no-cache`). Revalidation sends the
+    ETag / Last-Modified back and is answered 304 - only after the access check, so a
+    viewer who lost access gets the 404, never a 304.
     """
 
     permission_classes = [AllowAny]
@@ -125,6 +138,8 @@ class MediaFileView(APIView):
 
     @extend_schema(exclude=True)
     def get(self, request, name: str):
+        if not storage.is_stored_name(name):
+            raise Http404("No such file.")
         media = media_for_file(name)
         if media is None or not can_view_media(request.user, media):
             raise Http404("No such file.")
@@ -135,17 +150,28 @@ class MediaFileView(APIView):
             response = HttpResponseRedirect(default_storage.url(name))
             response["Cache-Control"] = "private, no-store"
             return response
-        content_type = (
-            media.content_type
-            if name == media.file
-            else mimetypes.guess_type(name)[0] or "application/octet-stream"
-        )
         try:
-            response = FileResponse(open(local_path, "rb"), content_type=content_type)
+            stat = os.stat(local_path)
         except FileNotFoundError:
             raise Http404("No such file.") from None
-        # Names are never reused, so the bytes behind a URL never change.
-        visibility = "public" if public else "private"
-        response["Cache-Control"] = f"{visibility}, max-age=31536000, immutable"
-        response["X-Content-Type-Options"] = "nosniff"
+        # Names are never reused, so size and time of the file identify its bytes.
+        etag = quote_etag(f"{stat.st_size:x}-{stat.st_mtime_ns:x}")
+        last_modified = int(stat.st_mtime)
+        response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if response is None:
+            content_type = (
+                media.content_type
+                if name == media.file
+                else mimetypes.guess_type(name)[0] or "application/octet-stream"
+            )
+            try:
+                response = FileResponse(open(local_path, "rb"), content_type=content_type)
+            except FileNotFoundError:
+                raise Http404("No such file.") from None
+            response["X-Content-Type-Options"] = "nosniff"
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(last_modified)
+        response["Cache-Control"] = (
+            f"public, max-age={PUBLIC_MAX_AGE}, must-revalidate" if public else "private, no-cache"
+        )
         return response

@@ -6,11 +6,25 @@ which checks that the viewer may see the media before serving the file (or, with
 object store such as S3, before redirecting to a short-lived signed URL).
 """
 
+import re
 import secrets
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
+
+# What a stored name can be: the storage's own names (new_stem, plus the suffix the file
+# system storage adds on a clash) use these characters only. Anything else in a file URL -
+# a NUL byte, a control character, "..", a name longer than the column - is no name of
+# ours, and is answered 404 before it reaches the database (PostgreSQL refuses a NUL in a
+# query parameter with an error, not an empty result) or the file system.
+_STORED_NAME = re.compile(r"[A-Za-z0-9_-]+(?:[./][A-Za-z0-9_-]+)*")
+MAX_NAME_LENGTH = 200  # Media.file and Media.thumbnail
+
+
+def is_stored_name(name: str) -> bool:
+    """Return True if `name` could be the name of a stored file (no test of existence)."""
+    return len(name) <= MAX_NAME_LENGTH and _STORED_NAME.fullmatch(name) is not None
 
 
 def new_stem() -> str:

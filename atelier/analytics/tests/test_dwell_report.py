@@ -1,14 +1,17 @@
 """POST /api/analytics/dwell/: what is stored, what is refused (400), the beacon form, limits."""
 
 import json
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from rest_framework.throttling import SimpleRateThrottle
 
 from atelier.analytics.dwell import MAX_ITEMS_PER_REPORT, MAX_SECONDS_PER_ITEM
 from atelier.analytics.models import PostDwell
+from atelier.analytics.tests.factories import expose_page
 from atelier.collective.tests.factories import ChannelFactory
 from atelier.core.tests.factories import BlockFactory
 from atelier.post.tests.factories import PostFactory
@@ -20,9 +23,12 @@ FORM = "application/x-www-form-urlencoded"
 
 
 @pytest.fixture
-def posts(ben):
-    """Three public posts by Ben."""
-    return [PostFactory(author=ben, title=f"Study {i}") for i in range(3)]
+def posts(ana, ben):
+    """Three public posts by Ben, on a feed page served to Ana an hour ago (time on screen
+    is credited to the page that showed a post, up to the time since it was served)."""
+    shown = [PostFactory(author=ben, title=f"Study {i}") for i in range(3)]
+    expose_page(ana, shown, variant="chronological", served_at=timezone.now() - timedelta(hours=1))
+    return shown
 
 
 def report(client, items):
@@ -113,6 +119,7 @@ def test_bad_reports_are_400_and_store_nothing(ana, ana_client, posts, items):
 
 def test_more_items_than_a_report_holds_is_400(ana, ana_client, ben):
     many = [PostFactory(author=ben) for _ in range(MAX_ITEMS_PER_REPORT + 1)]
+    expose_page(ana, many, variant="chronological", served_at=timezone.now() - timedelta(hours=1))
 
     response = report(ana_client, [{"post": p.id, "seconds": 1} for p in many])
 
