@@ -140,7 +140,7 @@ class CollectiveJoinApi(APIView):
         },
     )
     def post(self, request, pk: int):
-        # A private collective I am not in answers exactly like a missing one (API.md).
+        # A private collective I am not in answers exactly like a missing one (docs/api.md).
         collective = get_visible_collective(request.user, pk)
         collective_join(collective=collective, user=request.user)
         return _collective_response(request.user, collective.pk)

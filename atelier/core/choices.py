@@ -1,4 +1,4 @@
-"""The vocabularies of API.md: post types and artist types."""
+"""The vocabularies of docs/api.md: post types and artist types."""
 
 from django.db import models
 

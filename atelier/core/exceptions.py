@@ -2,7 +2,7 @@
 
 Services raise the domain errors below (plain Python, no HTTP in them); this handler maps
 them, DRF's own exceptions and the request-level refusals of Django to HTTP answers with
-one error shape (API.md): `{"detail": "message"}`, or `{"field": ["message"]}` for input
+one error shape (docs/api.md): `{"detail": "message"}`, or `{"field": ["message"]}` for input
 that names a field. Nothing a client sends may end as a 500.
 """
 

@@ -1,1 +1,1 @@
-"""The community dump (API.md "Community dump format"): parse, import, export, demo seed."""
+"""The community dump (docs/api.md "Community dump format"): parse, import, export, demo seed."""

@@ -2,7 +2,7 @@
 
 Each kind is read with values_list(...).iterator(), ordered by id, so memory stays flat
 and two exports of the same data are byte-identical. Optional fields are written only
-when they differ from the importer's default, which keeps the file close to API.md's
+when they differ from the importer's default, which keeps the file close to docs/api.md's
 examples while still round-tripping every record.
 """
 

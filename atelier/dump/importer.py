@@ -36,7 +36,7 @@ from atelier.post.models import Appreciation, Comment, Critique, Post, SeenPost
 
 DEFAULT_BATCH_SIZE = 5_000
 
-# The exporter's order of kinds (API.md's dump format asks only that references point to
+# The exporter's order of kinds (docs/api.md's dump format asks only that references point to
 # earlier lines; this is the order every export and generator writes).
 _STAGES = {
     "user": 0, "collective": 1, "channel": 2, "member": 3, "fellow": 4, "post": 5,

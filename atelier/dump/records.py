@@ -170,7 +170,7 @@ def _remark() -> tuple[Field, ...]:
 
 
 # Every kind and its fields, in the order clean_record returns their values. Optional
-# fields beyond API.md's examples carry what a round trip needs (staff flags, deletion
+# fields beyond docs/api.md's examples carry what a round trip needs (staff flags, deletion
 # and response times); an exporter writes them only when they differ from the default.
 SCHEMAS: dict[str, tuple[Field, ...]] = {
     "user": (

@@ -71,7 +71,7 @@ class FeedPostSerializer(PostOutputSerializer):
 
 
 class FeedPageSerializer(serializers.Serializer):
-    """The feed's answer (API.md): it is both the output and the schema."""
+    """The feed's answer (docs/api.md): it is both the output and the schema."""
 
     count = serializers.IntegerField()
     next = serializers.URLField(allow_null=True)

@@ -119,8 +119,8 @@ class Component:
     # The sentence `explain=true` gives when this component explains a post ({author},
     # {collective}, {fellows}); None: it never does.
     reason: str | None = None
-    # In API.md's table: always in `score_breakdown`. The others appear there only when
-    # the configuration gives them a weight, so the default answer is exactly API.md's.
+    # In docs/api.md's table: always in `score_breakdown`. The others appear there only when
+    # the configuration gives them a weight, so the default answer is exactly docs/api.md's.
     in_api: bool = True
     # A signal about the viewer's own relations and tastes. A post is explained by its
     # strongest personal contribution; only a post with none by the others (popularity or
@@ -195,7 +195,7 @@ COMPONENTS: tuple[Component, ...] = (
         "By a kind of artist you said you prefer.",
         "By {author}, a kind of artist you prefer",
     ),
-    # Beyond API.md's table: weight 0 by default (see RankingConfig), learned by `atelier
+    # Beyond docs/api.md's table: weight 0 by default (see RankingConfig), learned by `atelier
     # evaluate --tune`; each earned its place on held-out data (docs/evaluation.md).
     Component(
         "fellow_fresh",
@@ -230,7 +230,7 @@ BY_NAME: dict[str, Component] = {c.name: c for c in COMPONENTS}
 
 
 def shown(r: Ranking) -> tuple[str, ...]:
-    """The components a breakdown shows under `r`: API.md's, and any other with a weight."""
+    """The components a breakdown shows under `r`: docs/api.md's, and any other with a weight."""
     return tuple(c.name for c in COMPONENTS if c.in_api or r.weight(c.name) > 0)
 
 

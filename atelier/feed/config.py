@@ -13,7 +13,7 @@ CONFIG_CACHE_KEY = "feed:ranking_config"
 
 @dataclass(frozen=True)
 class Ranking:
-    """Every number of API.md's ranking formula (see RankingConfig for the meaning)."""
+    """Every number of docs/api.md's ranking formula (see RankingConfig for the meaning)."""
 
     weight_recency: float
     weight_social: float
@@ -45,7 +45,7 @@ class Ranking:
     collectives_cache_seconds: int
     stats_cache_seconds: int
     version: int
-    # Beyond API.md's table (see RankingConfig); defaults, so a configuration cached by an
+    # Beyond docs/api.md's table (see RankingConfig); defaults, so a configuration cached by an
     # older release still loads.
     weight_fellow_fresh: float = 0.0
     weight_social_proof: float = 0.0
@@ -56,7 +56,7 @@ class Ranking:
     social_proof_cap: float = 50.0
     conversation_points_each: float = 5.0
     conversation_cap: float = 40.0
-    # Engagement's multipliers per reaction (API.md's 1, 2, 5, 0.5).
+    # Engagement's multipliers per reaction (docs/api.md's 1, 2, 5, 0.5).
     engagement_per_heart: float = 1.0
     engagement_per_praise: float = 2.0
     engagement_per_trophy: float = 5.0
@@ -77,7 +77,7 @@ def _from_row(row: RankingConfig) -> Ranking:
 
 
 def default_ranking() -> Ranking:
-    """API.md's defaults, without touching the database."""
+    """docs/api.md's defaults, without touching the database."""
     return _from_row(RankingConfig())
 
 

@@ -1,4 +1,4 @@
-"""The staff-editable ranking configuration (one row) with API.md's defaults."""
+"""The staff-editable ranking configuration (one row) with docs/api.md's defaults."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,7 +19,7 @@ class RankingConfig(models.Model):
     under the old values.
     """
 
-    # Weights (API.md "default weight").
+    # Weights (docs/api.md "default weight").
     weight_recency = models.FloatField(default=0.15, validators=_NON_NEGATIVE)
     weight_social = models.FloatField(default=0.25, validators=_NON_NEGATIVE)
     weight_interaction = models.FloatField(default=0.20, validators=_NON_NEGATIVE)
@@ -28,7 +28,7 @@ class RankingConfig(models.Model):
     weight_post_type = models.FloatField(default=0.10, validators=_NON_NEGATIVE)
     weight_recent_boost = models.FloatField(default=0.10, validators=_NON_NEGATIVE)
     weight_artist_type = models.FloatField(default=0.10, validators=_NON_NEGATIVE)
-    # Signals beyond API.md's table; weight 0 by default, so the default is API.md's formula.
+    # Signals beyond docs/api.md's table; weight 0 by default, so the default is its formula.
     weight_fellow_fresh = models.FloatField(default=0.0, validators=_NON_NEGATIVE)
     weight_social_proof = models.FloatField(default=0.0, validators=_NON_NEGATIVE)
     weight_conversation = models.FloatField(default=0.0, validators=_NON_NEGATIVE)
@@ -56,7 +56,7 @@ class RankingConfig(models.Model):
     conversation_points_each = models.FloatField(default=5.0, validators=_NON_NEGATIVE)
     conversation_cap = models.FloatField(default=40.0, validators=_NON_NEGATIVE)
 
-    # What each reaction on a post is worth in `engagement`'s points (API.md's
+    # What each reaction on a post is worth in `engagement`'s points (docs/api.md's
     # hearts + 2*praise + 5*trophies + 0.5*comments, before the cap).
     engagement_per_heart = models.FloatField(default=1.0, validators=_NON_NEGATIVE)
     engagement_per_praise = models.FloatField(default=2.0, validators=_NON_NEGATIVE)
@@ -120,7 +120,7 @@ class AuthorAffinity(models.Model):
     hearts = models.PositiveIntegerField(default=0)
     praise = models.PositiveIntegerField(default=0)
     trophies = models.PositiveIntegerField(default=0)
-    # hearts + praise + trophies: API.md's n of the interaction component.
+    # hearts + praise + trophies: docs/api.md's n of the interaction component.
     total = models.PositiveIntegerField(default=0)
     # When the viewer last appreciated one of the author's posts (the recent boost).
     last_at = models.DateTimeField(null=True, blank=True)

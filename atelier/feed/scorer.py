@@ -60,7 +60,7 @@ def points_of(c: Candidates, v: Viewer, r: Ranking, now: float) -> np.ndarray:
 
 
 def score(c: Candidates, v: Viewer, r: Ranking, now: float) -> Scores:
-    """API.md's score of every candidate: sum(weight x points), times the seen factor."""
+    """docs/api.md's score of every candidate: sum(weight x points), times the seen factor."""
     points = points_of(c, v, r, now)
     return Scores(points=points, base=weighted_sum(points, c.seen, r))
 
@@ -80,7 +80,7 @@ def _sorted_by(values: np.ndarray, c: Candidates) -> np.ndarray:
 
 
 def diversify(c: Candidates, base: np.ndarray, r: Ranking) -> Ranked:
-    """API.md's author diversity: walking down the list sorted by score, the k-th post of an
+    """docs/api.md's author diversity: walking down the list sorted by score, the k-th post of an
     author is multiplied by max(decay ** k, floor); then sort again by the result."""
     first = _sorted_by(base, c)
     authors = c.author_id[first]

@@ -1,4 +1,4 @@
-"""Media endpoints: upload, read, delete (API.md "Media"), and the file URLs themselves."""
+"""Media endpoints: upload, read, delete (docs/api.md "Media"), and the file URLs themselves."""
 
 import mimetypes
 import os

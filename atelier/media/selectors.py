@@ -14,7 +14,7 @@ def media_base_queryset():
 
 
 def can_view_media(user, media: Media) -> bool:
-    """Mine, or attached to a post `user` can see (API.md "Media")."""
+    """Mine, or attached to a post `user` can see (docs/api.md "Media")."""
     if user is not None and user.is_authenticated and media.owner_id == user.id:
         return True
     return media.post_id is not None and is_post_visible_to(media.post, user)

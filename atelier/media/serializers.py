@@ -1,4 +1,4 @@
-"""The media object of API.md: `{id, kind, url, thumbnail_url, width, height, placeholder,
+"""The media object of docs/api.md: `{id, kind, url, thumbnail_url, width, height, placeholder,
 content_type, size}`."""
 
 from drf_spectacular.utils import extend_schema_field

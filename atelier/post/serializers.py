@@ -17,7 +17,7 @@ class PostListSerializer(serializers.ListSerializer):
 
 
 class PostOutputSerializer(serializers.ModelSerializer):
-    """API.md's post object; `media` in the order the author gave."""
+    """docs/api.md's post object; `media` in the order the author gave."""
 
     author = UserRefSerializer(read_only=True)
     media = serializers.SerializerMethodField()

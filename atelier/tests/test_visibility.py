@@ -1,6 +1,6 @@
 """Every post path treats a post the viewer may not see as missing, and leaves it untouched.
 
-API.md: "Every interaction on a post requires the post to be visible to the actor (404
+docs/api.md: "Every interaction on a post requires the post to be visible to the actor (404
 otherwise)"; meta leaves such ids out and seen ignores them. The reasons a post is invisible
 are `conftest.INVISIBLE`: a collective the viewer is not in (private or public), a block
 either way, a soft delete. A control test runs the same paths on a visible post, so that a

@@ -9,7 +9,7 @@ from atelier.feed.components import shown
 from atelier.feed.config import default_ranking
 from atelier.feed.tests.helpers import get_feed, post
 
-# What a default breakdown holds: API.md's components.
+# What a default breakdown holds: docs/api.md's components.
 COMPONENTS = shown(default_ranking())
 
 pytestmark = pytest.mark.django_db

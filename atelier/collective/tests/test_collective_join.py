@@ -43,7 +43,7 @@ def test_admin_joining_keeps_admin_role(inkers, ana_client):
 
 
 def test_join_private_collective_is_answered_like_a_missing_one(vault, cleo, cleo_client):
-    """Issue 10, item 7 (API.md: an invisible object is answered exactly like a missing one)."""
+    """Issue 10, item 7 (docs/api.md: an invisible object answers exactly like a missing one)."""
     response = _join(cleo_client, vault.id)
     missing = _join(cleo_client, 987654)
 

@@ -42,7 +42,7 @@ def test_every_integer_query_parameter_states_its_bounds(schema):
 
 
 def test_request_bodies_are_json_only(schema):
-    """JSON everywhere, except the one upload API.md makes multipart (POST /api/media/) and
+    """JSON everywhere, except the one upload docs/api.md makes multipart (POST /api/media/) and
     the feed page's beacon, a form because navigator.sendBeacon cannot set the CSRF header
     (POST /api/analytics/dwell/, which takes JSON too)."""
     forms = {

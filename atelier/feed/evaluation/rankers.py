@@ -70,7 +70,7 @@ class Ranker:
 
 
 def only(weights: dict[str, float], **fields) -> Ranking:
-    """API.md's ranking with every weight 0 but `weights`, seen and diversity neutral."""
+    """docs/api.md's ranking with every weight 0 but `weights`, seen and diversity neutral."""
     zero = {f"weight_{name}": 0.0 for name in NAMES}
     zero.update({f"weight_{name}": w for name, w in weights.items()})
     neutral = {"seen_factor": 1.0, "diversity_decay": 1.0, "diversity_floor": 1.0}
@@ -84,7 +84,7 @@ def baselines() -> list[Ranker]:
         Ranker("chronological", only({"recency": 1.0})),
         Ranker("popular", only({"engagement": 1.0}, engagement_cap=math.inf)),
         Ranker("hot", only({"engagement": 1.0}, engagement_cap=math.inf), hot=True),
-        # The issue's "recency + engagement + collective": API.md's weights for those three.
+        # The issue's "recency + engagement + collective": docs/api.md's weights for those three.
         Ranker(
             "rec+eng+coll",
             replace(default, **{f"weight_{n}": 0.0 for n in NAMES if n not in kept}),
@@ -148,7 +148,7 @@ def validated_row(row: RankingConfig, fields: dict, source: str) -> RankingConfi
 
 
 def ranking_from_file(path: str | Path) -> Ranking:
-    """A file's ranking over API.md's defaults (fields it leaves out keep the default)."""
+    """A file's ranking over docs/api.md's defaults (fields it leaves out keep the default)."""
     fields = read_ranking_file(path)
     row = validated_row(RankingConfig(), fields, str(path))
     return replace(default_ranking(), **{name: getattr(row, name) for name in fields})

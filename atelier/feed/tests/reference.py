@@ -1,6 +1,6 @@
-"""A brute-force reference of API.md's ranking formula in plain Python, for the tests.
+"""A brute-force reference of docs/api.md's ranking formula in plain Python, for the tests.
 
-It reads whole tables and follows API.md's text literally; it shares no code with the
+It reads whole tables and follows docs/api.md's text literally; it shares no code with the
 engine except the configuration values it is given.
 """
 
@@ -20,12 +20,12 @@ API_WEIGHTS = {
     "post_type": 0.10,
     "recent_boost": 0.10,
     "artist_type": 0.10,
-    # Beyond API.md's table: weight 0 by default.
+    # Beyond docs/api.md's table: weight 0 by default.
     "fellow_fresh": 0.0,
     "social_proof": 0.0,
     "conversation": 0.0,
 }
-# API.md's points per reaction in `engagement`: hearts + 2*praise + 5*trophies + 0.5*comments.
+# docs/api.md's points per reaction in `engagement`: hearts + 2*praise + 5*trophies + 0.5*comments.
 API_ENGAGEMENT = {"heart": 1.0, "praise": 2.0, "trophy": 5.0, "comment": 0.5}
 
 
@@ -34,7 +34,7 @@ def reference_feed(
 ) -> list[dict]:
     """Return the viewer's whole feed, ranked: [{id, score, points..., seen, diversity}].
 
-    `weights` and `engagement` (points per reaction) replace API.md's values they name;
+    `weights` and `engagement` (points per reaction) replace docs/api.md's values they name;
     `cap` is engagement's.
     """
     weights = {**API_WEIGHTS, **(weights or {})}

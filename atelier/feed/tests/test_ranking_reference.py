@@ -1,4 +1,4 @@
-"""The engine's ranking equals the brute-force reference of API.md on random communities."""
+"""The engine's ranking equals the brute-force reference of docs/api.md on random communities."""
 
 from dataclasses import replace
 from datetime import timedelta

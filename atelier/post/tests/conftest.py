@@ -6,7 +6,7 @@ from atelier.collective.tests.factories import ChannelFactory, MemberFactory
 from atelier.core.tests.factories import BlockFactory
 from atelier.post.tests.factories import PostFactory
 
-# The ways a post of ben's can be invisible to ana (API.md "Visible posts").
+# The ways a post of ben's can be invisible to ana (docs/api.md "Visible posts").
 INVISIBLE = [
     "private_collective",
     "public_collective",

@@ -11,7 +11,7 @@ from atelier.dump.streams import STDIO, open_output
 class Command(BaseCommand):
     help = (
         "Write every user, collective, post and interaction as a community dump (JSON Lines "
-        "as in API.md; gzip if PATH ends in .gz; - writes stdout), in dependency order."
+        "as in docs/api.md; gzip if PATH ends in .gz; - writes stdout), in dependency order."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -11,7 +11,7 @@ from atelier.dump.streams import open_input, with_progress
 
 class Command(BaseCommand):
     help = (
-        "Load a community dump (JSON Lines as in API.md, gzip or not; - reads stdin) into an "
+        "Load a community dump (JSON Lines as in docs/api.md, gzip or not; - reads stdin) into an "
         "empty database, in one transaction, keeping its ids. Every reference must point to "
         "an earlier line. A bad line aborts the import and nothing is written."
     )

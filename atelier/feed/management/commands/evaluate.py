@@ -149,7 +149,7 @@ class Command(BaseCommand):
                 served_file.write_text(json.dumps(ranking_file(served, {"from": "live"})))
                 argv += ["--served-from", str(served_file)]
             else:
-                stderr("evaluate: no live configuration readable; served = API.md's defaults")
+                stderr("evaluate: no live configuration readable; served = docs/api.md's defaults")
             for name in ("start", "end", "test_from"):
                 if o[name]:
                     argv += [f"--{name.replace('_', '-')}", o[name].isoformat()]
