@@ -3,10 +3,14 @@ Pillow, in a style of its author's, and music and video posts get a cover.
 
 Deterministic: the style and palette come from the author's id, the composition from the
 post's id, so the same community always looks the same. Pictures are drawn at display size
-and stored through the same variant pipeline as uploads (`atelier.media.services`).
+and stored as an upload's are (a display size and a 480 px thumbnail, a placeholder
+colour), but encoded as baseline JPEG: every image post of the demo gets its own picture,
+thousands of them, and JPEG encodes these in about 3 ms where the uploads' WebP takes
+about 25 (docs/media.md, "The demo's pictures").
 """
 
 import colorsys
+import io
 import math
 import multiprocessing
 import os
@@ -21,10 +25,11 @@ from atelier.media import processing
 # `illustrate` touches models (and atelier.dump.demo, which imports them), and imports them
 # itself.
 
-# How many of the newest posts get pictures by default: enough for many pages of the feed
-# while seeding stays a matter of seconds.
-DEFAULT_PICTURES = 200
+# By default every image and comic post gets a picture (None: no limit), and the newest
+# music and video posts a cover (their tiles show a title without one).
+DEFAULT_PICTURES = None
 DEFAULT_COVERS = 40
+JPEG_QUALITY = 85
 
 
 def _palette(rng: random.Random, count: int = 5) -> list[tuple[int, int, int]]:
@@ -114,7 +119,9 @@ def _strokes(draw, size, rng, palette) -> None:
 
 
 STYLES = ("geometric", "waves", "mosaic", "nebula", "strokes")
-SIZES = ((640, 480), (480, 640), (560, 560), (660, 440))
+# At most THUMBNAIL_SIZE on the long side: one stored file serves as the display size and
+# the thumbnail (see render).
+SIZES = ((480, 360), (360, 480), (420, 420), (480, 320))
 
 
 def artwork(author_id: int, post_id: int) -> Image.Image:
@@ -196,6 +203,12 @@ def cover(author_id: int, post_id: int, post_type: str) -> Image.Image:
     return image
 
 
+def _jpeg(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=JPEG_QUALITY)
+    return out.getvalue()
+
+
 def render(job: tuple[int, int, str]) -> processing.ProcessedImage:
     """Draw and encode the picture of one post: (post id, author id, post type)."""
     post_id, author_id, post_type = job
@@ -205,25 +218,94 @@ def render(job: tuple[int, int, str]) -> processing.ProcessedImage:
         picture = comic(author_id, post_id)
     else:
         picture = cover(author_id, post_id, post_type)
-    return processing.variants(processing.plain_colours(picture))
+    picture = processing.plain_colours(picture)
+    # Drawn at (or reduced to) the thumbnail's size, encoded once: the same bytes are the
+    # display size and the thumbnail, stored as one file (_store). Flat drawn shapes need
+    # no LANCZOS for the reduction (comics are drawn larger).
+    size = processing.THUMBNAIL_SIZE
+    if max(picture.size) > size:
+        picture.thumbnail((size, size), Image.Resampling.BILINEAR)
+    encoded = _jpeg(picture)
+    return processing.ProcessedImage(
+        display=encoded,
+        thumbnail=encoded,
+        width=picture.width,
+        height=picture.height,
+        # A quarter-size copy gives the same dominant colour at half the cost.
+        placeholder=processing.dominant_colour(picture.reduce(4)),
+    )
 
 
 # Below this many pictures, worker processes cost more than they save.
 PARALLEL_FROM = 24
+# Pictures stored (files written, rows inserted) per batch as the workers deliver them.
+STORE_BATCH = 500
+
+
+def _choose(candidates, circle, limit: int | None) -> list[tuple[int, int, str]]:
+    """(post id, author id, post type) of the posts to draw: all of them without a limit,
+    else half from the demo account's circle and the rest the newest."""
+    newest = ("-created_at", "-id")
+    fields = ("id", "author_id", "post_type")
+    if limit is None:
+        return list(candidates.order_by(*newest).values_list(*fields))
+    batch = list(candidates.filter(circle).order_by(*newest).values_list(*fields)[: limit // 2])
+    chosen = {job[0] for job in batch}
+    for job in candidates.order_by(*newest).values_list(*fields)[: limit + len(chosen)]:
+        if len(batch) >= limit:
+            break
+        if job[0] not in chosen:
+            batch.append(job)
+    return batch
+
+
+def _store(done: list[tuple[tuple[int, int, str], processing.ProcessedImage]]) -> None:
+    """Write the files of drawn pictures and attach them to their posts, in bulk."""
+    from django.utils import timezone
+
+    from atelier.media import storage
+    from atelier.media.models import Media
+    from atelier.post.models import Post
+
+    now = timezone.now()
+    rows = []
+    for (post_id, author_id, _type), processed in done:
+        stem = storage.new_stem()
+        file = storage.save_bytes(f"{stem}.jpg", processed.display)
+        thumbnail = file  # one file: render draws at the thumbnail's size
+        rows.append(
+            Media(
+                owner_id=author_id,
+                post_id=post_id,
+                position=0,
+                kind=Media.Kind.IMAGE,
+                file=file,
+                content_type="image/jpeg",
+                size=len(processed.display),
+                thumbnail=thumbnail,
+                width=processed.width,
+                height=processed.height,
+                placeholder=processed.placeholder,
+                created_at=now,
+            )
+        )
+    Media.objects.bulk_create(rows)
+    Post.objects.filter(pk__in=[job[0] for job, _ in done]).update(media_count=1)
 
 
 def illustrate(
     *,
-    pictures: int = DEFAULT_PICTURES,
-    covers: int = DEFAULT_COVERS,
+    pictures: int | None = DEFAULT_PICTURES,
+    covers: int | None = DEFAULT_COVERS,
     for_username: str = "",
 ) -> tuple[int, int]:
-    """Give `pictures` image and comic posts a picture and `covers` music and video posts a
-    cover, half of them among the posts `for_username` (the demo account by default) is
-    most likely to see first, the rest the newest; return how many of each were made.
+    """Give image and comic posts a picture (`pictures` of them; None: every one) and
+    music and video posts a cover (`covers` of them; None: every one); return how many of
+    each were made. With a limit, half go to the posts `for_username` (the demo account
+    by default) is most likely to see first, the rest to the newest.
 
     Drawing and encoding run in worker processes (one per core, at most 4); storing the
-    files and rows stays in this process.
+    files and rows stays in this process, in batches.
     """
     from django.db.models import Q
 
@@ -231,8 +313,6 @@ def illustrate(
     from atelier.core.models import User
     from atelier.core.selectors import fellow_ids
     from atelier.dump.demo import DEMO_USERNAME
-    from atelier.media.models import Media
-    from atelier.media.services import media_store_processed
     from atelier.post.models import Post
 
     # The demo account's circle first (its fellows, its collectives), since that is what
@@ -248,28 +328,27 @@ def illustrate(
     made = []
     for types, limit in ((("image", "comic"), pictures), (("music", "video"), covers)):
         candidates = Post.objects.filter(post_type__in=types, is_deleted=False, media_count=0)
-        newest = ("-created_at", "-id")
-        fields = ("id", "author_id", "post_type")
-        batch = list(candidates.filter(circle).order_by(*newest).values_list(*fields)[: limit // 2])
-        chosen = {job[0] for job in batch}
-        for job in candidates.order_by(*newest).values_list(*fields)[: limit + len(chosen)]:
-            if len(batch) >= limit:
-                break
-            if job[0] not in chosen:
-                batch.append(job)
+        batch = _choose(candidates, circle, limit)
         jobs += batch
         made.append(len(batch))
+
+    def store_as_drawn(rendered) -> None:
+        done = []
+        for pair in zip(jobs, rendered, strict=True):
+            done.append(pair)
+            if len(done) >= STORE_BATCH:
+                _store(done)
+                done = []
+        if done:
+            _store(done)
+
     if len(jobs) >= PARALLEL_FROM:
         workers = max(1, min(4, os.cpu_count() or 1))
         # "spawn": the workers start clean rather than as forks of a process that may hold
         # database connections and threads.
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            rendered = list(pool.map(render, jobs, chunksize=8))
+            store_as_drawn(pool.map(render, jobs, chunksize=32))
     else:
-        rendered = [render(job) for job in jobs]
-    for (post_id, author_id, _type), processed in zip(jobs, rendered, strict=True):
-        media = media_store_processed(owner_id=author_id, processed=processed)
-        Media.objects.filter(pk=media.pk).update(post_id=post_id, position=0)
-    Post.objects.filter(pk__in=[job[0] for job in jobs]).update(media_count=1)
+        store_as_drawn(render(job) for job in jobs)
     return made[0], made[1]

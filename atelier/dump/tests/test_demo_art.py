@@ -54,6 +54,27 @@ def test_the_newest_posts_get_pictures_and_covers(_media_root, client):
     assert response.status_code == 200
 
 
+def test_every_image_and_comic_post_gets_its_own_picture_by_default(_media_root, client):
+    """Issue 17: the demo drew 200 pictures for its 10,000 posts, so profile and collective
+    grids were rows of blank tiles. Now every image and comic post has its own."""
+    output = seed("--posts", "600", "--covers", "0")
+
+    drawable = Post.objects.filter(post_type__in=["image", "comic"], is_deleted=False)
+    assert drawable.count() > 200  # more than the old default
+    assert f"Drew {drawable.count()} pictures" in output
+    assert not drawable.filter(media_count=0).exists()
+    media = Media.objects.filter(post__in=drawable)
+    assert media.count() == drawable.count()
+    # Each its own: distinct files, and all the thumbnails differ.
+    assert len(set(media.values_list("file", flat=True))) == media.count()
+    sample = media.order_by("?")[:20]
+    contents = {(Path(_media_root) / m.thumbnail).read_bytes() for m in sample}
+    assert len(contents) == len(sample)
+    served = client.get(f"/media/{media.filter(post__collective__isnull=True).first().file}")
+    assert served.status_code == 200
+    assert served["Content-Type"] == "image/jpeg"
+
+
 def test_no_pictures_when_asked(db):
     assert "Drew 0 pictures and 0 covers" in seed("--pictures", "0", "--covers", "0")
     assert not Media.objects.exists()
@@ -73,7 +94,9 @@ def test_an_artists_pictures_share_a_style_and_are_deterministic():
 def test_render_makes_stored_variants(post_type):
     processed = demo_art.render((5, 2, post_type))
 
+    display = Image.open(io.BytesIO(processed.display))
     thumbnail = Image.open(io.BytesIO(processed.thumbnail))
-    assert thumbnail.format == "WEBP"
+    assert display.format == thumbnail.format == "JPEG"
+    assert display.size == (processed.width, processed.height)
     assert max(thumbnail.size) <= 480
     assert processed.placeholder.startswith("#")

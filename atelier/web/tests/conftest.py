@@ -201,3 +201,20 @@ def screenshot():
             page.screenshot(path=str(Path(SCREENSHOTS) / f"atelier-{name}.png"), **options)
 
     return take
+
+
+@pytest.fixture
+def nav():
+    """A top-bar link or button by its text, with the phone menu opened first if folded."""
+
+    def find(page, name: str):
+        toggle = page.locator(".navmenu-toggle")
+        if toggle.count() and toggle.is_visible() and not page.locator(".navmenu[open]").count():
+            toggle.click()
+        return (
+            page.locator(".topnav")
+            .get_by_role("link", name=name, exact=True)
+            .or_(page.locator(".topnav").get_by_role("button", name=name, exact=True))
+        )
+
+    return find

@@ -27,10 +27,10 @@ def community(transactional_db):
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
-def test_join_a_collective_see_its_posts_and_leave(page, community, log_in, settle, viewport):
+def test_join_a_collective_see_its_posts_and_leave(page, community, log_in, settle, viewport, nav):
     page.set_viewport_size(viewport)
     log_in(page, "ana")
-    page.click(".topnav >> text=Collectives")
+    nav(page, "Collectives").click()
     with page.expect_navigation():
         page.click("text=Potters")
     expect(page).to_have_url(re.compile(rf"/collectives/{community.potters.pk}/$"))

@@ -26,7 +26,7 @@ def picture(name: str, colour) -> dict:
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
 def test_sign_up_post_pictures_and_a_fellow_sees_them(
-    page, browser, live_server, transactional_db, settle, log_in, screenshot, viewport
+    page, browser, live_server, transactional_db, settle, log_in, screenshot, viewport, nav
 ):
     page.set_viewport_size(viewport)
     page.goto("/")
@@ -38,7 +38,7 @@ def test_sign_up_post_pictures_and_a_fellow_sees_them(
         page.click("form.form button[type=submit]")
     expect(page.locator(".whoami")).to_have_text("@ines")
 
-    page.click(".topnav >> text=New post")
+    nav(page, "New post").click()
     expect(page).to_have_url(re.compile(r"/new/$"))
     page.fill("#id_title", "Blue hour")
     page.select_option("#id_post_type", "image")

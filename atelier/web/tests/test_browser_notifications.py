@@ -13,17 +13,17 @@ pytestmark = pytest.mark.browser
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
 def test_accept_a_fellow_request_from_the_notifications(
-    page, transactional_db, log_in, settle, viewport
+    page, transactional_db, log_in, settle, viewport, nav
 ):
     community = build_community()
     relation, _ = fellow_request_create(from_user=community.cleo, to_user_id=community.ana.id)
     page.set_viewport_size(viewport)
     log_in(page, "ana")
 
-    bell = page.locator(".topnav a[aria-label=Notifications]")
+    bell = nav(page, "Notifications")
     expect(bell).to_be_visible()
     assert bell.bounding_box()["x"] + bell.bounding_box()["width"] <= viewport["width"]
-    expect(page.locator(".topnav >> text=Log out")).to_be_in_viewport()
+    expect(nav(page, "Log out")).to_be_in_viewport()
     with page.expect_navigation():
         bell.click()
     request = page.locator(f"#request-{relation.id}")

@@ -11,13 +11,13 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
-def test_save_preferences(page, transactional_db, log_in, settle, viewport):
+def test_save_preferences(page, transactional_db, log_in, settle, viewport, nav):
     community = build_community()
     page.set_viewport_size(viewport)
     log_in(page, "ana")
 
     with page.expect_navigation():
-        page.click(".topnav a[aria-label=Notifications]")
+        nav(page, "Notifications").click()
     with page.expect_navigation():
         page.click("text=Settings")
     page.check("input[name=preferred_post_types][value=poem]")

@@ -32,7 +32,7 @@ def test_a_member_sees_the_post_its_picture_and_its_remarks(client, ana, ben, be
     media = bens_picture.media.get()
     assert f'src="/media/{media.file}"' in page
     assert f'width="{media.width}" height="{media.height}"' in page
-    assert f"background-color: {media.placeholder}" in page
+    assert f'data-placeholder="{media.placeholder}"' in page
     assert "Lovely light" in page and "Shot on film." in page
     assert 'id="new-comment"' in page and 'id="new-critique"' in page
 

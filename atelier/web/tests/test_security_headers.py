@@ -47,3 +47,18 @@ def test_the_api_docs_load_swagger_ui_from_this_site_only(client):
     assert csp["script-src"] == ["'self'"]  # the sidecar's pinned files, never a CDN
     page = response.content.decode()
     assert "<script>" not in page  # Swagger UI's own setup comes from a URL, not inline
+
+
+def test_no_template_writes_an_inline_style_attribute():
+    """Issue 17, defect 10: style="..." in a page is blocked by style-src 'self', as the
+    placeholder colours were. Colours set at run time go through the CSSOM (site.js)."""
+    import re
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    offenders = [
+        str(path.relative_to(templates))
+        for path in sorted(templates.rglob("*.html"))
+        if re.search(r"(?<![\w-])style=", path.read_text())
+    ]
+    assert offenders == []

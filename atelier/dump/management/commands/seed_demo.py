@@ -68,8 +68,7 @@ class Command(BaseCommand):
             "--pictures",
             type=_non_negative,
             default=DEFAULT_PICTURES,
-            help="how many of the newest image and comic posts get a drawn picture "
-            f"(default {DEFAULT_PICTURES})",
+            help="how many image and comic posts get a drawn picture (default: every one)",
         )
         parser.add_argument(
             "--covers",

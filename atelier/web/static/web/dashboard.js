@@ -400,6 +400,7 @@
     diversity(summary);
     root.setAttribute("aria-busy", "false");
     root.dataset.ready = "true";
+    document.getElementById("dash-loading").hidden = true;
   }
 
   function getJSON(url) {
@@ -423,6 +424,8 @@
         : "Could not load the analytics summary (" + error.message + "). Reload to try again.";
     box.hidden = false;
     root.setAttribute("aria-busy", "false");
+    document.getElementById("dash-loading").hidden = true;
+    document.getElementById("kpis").hidden = true;
   }
 
   Promise.all([getJSON(root.dataset.summaryUrl), getJSON(root.dataset.weightsUrl)])

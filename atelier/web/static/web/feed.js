@@ -154,6 +154,9 @@
     if (first.kind === "image") {
       var link = el("a");
       link.href = "/posts/" + post.id + "/";
+      // The same destination as the card's "Open post": one tab stop for both.
+      link.tabIndex = -1;
+      link.setAttribute("aria-hidden", "true");
       var img = el("img");
       img.loading = "lazy";
       img.decoding = "async";
@@ -354,7 +357,9 @@
     state.loading = on;
     els.loading.hidden = !on;
     root.setAttribute("aria-busy", on ? "true" : "false");
-    els.more.disabled = on;
+    // aria-disabled, not disabled: the button keeps the focus of a keyboard user who
+    // pressed it (loadPage ignores presses while a page is loading).
+    els.more.setAttribute("aria-disabled", on ? "true" : "false");
   }
 
   function updateFoot() {
@@ -400,6 +405,7 @@
           if (state.posts.has(post.id)) return;
           state.posts.set(post.id, post);
           var card = renderCard(post);
+          initToolbars(card);
           root.appendChild(card);
           observeSeen(card);
           observeDwell(card);
@@ -448,6 +454,9 @@
       window.location.href = root.dataset.loginUrl;
       return;
     }
+    // A press while the last one is on its way is ignored. The button is not disabled for
+    // that: a disabled button drops the keyboard focus to <body>.
+    if (button.getAttribute("aria-busy") === "true") return;
     var id = card.dataset.postId;
     var kind = button.dataset.kind;
     var pressed = button.getAttribute("aria-pressed") === "true";
@@ -456,7 +465,7 @@
     // Show the result at once; the answer from the server then sets the true numbers.
     setPressed(button, !pressed);
     count.textContent = String(Math.max(0, before + (pressed ? -1 : 1)));
-    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
     api("/api/posts/" + id + "/" + kind + "/", { method: pressed ? "DELETE" : "POST" })
       .then(function () {
         return refreshMeta([id]);
@@ -471,7 +480,7 @@
         );
       })
       .then(function () {
-        button.disabled = false;
+        button.removeAttribute("aria-busy");
       });
   }
 
@@ -489,13 +498,17 @@
         var undo = el("button", "linkish undo", "Undo");
         undo.type = "button";
         undo.addEventListener("click", function () {
-          undo.disabled = true;
+          if (undo.getAttribute("aria-busy") === "true") return;
+          undo.setAttribute("aria-busy", "true");
           api("/api/posts/" + id + "/hide/", { method: "DELETE" })
             .then(function () {
               note.replaceWith(card);
+              // The keyboard user is back where they pressed "Not interested".
+              var hide = card.querySelector(".hide-post");
+              if (hide) focusInToolbar(hide);
             })
             .catch(function (error) {
-              undo.disabled = false;
+              undo.removeAttribute("aria-busy");
               toast("Could not undo (" + error.message + ").");
             });
         });
@@ -840,6 +853,66 @@
   window.addEventListener("pageshow", function (event) {
     // Back from the back-forward cache: the cards on screen count again.
     if (event.persisted && dwellObserver) resumeDwell();
+  });
+
+  // ---- Keyboard: one tab stop per group -------------------------------------------------
+
+  // A card's reactions, and its "why" and "not interested", are toolbars: Tab reaches one
+  // button of each (the last one used), the arrow keys, Home and End move within it.
+  function toolbarItems(toolbar) {
+    return Array.prototype.filter.call(toolbar.querySelectorAll("button, a[href]"), function (item) {
+      return !item.hidden;
+    });
+  }
+
+  function setRovingStop(toolbar, current) {
+    toolbarItems(toolbar).forEach(function (item) {
+      item.tabIndex = item === current ? 0 : -1;
+    });
+  }
+
+  function focusInToolbar(item) {
+    var toolbar = item.closest("[role=toolbar]");
+    if (toolbar) setRovingStop(toolbar, item);
+    item.focus();
+  }
+
+  function initToolbars(card) {
+    card.querySelectorAll("[role=toolbar]").forEach(function (toolbar) {
+      setRovingStop(toolbar, toolbarItems(toolbar)[0]);
+    });
+  }
+
+  var TOOLBAR_KEYS = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+
+  root.addEventListener("keydown", function (event) {
+    var toolbar = event.target.closest && event.target.closest("[role=toolbar]");
+    if (!toolbar || !root.contains(toolbar) || event.altKey || event.ctrlKey || event.metaKey) {
+      return;
+    }
+    var items = toolbarItems(toolbar);
+    var at = items.indexOf(event.target);
+    if (at < 0) return;
+    var next;
+    if (event.key in TOOLBAR_KEYS) {
+      next = items[(at + TOOLBAR_KEYS[event.key] + items.length) % items.length];
+    } else if (event.key === "Home") {
+      next = items[0];
+    } else if (event.key === "End") {
+      next = items[items.length - 1];
+    } else {
+      return;
+    }
+    event.preventDefault();
+    focusInToolbar(next);
+  });
+
+  // A click (or a tap) in a toolbar makes that button the group's tab stop.
+  root.addEventListener("focusin", function (event) {
+    var toolbar = event.target.closest && event.target.closest("[role=toolbar]");
+    if (toolbar && root.contains(toolbar) && toolbarItems(toolbar).indexOf(event.target) >= 0) {
+      setRovingStop(toolbar, event.target);
+    }
   });
 
   // ---- Wiring ----------------------------------------------------------------------------
