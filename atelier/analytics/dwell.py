@@ -41,6 +41,7 @@ from django.db.models.functions import TruncHour
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from atelier.analytics.exposure_rows import delete_older
 from atelier.analytics.models import DwellCredit, ExposedPost, PostDwell
 from atelier.analytics.rollout import load_rollout
 from atelier.post.selectors import visible_posts
@@ -52,7 +53,6 @@ logger = logging.getLogger(__name__)
 # and refuses a forged hour.
 MAX_ITEMS_PER_REPORT = 100
 MAX_SECONDS_PER_ITEM = 300.0
-PRUNE_BATCH_SIZE = 5_000
 # How long the cache remembers which page last showed a post to a member: long enough to
 # bridge the wait before a page's exposures are written (atelier/analytics/exposures.py
 # writes a buffer within seconds to a minute of the response).
@@ -195,18 +195,7 @@ def prune_dwell(*, older_than_days: int) -> int:
     """Delete dwell reports, and the running totals of pages, older than the retention, a
     batch of ids at a time."""
     cutoff = timezone.now() - timedelta(days=older_than_days)
-    deleted = 0
-    for model, field in ((PostDwell, "recorded_at"), (DwellCredit, "served_at")):
-        while True:
-            ids = list(
-                model.objects.filter(**{f"{field}__lt": cutoff}).values_list("id", flat=True)[
-                    :PRUNE_BATCH_SIZE
-                ]
-            )
-            if not ids:
-                break
-            deleted += model.objects.filter(id__in=ids).delete()[0]
-    return deleted
+    return delete_older(((PostDwell, "recorded_at"), (DwellCredit, "served_at")), cutoff)
 
 
 @dataclass

@@ -60,8 +60,16 @@ def prune(*, older_than_days: int, max_batches: int | None = None) -> int:
     """Delete exposures and opens older than the retention, in batches of ids (short
     transactions, no long lock on a big table); return the number of rows deleted."""
     cutoff = timezone.now() - timedelta(days=older_than_days)
+    return delete_older(
+        ((ExposedPost, "served_at"), (PostOpen, "opened_at")), cutoff, max_batches=max_batches
+    )
+
+
+def delete_older(tables, cutoff: datetime, *, max_batches: int | None = None) -> int:
+    """Delete the rows of each (model, time field) in `tables` older than `cutoff`, a batch
+    of PRUNE_BATCH_SIZE ids at a time (at most `max_batches` per model); return how many."""
     deleted = 0
-    for model, field in ((ExposedPost, "served_at"), (PostOpen, "opened_at")):
+    for model, field in tables:
         batches = 0
         while max_batches is None or batches < max_batches:
             ids = list(
