@@ -19,7 +19,12 @@ from rest_framework.views import APIView
 from atelier.core.throttling import ScopedThrottle, UserThrottle
 from atelier.media import services, storage
 from atelier.media.processing import UploadRejected
-from atelier.media.selectors import can_view_media, get_visible_media, media_for_file
+from atelier.media.selectors import (
+    can_view_media,
+    get_visible_media,
+    is_public_media,
+    media_for_file,
+)
 from atelier.media.serializers import MediaOutputSerializer
 
 NOT_FOUND = OpenApiResponse(description="No such media, or not visible to you.")
@@ -143,7 +148,7 @@ class MediaFileView(APIView):
         media = media_for_file(name)
         if media is None or not can_view_media(request.user, media):
             raise Http404("No such file.")
-        public = media.post_id is not None and media.post.collective_id is None
+        public = is_public_media(media)
         try:
             local_path = default_storage.path(name)
         except NotImplementedError:  # an object store: send the viewer to a signed URL

@@ -20,6 +20,12 @@ def can_view_media(user, media: Media) -> bool:
     return media.post_id is not None and is_post_visible_to(media.post, user)
 
 
+def is_public_media(media: Media) -> bool:
+    """True if a visitor may see `media`: attached to a post that the visibility rule shows
+    to anyone. Only such a file may sit in a shared cache (media's file view)."""
+    return media.post_id is not None and is_post_visible_to(media.post, None)
+
+
 def get_visible_media(user, media_id: int) -> Media | None:
     """The media if `user` may see it, else None (the caller answers 404 either way)."""
     if not 1 <= media_id < 2**63:  # beyond any id the databases hold: never an overflow

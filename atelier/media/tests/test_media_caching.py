@@ -102,6 +102,23 @@ def test_a_deleted_posts_file_answers_404_even_to_a_revalidation(
         assert _revalidate(ben_client, url, response).status_code == 404
 
 
+def test_the_uploader_of_a_deleted_post_gets_its_file_private(ana, ana_client, uploaded):
+    """The uploader still may fetch the file of a post they deleted, but it is no longer
+    public: a shared cache storing it would serve it to anyone (it was sent `public`,
+    because only the collective was checked, not the post's deletion)."""
+    media_id = uploaded(ana_client)
+    urls = _urls(ana_client, media_id)
+    post = _attach(ana, media_id)
+    assert ana_client.get(urls[0])["Cache-Control"] == PUBLIC
+
+    assert ana_client.delete(f"/api/posts/{post.id}/").status_code == 204
+
+    for url in urls:
+        response = ana_client.get(url)
+        assert response.status_code == 200
+        assert response["Cache-Control"] == PRIVATE
+
+
 def test_a_blocked_viewer_gets_404_on_revalidation(ana, ben, ana_client, ben_client, uploaded):
     media_id = uploaded(ana_client)
     urls = _urls(ana_client, media_id)
