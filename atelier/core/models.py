@@ -113,3 +113,22 @@ class UserPreference(models.Model):
 
     def __str__(self) -> str:
         return f"preferences of {self.user_id}"
+
+
+class ThrottleFallbackEntry(models.Model):
+    """A rate-limit count kept in the database while Redis is unreachable.
+
+    The table of Django's database cache backend (its three columns, as `createcachetable`
+    makes them), so `core.throttling` reads and writes it through `DatabaseCache`: every
+    server process shares the counts during an outage, instead of each counting alone.
+    """
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "core_throttle_fallback"
+
+    def __str__(self) -> str:
+        return self.cache_key

@@ -6,8 +6,10 @@
   trusted proxies every request is counted by its socket address, so forging the header
   buys nothing.
 * **Where the counts live.** In the default cache. When Redis is unreachable (the cache
-  backend's breaker is open) the counts fall back to this process's memory, so login and
-  registration stay limited — per process rather than site-wide — instead of failing open.
+  backend's breaker is open) the counts fall back to the database (a table in Django's
+  database-cache format), which every server process shares, so logins, sign-ups and
+  uploads stay limited site-wide instead of failing open; should the database fail too,
+  to this process's memory.
 * **Log-in attempts** are limited where every log-in door passes, the authentication
   backend (atelier/core/auth_backend.py), by `LoginAttempt` below: per client address
   (the `auth` rate, shared with sign-ups), per account and client address (`login`) and,
@@ -24,7 +26,9 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache as default_cache
+from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.locmem import LocMemCache
+from django.db import DatabaseError
 from rest_framework.exceptions import Throttled
 from rest_framework.throttling import (
     AnonRateThrottle,
@@ -35,7 +39,9 @@ from rest_framework.throttling import (
 
 from atelier.core.cache_backend import BREAKER
 
-# This process's memory: where the counts go while Redis is unreachable.
+# Where the counts go while Redis is unreachable: the database, shared by every process
+# (core.models.ThrottleFallbackEntry); this process's memory if the database fails as well.
+SHARED_COUNTS = DatabaseCache("core_throttle_fallback", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
 LOCAL_COUNTS = LocMemCache("atelier-throttle-fallback", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
 
 
@@ -73,21 +79,27 @@ def _redis_down() -> bool:
 
 
 class _ThrottleCache:
-    """The default cache, or this process's memory while Redis is unreachable."""
+    """The default cache; while Redis is unreachable, the database's shared counts."""
 
     def get(self, key, default=None):
         if not _redis_down():
             value = default_cache.get(key, default)
             if not _redis_down():
                 return value
-        return LOCAL_COUNTS.get(key, default)
+        try:
+            return SHARED_COUNTS.get(key, default)
+        except DatabaseError:
+            return LOCAL_COUNTS.get(key, default)
 
     def set(self, key, value, timeout=None):
         if not _redis_down():
             default_cache.set(key, value, timeout)
             if not _redis_down():
                 return
-        LOCAL_COUNTS.set(key, value, timeout)
+        try:
+            SHARED_COUNTS.set(key, value, timeout)
+        except DatabaseError:
+            LOCAL_COUNTS.set(key, value, timeout)
 
 
 class HardenedThrottle:

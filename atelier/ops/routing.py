@@ -22,7 +22,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Read by every request to find its user, or written as part of logging in: a replica a
 # moment behind would answer "no such token" (a 401) or "no such session" right after a
 # registration or a login.
-PRIMARY_ONLY_APPS = frozenset({"authtoken", "sessions"})
+# django_cache: the rate-limit counts kept in the database while Redis is down.
+PRIMARY_ONLY_APPS = frozenset({"authtoken", "sessions", "django_cache"})
 
 
 def replica_aliases() -> list[str]:
