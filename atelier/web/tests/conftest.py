@@ -126,6 +126,10 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+# How long a page must have no request in flight to count as settled.
+QUIET_MS = 200
+
+
 class QuietNetwork:
     """Tracks a browser context's requests, to wait until the page has nothing in flight.
 
@@ -143,8 +147,18 @@ class QuietNetwork:
     def settle(self, tab, timeout: float = 5.0) -> None:
         """Have the page send the seen marks it holds (as on leaving), then wait for quiet."""
         tab.evaluate("window.dispatchEvent(new Event('pagehide'))")
+        # A request the page starts reaches this side a moment later: an empty set right
+        # after the event is not quiet yet (a seen-marks POST then ran into the teardown's
+        # TRUNCATE on PostgreSQL: a deadlock). Quiet means nothing in flight for QUIET_MS.
         deadline = time.monotonic() + timeout
-        while self.in_flight and time.monotonic() < deadline:
+        quiet_since = None
+        while time.monotonic() < deadline:
+            if self.in_flight:
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since >= QUIET_MS / 1000:
+                return
             tab.wait_for_timeout(20)
 
 
