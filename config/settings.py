@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "atelier.notification",
     "atelier.gallery",
     "atelier.media",
+    "atelier.moderation",
     "atelier.analytics",
     "atelier.dump",
     "atelier.web",
@@ -285,6 +286,8 @@ REST_FRAMEWORK = {
         "login_account": env_rate("THROTTLE_LOGIN_ACCOUNT_RATE", "50/min"),
         # Uploads cost CPU (decoding, re-encoding) and storage: a scope of their own.
         "upload": env_rate("THROTTLE_UPLOAD_RATE", "600/hour"),
+        # Reports: a scope of their own, so a member cannot flood the queue (docs/moderation.md).
+        "report": env_rate("THROTTLE_REPORT_RATE", "60/hour"),
     },
     "EXCEPTION_HANDLER": "atelier.core.exceptions.api_exception_handler",
 }
@@ -471,3 +474,6 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Where the scheduler keeps the time each scheduled task last ran (a small file).
 TASKS_SCHEDULE_FILE = env_str("TASKS_SCHEDULE_FILE", str(BASE_DIR / "var" / "celerybeat-schedule"))
+
+# Moderation (docs/moderation.md): how many days a member has to appeal a decision.
+MODERATION_APPEAL_DAYS = env_int("MODERATION_APPEAL_DAYS", 30, minimum=1)

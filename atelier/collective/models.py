@@ -19,6 +19,7 @@ class Collective(models.Model):
     )
     created_at = models.DateTimeField()
     members_count = models.PositiveIntegerField(default=0)
+    removed_at = models.DateTimeField(null=True, blank=True)  # by moderation: as if missing
 
     class Meta:
         indexes = [models.Index(fields=["visibility", "name"], name="collective_vis_name_idx")]

@@ -16,10 +16,14 @@ def member_collective_ids(user_id: int) -> set[int]:
 def visible_collectives(user) -> QuerySet[Collective]:
     """Return the collectives `user` may see: every public one and those they belong to."""
     if not user.is_authenticated:
-        return Collective.objects.filter(visibility=Collective.Visibility.PUBLIC)
-    return Collective.objects.filter(
-        Q(visibility=Collective.Visibility.PUBLIC) | Q(members__user=user)
-    ).distinct()
+        return Collective.objects.filter(
+            visibility=Collective.Visibility.PUBLIC, removed_at__isnull=True
+        )
+    return (
+        Collective.objects.filter(removed_at__isnull=True)
+        .filter(Q(visibility=Collective.Visibility.PUBLIC) | Q(members__user=user))
+        .distinct()
+    )
 
 
 def membership(user_id: int, collective_id: int) -> CollectiveMember | None:
@@ -35,7 +39,9 @@ def collective_base_queryset(user) -> QuerySet[Collective]:
     role = CollectiveMember.objects.filter(collective_id=OuterRef("pk"), user_id=user.id).values(
         "role"
     )[:1]
-    return Collective.objects.annotate(my_role=Subquery(role)).prefetch_related(
+    # A collective removed by moderation is as if missing (docs/moderation.md).
+    live = Collective.objects.filter(removed_at__isnull=True)
+    return live.annotate(my_role=Subquery(role)).prefetch_related(
         Prefetch("channels", queryset=Channel.objects.order_by("id"))
     )
 
@@ -80,9 +86,7 @@ def visible_channel(user, channel_id: int) -> Channel | None:
     mine = CollectiveMember.objects.filter(user_id=user.id).values("collective_id")
     return (
         Channel.objects.filter(pk=channel_id)
-        .filter(
-            Q(collective__visibility=Collective.Visibility.PUBLIC) | Q(collective_id__in=mine)
-        )
+        .filter(Q(collective__visibility=Collective.Visibility.PUBLIC) | Q(collective_id__in=mine))
         .first()
     )
 
@@ -108,4 +112,6 @@ def collectives_to_mute(user, *, muted_ids: list[int]) -> QuerySet[Collective]:
 def collective_visible_to(user_id: int) -> Q:
     """A Collective filter: public, or one `user_id` belongs to (an IN subquery, no DISTINCT)."""
     mine = CollectiveMember.objects.filter(user_id=user_id).values("collective_id")
-    return Q(visibility=Collective.Visibility.PUBLIC) | Q(pk__in=mine)
+    return Q(removed_at__isnull=True) & (
+        Q(visibility=Collective.Visibility.PUBLIC) | Q(pk__in=mine)
+    )

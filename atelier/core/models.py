@@ -30,6 +30,11 @@ class User(AbstractUser):
     # which a heart leaves alone.
     feed_version = models.BigIntegerField(default=clock_version, editable=False)
     relations_version = models.BigIntegerField(default=clock_version, editable=False)
+    # Moderation (docs/moderation.md): a suspended member's content is invisible everywhere
+    # and they cannot sign in; a limited member's posts leave the feeds of everyone who is
+    # neither their fellow nor in a collective with them.
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    limited_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

@@ -9,9 +9,15 @@ them. Sent with `send`, never `send_robust`: a failing receiver rolls the write 
 - fellow_removed(sender=UserFellow, user_id, fellow_id): a fellowship ended.
 - blocks_changed(sender=Block, blocker_id, added, removed): the users `blocker_id` blocks
   changed (two sets of user ids, one of them not empty).
+- moderation_notice(sender=None, recipient_id, actor_id, kind, target_type, target_id):
+  moderation (a features app, which no sibling may import) tells a member about a report
+  decided, a decision about them or an appeal decided; notifications listen. Defined here
+  so that neither app imports the other (docs/moderation.md).
 """
 
 from django.dispatch import Signal
+
+moderation_notice = Signal()
 
 fellow_requested = Signal()
 fellow_accepted = Signal()

@@ -43,12 +43,15 @@ def _compiled_feed_sql(vendor: str, unseen: bool) -> str:
     head = f"SELECT {table}.{q('id')} AS {q('id')} FROM {table} WHERE "
     if not sql.startswith(head):
         raise AssertionError(f"unexpected feed SQL: {sql[:200]}")
-    # The only other parameters are the constants EXISTS selects (1): written inline, so
-    # the text carries the viewer as its one named parameter.
+    # The only other parameters are constants: those EXISTS selects (1) and a choice's
+    # value (a fellow relation's "accepted", for moderation's limited authors), written
+    # inline, so the text carries the viewer as its one named parameter.
     constants = iter(params)
 
     def inline(match):
         value = next(constants)
+        if isinstance(value, str) and re.fullmatch(r"[a-z_]{1,30}", value):
+            return f"'{str(value)}'"
         if isinstance(value, bool) or not isinstance(value, int):
             raise AssertionError(f"unexpected parameter in the feed SQL: {value!r}")
         return str(int(value))

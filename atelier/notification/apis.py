@@ -2,6 +2,7 @@
 
 from drf_spectacular.utils import (
     extend_schema,
+    extend_schema_field,
     extend_schema_serializer,
 )
 from rest_framework import serializers
@@ -32,10 +33,24 @@ class NotificationListApi(APIView):
         actor = UserRefSerializer()
         post = serializers.IntegerField(source="post_id", allow_null=True)
         created_at = serializers.DateTimeField(source="notified_at")
+        target = serializers.SerializerMethodField()
 
         class Meta:
             model = Notification
-            fields = ["id", "kind", "actor", "post", "is_read", "created_at"]
+            fields = ["id", "kind", "actor", "post", "target", "is_read", "created_at"]
+
+        @extend_schema_field(
+            {
+                "type": "object",
+                "nullable": True,
+                "properties": {"type": {"type": "string"}, "id": {"type": "integer"}},
+            }
+        )
+        def get_target(self, obj):
+            """What a moderation notice is about (docs/moderation.md); null otherwise."""
+            if not obj.target_type:
+                return None
+            return {"type": obj.target_type, "id": obj.target_id}
 
     @extend_schema(
         operation_id="notifications_list",

@@ -13,6 +13,10 @@ class Notification(models.Model):
         CRITIQUE = "critique"
         FELLOW_REQUEST = "fellow_request"
         FELLOW_ACCEPT = "fellow_accept"
+        # Moderation (docs/moderation.md): the target is named by target_type/target_id.
+        REPORT_DECIDED = "report_decided"
+        DECISION = "decision"
+        APPEAL_DECIDED = "appeal_decided"
 
     notified_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -22,6 +26,9 @@ class Notification(models.Model):
     post = models.ForeignKey(
         "post.Post", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # What a moderation notice is about (a post, comment, critique, user or collective).
+    target_type = models.CharField(max_length=20, blank=True, default="")
+    target_id = models.BigIntegerField(null=True, blank=True)
     is_read = models.BooleanField(default=False)
     notified_at = models.DateTimeField(auto_now_add=True)
 

@@ -32,9 +32,20 @@ def _fellow_accepted(sender, *, relation, actor, **kwargs) -> None:
     )
 
 
+def _moderation_notice(sender, *, recipient_id, actor_id, kind, target_type, target_id, **kw):
+    Notification.objects.create(
+        notified_to_id=recipient_id,
+        actor_id=actor_id,
+        kind=kind,
+        target_type=target_type,
+        target_id=target_id,
+    )
+
+
 def connect() -> None:
     uid = "atelier.notification.receivers"
     post_signals.appreciation_added.connect(_appreciation_added, dispatch_uid=uid)
     post_signals.remark_created.connect(_remark_created, dispatch_uid=uid)
     core_signals.fellow_requested.connect(_fellow_requested, dispatch_uid=uid)
     core_signals.fellow_accepted.connect(_fellow_accepted, dispatch_uid=uid)
+    core_signals.moderation_notice.connect(_moderation_notice, dispatch_uid=uid)

@@ -24,6 +24,7 @@ def notifications_visible_to(user: User) -> QuerySet[Notification]:
         .filter(Q(post__isnull=True) | post_visible)
         .exclude(actor_id__in=blocked)
         .exclude(actor_id__in=blockers)
+        .exclude(actor_id__in=User.objects.filter(suspended_at__isnull=False).values("id"))
     )
 
 

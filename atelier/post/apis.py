@@ -41,6 +41,13 @@ class PostCreateApi(APIView):
         post_type = serializers.ChoiceField(choices=PostType.choices)
         body = StrictCharField(max_length=20_000, required=False, allow_blank=True, default="")
         channel = IdField(required=False, allow_null=True, default=None)
+        content_warning = StrictCharField(
+            max_length=200,
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="A short warning shown before the post (null: none; docs/moderation.md).",
+        )
         media = serializers.ListField(
             child=IdField(),
             max_length=MAX_MEDIA_PER_POST,
@@ -83,6 +90,7 @@ class PostCreateApi(APIView):
                 body=data.validated_data["body"],
                 channel=channel,
                 media_ids=data.validated_data["media"],
+                content_warning=data.validated_data["content_warning"] or None,
             )
         except MediaNotAttachable as error:
             raise ValidationError(

@@ -36,6 +36,10 @@ class Post(models.Model):
     created_at = models.DateTimeField(db_index=True)
     is_deleted = models.BooleanField(default=False)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Moderation (docs/moderation.md): removed by staff (invisible everywhere, kept for
+    # appeal and audit), and the content warning (null: none).
+    removed_at = models.DateTimeField(null=True, blank=True)
+    content_warning = models.CharField(max_length=200, null=True, blank=True)
 
     hearts_count = models.PositiveIntegerField(default=0)
     praise_count = models.PositiveIntegerField(default=0)
@@ -121,6 +125,8 @@ class Remark(models.Model):
     text = models.TextField(max_length=10_000)
     created_at = models.DateTimeField()
     is_deleted = models.BooleanField(default=False)
+    removed_at = models.DateTimeField(null=True, blank=True)  # by moderation
+    content_warning = models.CharField(max_length=200, null=True, blank=True)
 
     class Meta:
         abstract = True

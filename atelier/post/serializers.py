@@ -41,6 +41,7 @@ class PostOutputSerializer(serializers.ModelSerializer):
             "comment_count",
             "critique_count",
             "media",
+            "content_warning",
         ]
         read_only_fields = fields
         list_serializer_class = PostListSerializer

@@ -36,6 +36,7 @@ def post_create(
     body: str = "",
     channel: Channel | None = None,
     media_ids: list[int] | tuple[int, ...] = (),
+    content_warning: str | None = None,
 ) -> Post:
     """Create a post with its media, in order; a channel post requires membership of the
     channel's collective. Raises attachments.MediaNotAttachable (and creates nothing)
@@ -51,6 +52,7 @@ def post_create(
         collective_id=channel.collective_id if channel else None,
         created_at=timezone.now(),
         media_count=len(media_ids),
+        content_warning=content_warning,
     )
     attachments.attach(post=post, owner=author, media_ids=media_ids)
     # The author's own new post appears in their own feed at once.

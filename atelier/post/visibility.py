@@ -25,8 +25,8 @@ from operator import and_
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
-from atelier.collective.models import CollectiveMember
-from atelier.core.models import Block, UserPreference
+from atelier.collective.models import Collective, CollectiveMember
+from atelier.core.models import Block, User, UserFellow, UserPreference
 from atelier.post.models import HiddenPost, Post, SeenPost
 
 # A viewer as the queries take it: a user id, an expression naming one, or None (visitor).
@@ -63,7 +63,9 @@ def visibility_conditions(viewer, *, as_of=None) -> dict[str, Q]:
       is a member of (public or private collective alike; a visitor sees public posts);
     - `no_block`: the author neither blocked by the viewer nor blocking the viewer.
 
-    Moderation adds its states here (a removed post, a suspended author): one entry each.
+    - `not_removed`: not removed by moderation;
+    - `author_not_suspended`: the author is not suspended;
+    - `collective_not_removed`: not in a collective removed by moderation.
     Blocks are two NOT IN subqueries (hashed once per query on PostgreSQL), the audience
     one IN subquery: the same shape the hand-written ranking statement had.
     """
@@ -71,13 +73,46 @@ def visibility_conditions(viewer, *, as_of=None) -> dict[str, Q]:
     not_deleted = Q(is_deleted=False)
     if as_of is not None:
         not_deleted |= Q(deleted_at__gt=as_of)
-    conditions = {"not_deleted": not_deleted}
+    conditions = {
+        "not_deleted": not_deleted,
+        "not_removed": Q(removed_at__isnull=True),
+        "author_not_suspended": not_suspended("author_id"),
+        "collective_not_removed": Q(collective__isnull=True)
+        | ~Q(collective_id__in=Collective.objects.filter(removed_at__isnull=False).values("id")),
+    }
     if ref is None:
         conditions["audience"] = Q(collective__isnull=True)
         return conditions
     conditions["audience"] = Q(collective__isnull=True) | Q(collective_id__in=member_of(ref))
     conditions["no_block"] = not_blocked(ref, "author_id")
     return conditions
+
+
+def not_suspended(field: str) -> Q:
+    """A filter: the user in `field` is not suspended (one NOT IN over the few suspended)."""
+    suspended = User.objects.filter(suspended_at__isnull=False).values("id")
+    return ~Q(**{f"{field}__in": suspended})
+
+
+def not_limited(ref: ViewerRef, field: str) -> Q:
+    """A filter: the user in `field` is not limited, or is the viewer, the viewer's fellow
+    or in a collective with the viewer (a visitor is none of these)."""
+    limited = User.objects.filter(limited_at__isnull=False).values("id")
+    condition = ~Q(**{f"{field}__in": limited})
+    if ref is None:
+        return condition
+    inner = _inside(ref)
+    accepted = UserFellow.Status.ACCEPTED
+    fellows_out = UserFellow.objects.filter(user_id=inner, status=accepted).values("fellow_user_id")
+    fellows_in = UserFellow.objects.filter(fellow_user_id=inner, status=accepted).values("user_id")
+    companions = CollectiveMember.objects.filter(collective_id__in=member_of(ref)).values("user_id")
+    return (
+        condition
+        | Q(**{field: inner})
+        | Q(**{f"{field}__in": fellows_out})
+        | Q(**{f"{field}__in": fellows_in})
+        | Q(**{f"{field}__in": companions})
+    )
 
 
 def not_blocked(ref: ViewerRef, field: str) -> Q:
@@ -101,12 +136,13 @@ def feed_conditions(viewer, *, unseen: bool = False, as_of=None) -> dict[str, Q]
     - `not_hidden`: not marked "not interested" (`as_of`: not before that moment);
     - `not_seen` (only with `unseen`): not marked seen (`as_of`: not before that moment).
 
-    A visitor has none. Moderation's "limited author unless a fellow or a collective
-    companion" is one more entry here.
+    - `author_not_limited`: the author is not limited by moderation, unless they are the
+      viewer, the viewer's fellow or in a collective with the viewer (a visitor has only
+      this one).
     """
     ref = viewer_ref(viewer)
     if ref is None:
-        return {}
+        return {"author_not_limited": not_limited(None, "author_id")}
     inner = _inside(ref)
     muted = UserPreference.muted_collectives.through.objects.filter(
         userpreference__user_id=inner
@@ -117,6 +153,7 @@ def feed_conditions(viewer, *, unseen: bool = False, as_of=None) -> dict[str, Q]
     conditions = {
         "not_muted": Q(collective__isnull=True) | ~Q(collective_id__in=muted),
         "not_hidden": ~Exists(hidden),
+        "author_not_limited": not_limited(ref, "author_id"),
     }
     if unseen:
         seen = SeenPost.objects.filter(user_id=inner, post_id=OuterRef("pk"))
@@ -128,12 +165,14 @@ def feed_conditions(viewer, *, unseen: bool = False, as_of=None) -> dict[str, Q]
 
 def remark_conditions(viewer) -> dict[str, Q]:
     """Every condition a comment or critique must meet to be shown to `viewer`, by name:
-    not deleted, its author not blocked either way, and its post visible to the viewer.
-    Moderation's removed remarks are one more entry here."""
+    not deleted, not removed by moderation, its author neither suspended nor blocked either
+    way, and its post visible to the viewer."""
     ref = viewer_ref(viewer)
     post = Post.objects.filter(pk=OuterRef("post_id")).filter(visible_to(_inside(ref)))
     return {
         "not_deleted": Q(is_deleted=False),
+        "not_removed": Q(removed_at__isnull=True),
+        "author_not_suspended": not_suspended("author_id"),
         "no_block": not_blocked(ref, "author_id"),
         "post_visible": Exists(post),
     }

@@ -1,0 +1,393 @@
+"""Writes of moderation: reports, actions and their decisions, appeals (docs/moderation.md).
+
+Every action runs in one transaction: the state change (removed_at, suspended_at ...), the
+decision, the reports it resolves, the audit entry, the version bump and the notices (sent
+through `core.signals.moderation_notice`, which notifications subscribe to; moderation and
+notification are siblings and import neither the other).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from atelier.collective.models import Collective
+from atelier.core import signals as core_signals
+from atelier.core.exceptions import InvalidInput, InvalidState, NotFound
+from atelier.core.models import User
+from atelier.core.versions import ranking_inputs_changed
+from atelier.moderation.models import (
+    Action,
+    Appeal,
+    AuditEntry,
+    Category,
+    Decision,
+    Report,
+    TargetType,
+)
+from atelier.post.models import Comment, Critique, Post
+from atelier.post.visibility import (
+    _all,
+    not_suspended,
+    remark_conditions,
+    visibility_conditions,
+)
+
+# Which actions fit which target (docs/api.md, "Moderation").
+CONTENT_ACTIONS = {Action.REMOVE, Action.RESTORE, Action.MARK_SENSITIVE, Action.UNMARK_SENSITIVE}
+ACTIONS_BY_TARGET = {
+    TargetType.POST: CONTENT_ACTIONS | {Action.DISMISS},
+    TargetType.COMMENT: CONTENT_ACTIONS | {Action.DISMISS},
+    TargetType.CRITIQUE: CONTENT_ACTIONS | {Action.DISMISS},
+    TargetType.USER: {
+        Action.WARN,
+        Action.LIMIT,
+        Action.UNLIMIT,
+        Action.SUSPEND,
+        Action.UNSUSPEND,
+        Action.DISMISS,
+    },
+    TargetType.COLLECTIVE: {Action.REMOVE, Action.RESTORE, Action.DISMISS},
+}
+# What reversing an action does (an appeal reversed).
+REVERSAL = {
+    Action.REMOVE: Action.RESTORE,
+    Action.LIMIT: Action.UNLIMIT,
+    Action.SUSPEND: Action.UNSUSPEND,
+    Action.MARK_SENSITIVE: Action.UNMARK_SENSITIVE,
+}
+REMARK_MODELS = {TargetType.COMMENT: Comment, TargetType.CRITIQUE: Critique}
+
+
+# --- Targets --------------------------------------------------------------------------------
+
+
+def _model(target_type: str):
+    return {
+        TargetType.POST: Post,
+        TargetType.COMMENT: Comment,
+        TargetType.CRITIQUE: Critique,
+        TargetType.USER: User,
+        TargetType.COLLECTIVE: Collective,
+    }[target_type]
+
+
+def load_target(target_type: str, target_id: int, *, for_update: bool = False):
+    """The target row whatever its state (staff act on hidden things too), or NotFound."""
+    qs = _model(target_type).objects.all()
+    if for_update:
+        qs = qs.select_for_update()
+    target = qs.filter(pk=target_id).first()
+    if target is None:
+        raise NotFound
+    return target
+
+
+def responsible_user_id(target_type: str, target) -> int | None:
+    """The member a target is about: its author, the user, the collective's creator."""
+    if target_type == TargetType.USER:
+        return target.pk
+    if target_type == TargetType.COLLECTIVE:
+        return target.created_by_id
+    return target.author_id
+
+
+def target_name(target_type: str, target) -> str:
+    if target_type == TargetType.USER:
+        return target.username
+    if target_type == TargetType.COLLECTIVE:
+        return target.name
+    if target_type == TargetType.POST:
+        return target.title[:200]
+    return f"{target_type} {target.pk} on post {target.post_id}"
+
+
+def snapshot_of(target_type: str, target) -> dict:
+    """The target as it is now, stored with a report (the content as reported)."""
+    if target_type == TargetType.POST:
+        return {
+            "title": target.title,
+            "body": target.body,
+            "post_type": target.post_type,
+            "content_warning": target.content_warning,
+            "author_id": target.author_id,
+            "collective_id": target.collective_id,
+            "created_at": target.created_at.isoformat(),
+        }
+    if target_type in REMARK_MODELS:
+        return {
+            "text": target.text,
+            "post_id": target.post_id,
+            "author_id": target.author_id,
+            "created_at": target.created_at.isoformat(),
+        }
+    if target_type == TargetType.USER:
+        return {"username": target.username, "date_joined": target.date_joined.isoformat()}
+    return {"name": target.name, "visibility": target.visibility}
+
+
+def _without_block(conditions: dict) -> dict:
+    """A rule's conditions minus the block: a block hides someone from you, not from a
+    report (issue 18)."""
+    return {name: q for name, q in conditions.items() if name != "no_block"}
+
+
+def reportable_target(reporter, target_type: str, target_id: int):
+    """The target if `reporter` may see it (blocks aside); NotFound otherwise."""
+    if target_type == TargetType.POST:
+        rule = _all(_without_block(visibility_conditions(reporter)))
+        target = Post.objects.filter(rule, pk=target_id).first()
+    elif target_type in REMARK_MODELS:
+        model = REMARK_MODELS[target_type]
+        conditions = _without_block(remark_conditions(reporter))
+        conditions.pop("post_visible")
+        post_rule = _all(_without_block(visibility_conditions(reporter)))
+        posts = Post.objects.filter(post_rule).values("pk")
+        target = model.objects.filter(_all(conditions), pk=target_id, post_id__in=posts).first()
+    elif target_type == TargetType.USER:
+        target = User.objects.filter(not_suspended("pk"), pk=target_id, is_active=True).first()
+    else:
+        mine = reporter.memberships.values("collective_id")
+        target = (
+            Collective.objects.filter(removed_at__isnull=True, pk=target_id)
+            .filter(Q(visibility=Collective.Visibility.PUBLIC) | Q(pk__in=mine))
+            .first()
+        )
+    if target is None:
+        raise NotFound
+    return target
+
+
+# --- Reports --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_create(*, reporter, target_type: str, target_id: int, category: str, text: str):
+    """File a report, or update my open one on the same target. Returns (report, created).
+
+    The partial unique constraint (one open report per reporter and target) decides races:
+    the loser of two concurrent first reports updates the winner's row.
+    """
+    target = reportable_target(reporter, target_type, target_id)
+    if target_type == TargetType.USER and target.pk == reporter.pk:
+        raise InvalidInput("You cannot report yourself.", field="target_id")
+    existing = (
+        Report.objects.select_for_update()
+        .filter(reporter=reporter, target_type=target_type, target_id=target_id, status="open")
+        .first()
+    )
+    if existing is None:
+        try:
+            with transaction.atomic():
+                report = Report.objects.create(
+                    reporter=reporter,
+                    target_type=target_type,
+                    target_id=target_id,
+                    target_user_id=responsible_user_id(target_type, target),
+                    category=category,
+                    text=text,
+                    snapshot=snapshot_of(target_type, target),
+                )
+            return report, True
+        except IntegrityError:
+            existing = Report.objects.select_for_update().get(
+                reporter=reporter, target_type=target_type, target_id=target_id, status="open"
+            )
+    existing.category = category
+    existing.text = text
+    existing.save(update_fields=["category", "text", "updated_at"])
+    return existing, False
+
+
+# --- Actions --------------------------------------------------------------------------------
+
+
+def _audit(*, actor, action: str, target_type: str, target_id: int, name: str, reason: str):
+    AuditEntry.objects.create(
+        actor=actor,
+        actor_name=actor.username if actor is not None else "",
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        target_name=name[:200],
+        reason=reason,
+    )
+
+
+def _apply(target_type: str, target, action: str, *, warning: str | None) -> dict:
+    """Change the target's state; return what it replaced (for a reversal)."""
+    now = timezone.now()
+    previous: dict = {}
+    if target_type in (TargetType.POST, TargetType.COMMENT, TargetType.CRITIQUE):
+        model = type(target)
+        if action == Action.REMOVE:
+            model.objects.filter(pk=target.pk).update(removed_at=now)
+        elif action == Action.RESTORE:
+            model.objects.filter(pk=target.pk).update(removed_at=None)
+        elif action in (Action.MARK_SENSITIVE, Action.UNMARK_SENSITIVE):
+            previous["content_warning"] = target.content_warning
+            value = warning if action == Action.MARK_SENSITIVE else None
+            model.objects.filter(pk=target.pk).update(content_warning=value)
+        ranking_inputs_changed(target.author_id, relations=True)
+    elif target_type == TargetType.COLLECTIVE:
+        value = now if action == Action.REMOVE else None
+        if action in (Action.REMOVE, Action.RESTORE):
+            Collective.objects.filter(pk=target.pk).update(removed_at=value)
+    elif target_type == TargetType.USER:
+        users = User.objects.filter(pk=target.pk)
+        if action == Action.LIMIT:
+            users.update(limited_at=now)
+        elif action == Action.UNLIMIT:
+            users.update(limited_at=None)
+        elif action == Action.SUSPEND:
+            # Sessions end (session and token authentication refuse an inactive user) and
+            # the API tokens are revoked at once.
+            users.update(suspended_at=now, is_active=False)
+            Token.objects.filter(user_id=target.pk).delete()
+        elif action == Action.UNSUSPEND:
+            users.update(suspended_at=None, is_active=True)
+        if action != Action.WARN:
+            ranking_inputs_changed(target.pk, relations=True)
+    return previous
+
+
+def _notice(kind: str, recipient_id, actor, target_type: str, target_id: int) -> None:
+    if recipient_id is None or recipient_id == actor.pk:
+        return
+    core_signals.moderation_notice.send(
+        None,
+        recipient_id=recipient_id,
+        actor_id=actor.pk,
+        kind=kind,
+        target_type=target_type,
+        target_id=target_id,
+    )
+
+
+@transaction.atomic
+def moderation_act(
+    *,
+    actor,
+    target_type: str,
+    target_id: int,
+    action: str,
+    reason: str,
+    category: str | None = None,
+    report_ids: list[int] | None = None,
+    content_warning: str | None = None,
+) -> Decision:
+    """Act on a target: change its state, resolve its reports, record the decision and the
+    audit entry, and notify the affected member and the reporters, in one transaction."""
+    if action not in ACTIONS_BY_TARGET[target_type]:
+        raise InvalidInput(f"'{action}' does not apply to a {target_type}.", field="action")
+    if action != Action.DISMISS and not reason.strip():
+        raise InvalidInput("A reason is required.", field="reason")
+    target = load_target(target_type, target_id, for_update=True)
+    if target_type == TargetType.USER and target.pk == actor.pk:
+        raise InvalidInput("You cannot act on your own account.", field="target_id")
+    open_reports = Report.objects.select_for_update().filter(
+        target_type=target_type, target_id=target_id, status=Report.Status.OPEN
+    )
+    if report_ids is not None:
+        chosen = list(open_reports.filter(pk__in=report_ids))
+        if len(chosen) != len(set(report_ids)):
+            raise InvalidInput(
+                "Each report must be an open report on this target.", field="report_ids"
+            )
+    else:
+        chosen = list(open_reports)
+    if category is None:
+        category = chosen[0].category if chosen else Category.OTHER
+    warning = content_warning or reason.strip()[:200] or "Sensitive content"
+    previous = _apply(target_type, target, action, warning=warning)
+    affected = responsible_user_id(target_type, target)
+    decision = Decision.objects.create(
+        actor=actor,
+        target_type=target_type,
+        target_id=target_id,
+        affected_user_id=affected,
+        action=action,
+        category=category,
+        reason=reason,
+        previous=previous,
+    )
+    status = Report.Status.DISMISSED if action == Action.DISMISS else Report.Status.RESOLVED
+    Report.objects.filter(pk__in=[r.pk for r in chosen]).update(status=status, decision=decision)
+    _audit(
+        actor=actor,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        name=target_name(target_type, target),
+        reason=reason,
+    )
+    if action != Action.DISMISS:
+        _notice("decision", affected, actor, target_type, target_id)
+    for reporter_id in sorted({r.reporter_id for r in chosen}):
+        _notice("report_decided", reporter_id, actor, target_type, target_id)
+    return decision
+
+
+# --- Appeals --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def appeal_create(*, user, decision_id: int, text: str) -> Appeal:
+    """Appeal a decision about me, once, within the appeal period (settings)."""
+    decision = (
+        Decision.objects.select_for_update().filter(pk=decision_id, affected_user=user).first()
+    )
+    if decision is None:
+        raise NotFound
+    if Appeal.objects.filter(decision=decision).exists():
+        raise InvalidState("This decision has already been appealed.")
+    if decision.action == Action.DISMISS:
+        raise InvalidState("A dismissed report is no decision against you.")
+    days = settings.MODERATION_APPEAL_DAYS
+    if timezone.now() - decision.created_at > timedelta(days=days):
+        raise InvalidState(f"Decisions can be appealed within {days} days.")
+    return Appeal.objects.create(decision=decision, appellant=user, text=text)
+
+
+@transaction.atomic
+def appeal_decide(*, actor, appeal_id: int, outcome: str, reason: str) -> Appeal:
+    """Uphold or reverse an appealed decision; reversing undoes what the action did."""
+    appeal = (
+        Appeal.objects.select_for_update().select_related("decision").filter(pk=appeal_id).first()
+    )
+    if appeal is None:
+        raise NotFound
+    if appeal.outcome:
+        raise InvalidState("This appeal has already been decided.")
+    if not reason.strip():
+        raise InvalidInput("A reason is required.", field="reason")
+    decision = appeal.decision
+    if outcome == Appeal.Outcome.REVERSE:
+        undo = REVERSAL.get(decision.action)
+        if undo is not None:
+            target = load_target(decision.target_type, decision.target_id, for_update=True)
+            _apply(decision.target_type, target, undo, warning=None)
+        if "content_warning" in decision.previous:
+            # Marking or unmarking sensitive: put back the warning it replaced.
+            _model(decision.target_type).objects.filter(pk=decision.target_id).update(
+                content_warning=decision.previous["content_warning"]
+            )
+        Decision.objects.filter(pk=decision.pk).update(reversed_at=timezone.now())
+    now = timezone.now()
+    Appeal.objects.filter(pk=appeal.pk).update(
+        outcome=outcome, reason=reason, decided_by=actor, decided_at=now
+    )
+    appeal.refresh_from_db()
+    _audit(
+        actor=actor,
+        action=f"appeal_{outcome}",
+        target_type=decision.target_type,
+        target_id=decision.target_id,
+        name=f"decision {decision.pk}",
+        reason=reason,
+    )
+    _notice("appeal_decided", appeal.appellant_id, actor, decision.target_type, decision.target_id)
+    return appeal
