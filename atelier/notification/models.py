@@ -27,7 +27,7 @@ class Notification(models.Model):
         "post.Post", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     # What a moderation notice is about (a post, comment, critique, user or collective).
-    target_type = models.CharField(max_length=20, blank=True, default="")
+    target_type = models.CharField(max_length=20, blank=True, default="", db_default="")
     target_id = models.BigIntegerField(null=True, blank=True)
     is_read = models.BooleanField(default=False)
     notified_at = models.DateTimeField(auto_now_add=True)

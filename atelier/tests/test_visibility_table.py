@@ -71,6 +71,13 @@ TABLE = {
     "muted":           ("-",    "-",   "-",   "V",    "-",   "-",    "-",     "-"),
     "hidden":          ("F",    "V",   "V",   "V",    "V",   "-",    "-",     "V"),
     "seen":            ("F",    "S",   "S",   "S",    "S",   "-",    "-",     "S"),
+    # Moderation (docs/moderation.md): removed by staff; by a suspended member (sue); by a
+    # limited member (lim: the fellow's fellow, in the public collective with the
+    # insiders); in a collective staff removed.
+    "removed":         ("-",    "-",   "-",   "-",    "-",   "-",    "-",     "-"),
+    "suspended_author": ("-",   "-",   "-",   "-",    "-",   "-",    "-",     "-"),
+    "limited_author":  ("V",    "V",   "F",   "F",    "F",   "F",    "F",     "V"),
+    "removed_collective": ("-", "-",   "-",   "-",    "-",   "-",    "-",     "-"),
 }
 # fmt: on
 TIERS = {"visible": "VFS", "feed": "FS", "unseen": "F"}
@@ -116,7 +123,8 @@ def _build_world(media_root: str) -> World:
     public = ChannelFactory(collective__visibility="public")
     private = ChannelFactory(collective__visibility="private")
     quiet = ChannelFactory(collective__visibility="public")
-    for channel in (public, private, quiet):
+    gone = ChannelFactory(collective__visibility="public")
+    for channel in (public, private, quiet, gone):
         MemberFactory(collective=channel.collective, user=ava)
         for name in ("insider", "blocked", "blocking"):
             MemberFactory(collective=channel.collective, user=users[name])
@@ -126,11 +134,23 @@ def _build_world(media_root: str) -> World:
     collective_leave(collective=private.collective, user=users["former"])
 
     now = timezone.now()
-    channels = {"public_channel": public, "private_channel": private, "muted": quiet}
+    sue = UserFactory(username="sue", suspended_at=now, is_active=False)
+    lim = UserFactory(username="lim", limited_at=now)
+    FellowFactory(user=lim, fellow_user=users["fellow"])
+    MemberFactory(collective=public.collective, user=lim)
+    Collective.objects.filter(pk=gone.collective_id).update(removed_at=now)
+    authors = {"suspended_author": sue, "limited_author": lim}
+    channels = {
+        "public_channel": public,
+        "private_channel": private,
+        "muted": quiet,
+        "removed_collective": gone,
+    }
     posts = {}
     for i, state in enumerate(TABLE):
         posts[state] = PostFactory(
-            author=ava,
+            author=authors.get(state, ava),
+            removed_at=now if state == "removed" else None,
             title=f"{state} post",
             channel=channels.get(state),
             is_deleted=state == "deleted",
@@ -417,7 +437,7 @@ PATHS = {
     ),
     # The pages (a visitor may open a post page; the others ask them to log in).
     "page_post": Path("visible", _post_page),
-    "page_profile": Path("visible", _page(lambda w, p: f"/users/{w.author.id}/")),
+    "page_profile": Path("visible", _page(lambda w, p: f"/users/{p.author_id}/")),
     "page_collective": Path("visible", _page(_collective_url)),
     # Selectors other apps call, and the rule with the viewer as an OuterRef.
     "visible_posts": Path("visible", _in_visible_posts),
@@ -488,6 +508,8 @@ REMARK_TABLE = {
     "by_ava":          ("-",    "+",   "+",   "+",    "+",   "-",    "-",     "+"),
     "deleted":         ("-",    "-",   "-",   "-",    "-",   "-",    "-",     "-"),
     "on_private_post": ("-",    "-",   "-",   "+",    "-",   "-",    "-",     "-"),
+    "removed":         ("-",    "-",   "-",   "-",    "-",   "-",    "-",     "-"),
+    "by_suspended":    ("-",    "-",   "-",   "-",    "-",   "-",    "-",     "-"),
 }
 # fmt: on
 
@@ -534,6 +556,12 @@ def test_every_remark_path_gives_the_tables_answer(world, name):
         "deleted": factory(post=public, author=bystander, text=f"deleted {kind}", is_deleted=True),
         "on_private_post": factory(
             post=world.posts["private_channel"], author=bystander, text=f"private {kind}"
+        ),
+        "removed": factory(
+            post=public, author=bystander, text=f"removed {kind}", removed_at=timezone.now()
+        ),
+        "by_suspended": factory(
+            post=public, author=User.objects.get(username="sue"), text=f"{kind} by sue"
         ),
     }
     wrong = []
