@@ -95,6 +95,7 @@ class MyReportSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
+@extend_schema_serializer(component_name="StaffReport")
 class StaffReportSerializer(MyReportSerializer):
     reporter_id = serializers.IntegerField()
     snapshot = serializers.JSONField()
@@ -201,6 +202,7 @@ class ReportCreateApi(APIView):
     throttle_classes = [UserThrottle, ScopedThrottle]
     throttle_scope = "report"
 
+    @extend_schema_serializer(component_name="ReportInput")
     class InputSerializer(serializers.Serializer):
         target_type = serializers.ChoiceField(choices=TargetType.choices)
         target_id = IdField()
@@ -277,6 +279,7 @@ class ActionApi(APIView):
 
     permission_classes = STAFF
 
+    @extend_schema_serializer(component_name="ModerationActionInput")
     class InputSerializer(serializers.Serializer):
         target_type = serializers.ChoiceField(choices=TargetType.choices)
         target_id = IdField()
@@ -319,6 +322,7 @@ class AppealDecideApi(APIView):
 
     permission_classes = STAFF
 
+    @extend_schema_serializer(component_name="AppealDecideInput")
     class InputSerializer(serializers.Serializer):
         outcome = serializers.ChoiceField(choices=Appeal.Outcome.choices)
         reason = StrictCharField(max_length=5_000)
@@ -388,6 +392,7 @@ class MyDecisionsApi(APIView):
 class AppealCreateApi(APIView):
     """POST /api/moderation/decisions/{id}/appeal/: appeal a decision about me, once."""
 
+    @extend_schema_serializer(component_name="AppealInput")
     class InputSerializer(serializers.Serializer):
         text = StrictCharField(max_length=5_000)
 

@@ -40,6 +40,7 @@ def test_list_shape(ana_client, ana, ben):
             "kind": "comment",
             "actor": {"id": ben.id, "username": "ben", "artist_type": "photographer"},
             "post": post.id,
+            "target": None,
             "is_read": False,
             "created_at": "2026-11-28T10:00:00Z",
         }

@@ -23,6 +23,7 @@ POST_FIELDS = {
     "comment_count",
     "critique_count",
     "media",
+    "content_warning",
 }
 
 
@@ -50,6 +51,7 @@ def test_create_answers_201_with_the_post_object(ana, ana_client):
         "comment_count": 0,
         "critique_count": 0,
         "media": [],
+        "content_warning": None,
     }
     assert body["created_at"].endswith("Z")
     assert (post.author_id, post.title, post.is_deleted) == (ana.id, "Dawn", False)

@@ -26,6 +26,7 @@ def test_detail_is_the_post_object(ana_client, ben, bens_post):
         "comment_count": 0,
         "critique_count": 0,
         "media": [],
+        "content_warning": None,
     }
 
 
