@@ -79,7 +79,7 @@ _RAW = (
 # Blocks, mutes and hidden posts are left to the hydration, which reads every candidate
 # through the whole feed filter `f`.
 _CHEAPLY_VISIBLE = (
-    "NOT p.is_deleted AND p.removed_at IS NULL AND (p.collective_id IS NULL OR p.collective_id IN "
+    "NOT p.is_deleted AND (p.collective_id IS NULL OR p.collective_id IN "
     "(SELECT collective_id FROM mine))"
 )
 
