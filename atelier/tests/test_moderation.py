@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from atelier.collective.tests.factories import ChannelFactory
 from atelier.core.tests.factories import BlockFactory, FellowFactory, UserFactory
+from atelier.feed.tests.test_feed_redis_down import redis_down  # noqa: F401
 from atelier.media.models import Media
 from atelier.moderation.models import AuditEntry, AuditLogImmutable, Decision, Report
 from atelier.notification.models import Notification
@@ -406,3 +407,32 @@ def test_reports_have_their_own_rate_limit(ana, ben_client, monkeypatch):
         for p in posts
     ]
     assert answers == [201, 201, 429]
+
+
+def test_a_snapshot_token_page_drops_a_post_removed_after_the_first_page(
+    ana, cleo_client, mod_client
+):
+    posts = [
+        PostFactory(author=ana, created_at=timezone.now() - timedelta(hours=h)) for h in range(3)
+    ]
+    first = cleo_client.get("/api/posts/?page_size=1").json()
+    assert "snapshot=" in first["next"]  # the next pages come from the cached snapshot
+    rest_before = cleo_client.get(first["next"]).json()
+    shown = [p["id"] for p in rest_before["results"]]
+    assert shown and shown[0] in {p.id for p in posts}
+    assert (
+        _act(mod_client, target_type="post", target_id=shown[0], action="remove").status_code == 201
+    )
+    rest_after = cleo_client.get(first["next"]).json()
+    assert shown[0] not in [p["id"] for p in rest_after["results"]]
+
+
+@pytest.mark.usefixtures("redis_down")
+def test_removal_takes_effect_with_redis_down(ana, cleo_client, mod_client):
+    post = PostFactory(author=ana)
+    assert post.id in _feed_ids(cleo_client)
+    assert (
+        _act(mod_client, target_type="post", target_id=post.id, action="remove").status_code == 201
+    )
+    assert post.id not in _feed_ids(cleo_client)
+    assert cleo_client.get(f"/api/posts/{post.id}/").status_code == 404
