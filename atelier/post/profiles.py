@@ -25,20 +25,21 @@ def user_profile_queryset() -> QuerySet[User]:
         Q(user_id=OuterRef("pk")) | Q(fellow_user_id=OuterRef("pk")),
         status=UserFellow.Status.ACCEPTED,
     )
-    posts = Post.objects.filter(author_id=OuterRef("pk"), is_deleted=False)
+    posts = Post.objects.filter(author_id=OuterRef("pk"), is_deleted=False, removed_at__isnull=True)
     return User.objects.annotate(fellows_count=_count_of(fellows), posts_count=_count_of(posts))
 
 
 def get_user_profile(*, viewer: User, user_id: int) -> User:
     """Return the user `user_id` with its counts; Http404 if unknown or blocked either way.
 
-    A block hides both people from each other, so the profile answers as if missing.
+    A block hides both people from each other, so the profile answers as if missing; so
+    does a suspension (docs/moderation.md).
     """
     if not is_storable_id(user_id):
         raise Http404("No user matches the given query.")
     if user_id != viewer.id and is_blocked_either_way(viewer.id, user_id):
         raise Http404("No user matches the given query.")
     try:
-        return user_profile_queryset().get(pk=user_id)
+        return user_profile_queryset().get(pk=user_id, suspended_at__isnull=True)
     except User.DoesNotExist:
         raise Http404("No user matches the given query.") from None

@@ -436,3 +436,18 @@ def test_removal_takes_effect_with_redis_down(ana, cleo_client, mod_client):
     )
     assert post.id not in _feed_ids(cleo_client)
     assert cleo_client.get(f"/api/posts/{post.id}/").status_code == 404
+
+
+def test_a_profile_hides_a_suspended_member_and_counts_no_removed_post(
+    ana, cleo, cleo_client, mod_client
+):
+    kept, removed = PostFactory(author=ana), PostFactory(author=ana)
+    assert cleo_client.get(f"/api/users/{ana.id}/").json()["posts_count"] == 2
+    _act(mod_client, target_type="post", target_id=removed.id, action="remove")
+    assert cleo_client.get(f"/api/users/{ana.id}/").json()["posts_count"] == 1
+    _act(mod_client, target_type="user", target_id=ana.id, action="suspend")
+    assert cleo_client.get(f"/api/users/{ana.id}/").status_code == 404
+    pages = APIClient()
+    pages.force_login(cleo)
+    assert pages.get(f"/users/{ana.id}/").status_code == 404
+    assert kept.id
