@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_no_redundant_fk_indexes'),
+        ('core', '0005_throttle_fallback'),
     ]
 
     operations = [
