@@ -1,4 +1,5 @@
-"""GET, PUT and PATCH /api/user/preferences/: types, muted collectives and blocks."""
+"""GET, PUT and PATCH /api/user/preferences/: types, muted collectives, blocks and the
+sensitive-content preference."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
@@ -6,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from atelier.collective.preferences import preferences_of, preferences_update
-from atelier.core.api import BAD_INPUT, UNAUTHENTICATED, IdField
+from atelier.core.api import BAD_INPUT, UNAUTHENTICATED, IdField, StrictBooleanField
 from atelier.core.choices import ArtistType, PostType
 
 # No preference list may grow past this, so one request cannot write unbounded rows.
@@ -34,6 +35,15 @@ class PreferencesApi(APIView):
         )
         muted_collectives = _id_list("collectives you can see")
         blocked_users = _id_list("users (not yourself)")
+        # Optional in PUT too: it came after the four lists, and a client that replaces
+        # them must not have to know it (absent: unchanged).
+        show_sensitive_content = StrictBooleanField(
+            required=False,
+            help_text=(
+                "Show posts with a content warning unfolded and unblurred (the warning "
+                "stays as a label). Absent: unchanged; default false."
+            ),
+        )
 
     @extend_schema_serializer(component_name="PreferencesOutput")
     class OutputSerializer(serializers.Serializer):
@@ -41,10 +51,11 @@ class PreferencesApi(APIView):
         preferred_artist_types = serializers.ListField(child=serializers.CharField())
         muted_collectives = serializers.ListField(child=serializers.IntegerField())
         blocked_users = serializers.ListField(child=serializers.IntegerField())
+        show_sensitive_content = serializers.BooleanField()
 
     @extend_schema(
         operation_id="user_preferences_retrieve",
-        summary="My feed preferences, mutes and blocks",
+        summary="My feed preferences, mutes, blocks and the sensitive-content preference",
         responses={200: OutputSerializer, 401: UNAUTHENTICATED},
     )
     def get(self, request):
@@ -54,7 +65,8 @@ class PreferencesApi(APIView):
         operation_id="user_preferences_update",
         summary="Replace all four preference lists",
         description=(
-            "Every field is required. Unknown types, collectives you cannot see, unknown "
+            "Every list is required; `show_sensitive_content` is optional (absent: "
+            "unchanged). Unknown types, collectives you cannot see, unknown "
             "users or yourself in `blocked_users`: 400. A block hides posts both ways; "
             "blocking a fellow keeps the fellowship."
         ),

@@ -1,4 +1,5 @@
-"""A user's preferences: post and artist types, muted collectives and blocks.
+"""A user's preferences: post and artist types, muted collectives, blocks, and whether
+posts with a content warning are shown unfolded.
 
 They name collectives (a mute must be of a collective the user can see), so they are read
 and written here, above core; the rows (UserPreference, Block) are core's.
@@ -18,17 +19,20 @@ from atelier.core.versions import ranking_inputs_changed
 
 
 def preferences_of(user: User) -> dict:
-    """Return the user's four preference lists (all empty when they never set any).
+    """Return the user's four preference lists (all empty when they never set any) and
+    `show_sensitive_content` (False unless they turned it on).
 
-    Mutes of collectives the user can no longer see (a private one they left) are left
-    out: they have no effect, and a client echoing GET into PUT must not get a 400.
+        Mutes of collectives the user can no longer see (a private one they left) are left
+        out: they have no effect, and a client echoing GET into PUT must not get a 400.
     """
     preference = UserPreference.objects.filter(user=user).first()
     if preference is None:
         post_types, artist_types, muted = [], [], []
+        show_sensitive = False
     else:
         post_types = list(preference.preferred_post_types)
         artist_types = list(preference.preferred_artist_types)
+        show_sensitive = preference.show_sensitive_content
         muted = list(
             preference.muted_collectives.filter(collective_visible_to(user.id))
             .order_by("id")
@@ -39,6 +43,7 @@ def preferences_of(user: User) -> dict:
         "preferred_artist_types": artist_types,
         "muted_collectives": muted,
         "blocked_users": blocked_by(user.id),
+        "show_sensitive_content": show_sensitive,
     }
 
 
@@ -55,8 +60,10 @@ def preferences_update(
     preferred_artist_types: list[str] | None = None,
     muted_collectives: list[int] | None = None,
     blocked_users: list[int] | None = None,
+    show_sensitive_content: bool | None = None,
 ) -> None:
-    """Replace the given preference lists (None leaves one unchanged), all or nothing.
+    """Replace the given preference lists and set the given flag (None leaves one
+    unchanged), all or nothing.
 
     The types must already be valid vocabulary. Muted collectives must exist and be
     visible to the user; blocked users must exist and not be the user. Blocks are
@@ -93,6 +100,8 @@ def preferences_update(
         preference.preferred_post_types = _unique(preferred_post_types)
     if preferred_artist_types is not None:
         preference.preferred_artist_types = _unique(preferred_artist_types)
+    if show_sensitive_content is not None:
+        preference.show_sensitive_content = show_sensitive_content
     preference.save()
     if muted_collectives is not None:
         preference.muted_collectives.set(muted_collectives)

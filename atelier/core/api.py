@@ -5,6 +5,8 @@ and the OpenAPI schema states the bounds the server applies (issue 10, "One API 
 Error bodies are made by `atelier.core.exceptions.api_exception_handler`.
 """
 
+from collections.abc import Mapping
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
@@ -28,6 +30,22 @@ class StrictCharField(serializers.CharField):
     def to_internal_value(self, data):
         if not isinstance(data, str):
             raise serializers.ValidationError("Not a valid string.", code="invalid")
+        return super().to_internal_value(data)
+
+
+class RejectUnknownFieldsMixin:
+    """For a serializer of a JSON body: a field it does not take is a 400 naming that field,
+    not silently ignored, so a client that misspells a field, or sends one a later version
+    will take, learns at once that nothing of it was stored."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            known = ", ".join(sorted(self.fields))
+            # At most 100 characters of a name are echoed back.
+            unknown = sorted(str(name)[:100] for name in data if name not in self.fields)
+            if unknown:
+                message = f"Unknown field. This endpoint takes: {known}."
+                raise serializers.ValidationError({name: [message] for name in unknown})
         return super().to_internal_value(data)
 
 

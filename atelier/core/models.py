@@ -114,6 +114,8 @@ class UserPreference(models.Model):
     muted_collectives = models.ManyToManyField(
         "collective.Collective", blank=True, related_name="muted_by"
     )
+    # Show posts with a content warning unfolded and unblurred (the warning stays as a label).
+    show_sensitive_content = models.BooleanField(default=False, db_default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -1,10 +1,11 @@
-"""Reads about users: fellow relations and blocks (profiles with their posts count are
-post's, post/profiles.py; preferences, which name collectives, are collective's)."""
+"""Reads about users: fellow relations, blocks, the sensitive-content preference (profiles
+with their posts count are post's, post/profiles.py; preferences, which name collectives,
+are collective's)."""
 
 from django.db.models import Q, QuerySet
 
 from atelier.core.api import MAX_ID, is_storable_id  # noqa: F401  (re-exported)
-from atelier.core.models import Block, User, UserFellow
+from atelier.core.models import Block, User, UserFellow, UserPreference
 
 
 def fellow_ids(user_id: int) -> set[int]:
@@ -101,3 +102,12 @@ def blocked_by(user_id: int) -> list[int]:
         .order_by("blocked_id")
         .values_list("blocked_id", flat=True)
     )
+
+
+def shows_sensitive_content(user) -> bool:
+    """Return True if `user` chose to see posts with a content warning unfolded (the
+    preference `show_sensitive_content`); a visitor, or a member who never chose, gets the
+    fold (docs/moderation.md, "Content warnings")."""
+    if user is None or not user.is_authenticated:
+        return False
+    return UserPreference.objects.filter(user_id=user.id, show_sensitive_content=True).exists()

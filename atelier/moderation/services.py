@@ -228,9 +228,15 @@ def _apply(target_type: str, target, action: str, *, warning: str | None) -> dic
         elif action == Action.RESTORE:
             model.objects.filter(pk=target.pk).update(removed_at=None)
         elif action in (Action.MARK_SENSITIVE, Action.UNMARK_SENSITIVE):
+            marked = action == Action.MARK_SENSITIVE
             previous["content_warning"] = target.content_warning
-            value = warning if action == Action.MARK_SENSITIVE else None
-            model.objects.filter(pk=target.pk).update(content_warning=value)
+            changes = {"content_warning": warning if marked else None}
+            if target_type == TargetType.POST:
+                # A staff warning is the staff's: its author may not edit it away
+                # (post.services.post_update) until it is unmarked or reversed.
+                previous["content_warning_by_staff"] = target.content_warning_by_staff
+                changes["content_warning_by_staff"] = marked
+            model.objects.filter(pk=target.pk).update(**changes)
         ranking_inputs_changed(target.author_id, relations=True)
     elif target_type == TargetType.COLLECTIVE:
         value = now if action == Action.REMOVE else None
@@ -371,10 +377,14 @@ def appeal_decide(*, actor, appeal_id: int, outcome: str, reason: str) -> Appeal
             target = load_target(decision.target_type, decision.target_id, for_update=True)
             _apply(decision.target_type, target, undo, warning=None)
         if "content_warning" in decision.previous:
-            # Marking or unmarking sensitive: put back the warning it replaced.
-            _model(decision.target_type).objects.filter(pk=decision.target_id).update(
-                content_warning=decision.previous["content_warning"]
-            )
+            # Marking or unmarking sensitive: put back the warning it replaced, and whose
+            # it was (a post's author's or the staff's).
+            restored = {
+                name: decision.previous[name]
+                for name in ("content_warning", "content_warning_by_staff")
+                if name in decision.previous
+            }
+            _model(decision.target_type).objects.filter(pk=decision.target_id).update(**restored)
         Decision.objects.filter(pk=decision.pk).update(reversed_at=timezone.now())
     now = timezone.now()
     Appeal.objects.filter(pk=appeal.pk).update(

@@ -6,13 +6,20 @@ from drf_spectacular.utils import (
     extend_schema_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from atelier.collective.selectors import visible_channel
-from atelier.core.api import BAD_INPUT, UNAUTHENTICATED, CommaIdsField, IdField, StrictCharField
+from atelier.core.api import (
+    BAD_INPUT,
+    UNAUTHENTICATED,
+    CommaIdsField,
+    IdField,
+    RejectUnknownFieldsMixin,
+    StrictCharField,
+)
 from atelier.core.choices import PostType
 from atelier.post import services, signals
 from atelier.post.attachments import MAX_MEDIA_PER_POST, MediaNotAttachable
@@ -29,6 +36,25 @@ from atelier.post.serializers import PostOutputSerializer, RemarkOutputSerialize
 
 NOT_FOUND = OpenApiResponse(description="No such post, or not visible to you.")
 
+CONTENT_WARNING_MAX = 200
+
+
+class ContentWarningField(StrictCharField):
+    """A post's content warning: a string of at most 200 characters once trimmed; null, an
+    empty or a blank string mean none (None). The one rule of POST and PATCH /api/posts/."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            "A short warning shown before the post; null or empty: none (docs/moderation.md).",
+        )
+        super().__init__(
+            max_length=CONTENT_WARNING_MAX, allow_null=True, allow_blank=True, **kwargs
+        )
+
+    def run_validation(self, data=serializers.empty):
+        return super().run_validation(data) or None
+
 
 class PostCreateApi(APIView):
     """POST /api/posts/: create a post. The feed adds GET on the same URL (feed/apis.py)."""
@@ -41,13 +67,7 @@ class PostCreateApi(APIView):
         post_type = serializers.ChoiceField(choices=PostType.choices)
         body = StrictCharField(max_length=20_000, required=False, allow_blank=True, default="")
         channel = IdField(required=False, allow_null=True, default=None)
-        content_warning = StrictCharField(
-            max_length=200,
-            required=False,
-            allow_null=True,
-            default=None,
-            help_text="A short warning shown before the post (null: none; docs/moderation.md).",
-        )
+        content_warning = ContentWarningField(required=False, default=None)
         media = serializers.ListField(
             child=IdField(),
             max_length=MAX_MEDIA_PER_POST,
@@ -90,7 +110,7 @@ class PostCreateApi(APIView):
                 body=data.validated_data["body"],
                 channel=channel,
                 media_ids=data.validated_data["media"],
-                content_warning=data.validated_data["content_warning"] or None,
+                content_warning=data.validated_data["content_warning"],
             )
         except MediaNotAttachable as error:
             raise ValidationError(
@@ -106,6 +126,14 @@ class PostCreateApi(APIView):
 
 
 class PostDetailApi(APIView):
+    @extend_schema_serializer(component_name="PostUpdateInput")
+    class UpdateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+        """The author's edit: only the fields given change. Today `content_warning`; issue
+        19 adds `title`, `body`, `tags` and `media`, each one more field here and one more
+        keyword of `services.post_update`. A field it does not take is a 400 naming it."""
+
+        content_warning = ContentWarningField(required=False)
+
     @extend_schema(
         operation_id="post_detail",
         summary="A post",
@@ -115,6 +143,39 @@ class PostDetailApi(APIView):
         post = get_visible_post(request.user, pk)
         # Click-through: analytics records the opening (it subscribes to post_opened).
         signals.post_opened.send(Post, user_id=request.user.id, post_id=post.id)
+        return Response(PostOutputSerializer(post).data)
+
+    @extend_schema(
+        operation_id="post_update",
+        summary="Edit your post (today: its content warning)",
+        description=(
+            "Only the fields given change; any other field is a 400 naming it. "
+            "`content_warning`: text of at most 200 characters once trimmed, or null or an "
+            "empty string for none. A warning staff set cannot be changed or removed by the "
+            "author (403) until staff lift it or an appeal reverses the decision."
+        ),
+        request=UpdateSerializer,
+        responses={
+            200: PostOutputSerializer,
+            400: BAD_INPUT,
+            401: UNAUTHENTICATED,
+            403: OpenApiResponse(
+                description="Not the author, or a warning staff set (docs/moderation.md)."
+            ),
+            404: NOT_FOUND,
+        },
+    )
+    def patch(self, request, pk: int):
+        if not request.user.is_authenticated:
+            raise NotAuthenticated
+        post = get_visible_post(request.user, pk)
+        if post.author_id != request.user.id:
+            # Before the body is read: someone else's post is a 403 whatever they send.
+            raise services.NotTheAuthor
+        data = self.UpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.post_update(post=post, editor=request.user, **data.validated_data)
+        post = post_base_queryset().get(pk=post.pk)
         return Response(PostOutputSerializer(post).data)
 
     @extend_schema(

@@ -40,6 +40,9 @@ class Post(models.Model):
     # appeal and audit), and the content warning (null: none).
     removed_at = models.DateTimeField(null=True, blank=True)
     content_warning = models.CharField(max_length=200, null=True, blank=True)
+    # True while the warning is one staff set (`mark_sensitive`): the author may not change
+    # or remove it until staff unmark it or an appeal reverses the decision.
+    content_warning_by_staff = models.BooleanField(default=False, db_default=False)
 
     hearts_count = models.PositiveIntegerField(default=0)
     praise_count = models.PositiveIntegerField(default=0)

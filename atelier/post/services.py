@@ -60,6 +60,58 @@ def post_create(
     return post
 
 
+class NotTheAuthor(NotAllowed):
+    """Only a post's author may edit it: 403 (a post the editor cannot see is a 404 first)."""
+
+    default_message = "Only the author can edit a post."
+
+
+class WarningSetByStaff(NotAllowed):
+    """The author tried to change or remove a content warning staff set: 403."""
+
+    default_message = (
+        "Staff marked this post sensitive: its content warning stays until staff lift it "
+        "or an appeal against the decision is granted."
+    )
+
+
+# "Leave this field as it is" for post_update (None is a value: no content warning).
+UNCHANGED = object()
+
+
+@transaction.atomic
+def post_update(*, post: Post, editor, content_warning=UNCHANGED) -> Post:
+    """The author's edit of `post`: each field given replaces the stored one, a field left
+    UNCHANGED keeps it. Returns the post as stored after the edit.
+
+    Today only `content_warning` (text, or None for none; the caller has validated it);
+    issue 19 adds the title, body, tags and media order here, each one more keyword.
+
+    A warning staff set (`content_warning_by_staff`) is the staff's: the author may not
+    change or remove it (WarningSetByStaff) until staff unmark the post or an appeal
+    reverses the decision. The row is locked first, so an edit and a staff action on the
+    same post are serialised and the check reads the flag as it is.
+
+    No version is bumped: no cache holds a post's fields. The feed's snapshots hold post
+    ids only, and every page read loads the rows again (`feed.selectors.posts_by_id`), so
+    the edit shows at the next request on every path.
+    """
+    if post.author_id != editor.id:
+        raise NotTheAuthor
+    current = Post.objects.select_for_update().get(pk=post.pk)
+    changes = {}
+    if content_warning is not UNCHANGED and content_warning != current.content_warning:
+        if current.content_warning_by_staff:
+            raise WarningSetByStaff
+        changes["content_warning"] = content_warning
+    if changes:
+        Post.objects.filter(pk=post.pk).update(**changes)
+        for name, value in changes.items():
+            setattr(post, name, value)
+    post.content_warning_by_staff = current.content_warning_by_staff
+    return post
+
+
 @transaction.atomic
 def post_soft_delete(*, post: Post) -> None:
     """Mark the post deleted; cached feeds filter it out on read."""

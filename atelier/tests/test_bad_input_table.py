@@ -55,6 +55,7 @@ TABLE = [
             "preferred_artist_types": [["sculptor"], "writer", {}, None, ["poem", "\udc00"]],
             "muted_collectives": ID_LIST + [[987654]],
             "blocked_users": ID_LIST + [[987654]],
+            "show_sensitive_content": [None, "sometimes", 2, [], {}, ["true"], *SURROGATES],
         },
     ),
     (
@@ -84,6 +85,18 @@ TABLE = [
             "post_type": CHOICE,
             "body": [b for b in STRING if b is not None],
             "channel": [v for v in ID if v is not None] + [987654],
+            # null and "" are "no warning": not bad values here.
+            "content_warning": [w for w in STRING if w is not None],
+        },
+    ),
+    (
+        "patch",
+        "/api/posts/{mypost}/",
+        {"content_warning": "spiders"},
+        {
+            "content_warning": [w for w in STRING if w is not None] + ["x" * 201],
+            # Not (yet) a field an edit takes: named, not ignored.
+            "title": ["New title"],
         },
     ),
     ("post", "/api/posts/{post}/comments/", {"text": "hi"}, {"text": STRING + [""]}),
@@ -133,8 +146,15 @@ def world(ana, ben):
     MemberFactory(collective=collective, user=ana, role="admin")
     ChannelFactory(collective=collective, name="general")
     post = PostFactory(author=ben)
+    mine = PostFactory(author=ana)
     gallery = Gallery.objects.create(creator=ana, title="mine")
-    return {"collective": collective.pk, "post": post.pk, "gallery": gallery.pk, "user": ben.pk}
+    return {
+        "collective": collective.pk,
+        "post": post.pk,
+        "mypost": mine.pk,
+        "gallery": gallery.pk,
+        "user": ben.pk,
+    }
 
 
 def _fill(value, world):

@@ -418,6 +418,8 @@ PATHS = {
     # The API (docs/api.md): detail, remarks, interactions, meta, seen. The API asks
     # visitors to sign in (401) for all but the feed: those are not asked of a visitor.
     "api_detail": Path("visible", _api("get", ONE, 200)),
+    # Nobody here is the author: a post the viewer may see is a 403, one they may not a 404.
+    "api_update": Path("visible", _api("patch", ONE, 403, {"content_warning": "x"})),
     "api_meta": Path("visible", _signed_in(_meta)),
     "api_comments_get": Path("visible", _api("get", ONE + "comments/", 200)),
     "api_comments_post": Path("visible", _api("post", ONE + "comments/", 201, {"text": "hi"})),

@@ -41,6 +41,7 @@ from atelier.core.exceptions import DomainError, NotFound
 from atelier.core.selectors import (
     fellow_relation,
     incoming_fellow_requests,
+    shows_sensitive_content,
     users_with_ids,
 )
 from atelier.core.services import (
@@ -56,7 +57,7 @@ from atelier.media.services import MAX_MEDIA_PER_POST
 from atelier.notification.selectors import notification_list
 from atelier.notification.services import notifications_mark_read
 from atelier.post import services as post_services
-from atelier.post.apis import RemarkListCreateApi
+from atelier.post.apis import PostDetailApi, RemarkListCreateApi
 from atelier.post.profiles import get_user_profile
 from atelier.post.selectors import (
     appreciation_kinds_given,
@@ -105,6 +106,8 @@ def feed_page(request):
     context = {
         "ordering": ordering,
         "explicit": explicit,
+        # Posts with a content warning come folded unless the member chose otherwise.
+        "show_sensitive": shows_sensitive_content(request.user),
         "weights": weights,
         "how_ranked": how_ranked,
         # One label per kind, from the choices (the API sends the values).
@@ -142,6 +145,7 @@ def post_page(request, pk: int):
     post = get_visible_post(request.user, pk)
     errors: dict[str, str] = {}
     drafts: dict[str, str] = {}
+    status = 200
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('web:login')}?next={request.path}")
@@ -150,6 +154,8 @@ def post_page(request, pk: int):
             return _appreciate_from_page(request, post)
         if action == "delete":
             return _delete_remark_from_page(request, post)
+        if action == "content_warning":
+            return _edit_warning_from_page(request, post)
         if action != "remark":
             raise Http404("No such action.")
         kind = request.POST.get("kind", "")
@@ -166,6 +172,13 @@ def post_page(request, pk: int):
         errors[kind] = " ".join(_messages(data.errors.get("text", [])))
         # A NUL cannot be shown back in HTML; the rest of the draft is kept.
         drafts[kind] = text.replace("\x00", "")
+        status = 400
+    return _render_post_page(request, post, errors=errors, drafts=drafts, status=status)
+
+
+def _render_post_page(request, post, *, errors: dict, drafts: dict, status: int):
+    """The post page, with the errors and drafts of a refused form (`errors` and `drafts`
+    by form: "comment", "critique", "content_warning")."""
     attach_media_lists([post])
     remarks = {}
     given: set[str] = set()
@@ -197,10 +210,44 @@ def post_page(request, pk: int):
     context = {
         "post": post,
         "media": post.attached_media,
+        "cover": _cover(post),
+        "show_sensitive": shows_sensitive_content(request.user),
+        "cw_error": errors.get("content_warning", ""),
+        "cw_draft": drafts.get("content_warning", ""),
         "sections": sections,
         "reactions": reactions,
     }
-    return render(request, "web/post.html", context, status=400 if errors else 200)
+    return render(request, "web/post.html", context, status=status)
+
+
+def _cover(post):
+    """The post's first media with a thumbnail (a picture, a video's poster, an audio's
+    cover), or None: what its grid tile shows, and what a content warning blurs."""
+    return next((m for m in post.attached_media if m.thumbnail), None)
+
+
+def _edit_warning_from_page(request, post):
+    """The author's content warning, through PATCH /api/posts/{id}/'s serializer and
+    service (the same rules and messages); back to the post, or the page with the refusal
+    (400 for bad input, 403 for a warning staff set)."""
+    if post.author_id != request.user.id:
+        return HttpResponseForbidden(post_services.NotTheAuthor.default_message)
+    raw = request.POST.get("content_warning", "")
+    data = PostDetailApi.UpdateSerializer(data={"content_warning": raw})
+    status = 400
+    if data.is_valid():
+        try:
+            post_services.post_update(post=post, editor=request.user, **data.validated_data)
+        except post_services.WarningSetByStaff as refused:
+            errors = {"content_warning": refused.message}
+            status = 403
+        else:
+            return redirect(f"{request.path}#post-{post.id}")
+    else:
+        errors = {"content_warning": " ".join(_messages(data.errors.get("content_warning", [])))}
+    # A NUL cannot be shown back in HTML; the rest of the draft is kept.
+    drafts = {"content_warning": raw.replace("\x00", "")}
+    return _render_post_page(request, post, errors=errors, drafts=drafts, status=status)
 
 
 # The reactions a post page offers, in order, with what their buttons say.
@@ -348,11 +395,14 @@ def profile_page(request, pk: int):
     relation = None
     if profile.id != request.user.id:
         relation = fellow_relation(request.user.id, profile.id)
-    tiles = [
-        {"post": post, "cover": next((m for m in post.attached_media if m.thumbnail), None)}
-        for post in posts
-    ]
-    context = {"profile": profile, "tiles": tiles, "relation": relation, "grid": grid}
+    tiles = [{"post": post, "cover": _cover(post)} for post in posts]
+    context = {
+        "profile": profile,
+        "tiles": tiles,
+        "relation": relation,
+        "grid": grid,
+        "show_sensitive": shows_sensitive_content(request.user),
+    }
     return render(request, "web/profile.html", context)
 
 
@@ -381,11 +431,13 @@ def collective_page(request, pk: int):
     if collective.my_role is not None:
         posts = list(posts_in_collective(request.user, collective.id)[:COLLECTIVE_POSTS])
         attach_media_lists(posts)
-    tiles = [
-        {"post": post, "cover": next((m for m in post.attached_media if m.thumbnail), None)}
-        for post in posts
-    ]
-    context = {"collective": collective, "tiles": tiles, "channels": collective.channels.all()}
+    tiles = [{"post": post, "cover": _cover(post)} for post in posts]
+    context = {
+        "collective": collective,
+        "tiles": tiles,
+        "channels": collective.channels.all(),
+        "show_sensitive": shows_sensitive_content(request.user),
+    }
     return render(request, "web/collective.html", context)
 
 
@@ -454,17 +506,20 @@ def _posted_numbers(request, name: str) -> list:
 @login_required
 def settings_page(request):
     """The seed plan's preferences: preferred kinds of post and artist, muted collectives,
-    blocked members. One plain form; saving replaces all four lists
-    (the same service as PUT /api/user/preferences/)."""
+    blocked members, and "Always show sensitive content". One plain form; saving replaces
+    all of them (the same serializer and service as PUT /api/user/preferences/)."""
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        # The form replaces all four lists, as PUT does, through the same serializer.
+        # The form replaces all four lists and the flag, as PUT does, through the same
+        # serializer.
         data = PreferencesApi.InputSerializer(
             data={
                 "preferred_post_types": request.POST.getlist("preferred_post_types"),
                 "preferred_artist_types": request.POST.getlist("preferred_artist_types"),
                 "muted_collectives": _posted_numbers(request, "muted_collectives"),
                 "blocked_users": _posted_numbers(request, "blocked_users"),
+                # A checkbox: "true" when ticked, absent (off) when not.
+                "show_sensitive_content": request.POST.get("show_sensitive_content", False),
             }
         )
         try:

@@ -1,4 +1,5 @@
-"""GET, PUT, PATCH /api/user/preferences/: preferred types, muted collectives, blocks."""
+"""GET, PUT, PATCH /api/user/preferences/: preferred types, muted collectives, blocks, and
+the sensitive-content preference."""
 
 import pytest
 
@@ -13,6 +14,9 @@ EMPTY = {
     "muted_collectives": [],
     "blocked_users": [],
 }
+# What GET answers for a member who never set anything: the lists, and the fold of posts
+# with a content warning kept (show_sensitive_content is optional in PUT too).
+DEFAULTS = {**EMPTY, "show_sensitive_content": False}
 
 
 @pytest.fixture
@@ -35,7 +39,7 @@ def test_get_without_preferences_is_all_empty_and_writes_nothing(ana_client):
     response = ana_client.get(URL)
 
     assert response.status_code == 200
-    assert response.json() == EMPTY
+    assert response.json() == DEFAULTS
     assert not UserPreference.objects.exists()
 
 
@@ -54,6 +58,7 @@ def test_put_replaces_everything(ana_client, ana, ben, cleo, inkers):
         "preferred_artist_types": ["writer"],
         "muted_collectives": [inkers.id],
         "blocked_users": sorted([ben.id, cleo.id]),
+        "show_sensitive_content": False,
     }
     assert response.json() == expected
     assert ana_client.get(URL).json() == expected
@@ -77,7 +82,7 @@ def test_put_again_replaces_the_previous_sets(ana_client, ana, ben, cleo, inkers
     response = _put(ana_client, preferred_artist_types=["musician"], blocked_users=[cleo.id])
 
     assert response.json() == {
-        **EMPTY,
+        **DEFAULTS,
         "preferred_artist_types": ["musician"],
         "blocked_users": [cleo.id],
     }
@@ -111,6 +116,7 @@ def test_patch_changes_only_the_given_fields(ana_client, ben, inkers):
         "preferred_artist_types": ["filmmaker"],
         "muted_collectives": [inkers.id],
         "blocked_users": [ben.id],
+        "show_sensitive_content": False,
     }
 
 
@@ -147,6 +153,7 @@ def test_lists_are_deduplicated_keeping_order(ana_client, ben, inkers):
         "preferred_artist_types": ["writer"],
         "muted_collectives": [inkers.id],
         "blocked_users": [ben.id],
+        "show_sensitive_content": False,
     }
     assert Block.objects.count() == 1
 
@@ -173,6 +180,10 @@ def test_lists_are_deduplicated_keeping_order(ana_client, ben, inkers):
         ({"blocked_users": [999_999]}, "blocked_users"),
         ({"preferred_post_types": ["poem"] * 1001}, "preferred_post_types"),
         ({"blocked_users": list(range(1, 1002))}, "blocked_users"),
+        ({"show_sensitive_content": None}, "show_sensitive_content"),
+        ({"show_sensitive_content": "always"}, "show_sensitive_content"),
+        ({"show_sensitive_content": 2}, "show_sensitive_content"),
+        ({"show_sensitive_content": [True]}, "show_sensitive_content"),
     ],
 )
 def test_bad_values_are_400_on_the_field(ana_client, body, field):
@@ -181,7 +192,7 @@ def test_bad_values_are_400_on_the_field(ana_client, body, field):
 
         assert response.status_code == 400
         assert field in response.json()
-    assert ana_client.get(URL).json() == EMPTY
+    assert ana_client.get(URL).json() == DEFAULTS
 
 
 def test_muting_a_private_collective_I_am_not_in_is_400(ana_client, vault):
@@ -297,3 +308,20 @@ def test_preferences_need_authentication(anon_client):
     assert anon_client.get(URL).status_code == 401
     assert anon_client.put(URL, EMPTY, format="json").status_code == 401
     assert anon_client.patch(URL, {}, format="json").status_code == 401
+
+
+def test_show_sensitive_content_is_off_until_turned_on_and_kept_by_a_put_without_it(
+    ana_client, ana
+):
+    assert ana_client.get(URL).json()["show_sensitive_content"] is False
+
+    on = ana_client.patch(URL, {"show_sensitive_content": True}, format="json")
+
+    assert on.status_code == 200
+    assert on.json() == {**DEFAULTS, "show_sensitive_content": True}
+    assert UserPreference.objects.get(user=ana).show_sensitive_content is True
+    # A PUT of the four lists, from a client that does not know the flag, keeps it.
+    assert _put(ana_client, preferred_post_types=["poem"]).json()["show_sensitive_content"]
+    off = _put(ana_client, show_sensitive_content=False)
+    assert off.json() == DEFAULTS
+    assert UserPreference.objects.get(user=ana).show_sensitive_content is False

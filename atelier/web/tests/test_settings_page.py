@@ -37,6 +37,7 @@ def test_shows_and_saves_all_four_lists(client, ana, ben, cleo):
         "preferred_artist_types": ["musician"],
         "muted_collectives": [mine.id],
         "blocked_users": [ben.id],
+        "show_sensitive_content": False,
     }
     assert not Block.objects.filter(blocker=ana, blocked=cleo).exists()
     assert "Saved." in client.get("/settings/?saved=1").content.decode()

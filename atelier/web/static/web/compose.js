@@ -153,6 +153,8 @@
       title: form.elements.title.value.trim(),
       post_type: form.elements.post_type.value,
       body: form.elements.body.value,
+      // Empty: no warning (the API takes null or an empty string alike).
+      content_warning: form.elements.content_warning.value.trim() || null,
       channel: channel ? Number(channel) : null,
       media: items.map(function (item) {
         return item.id;

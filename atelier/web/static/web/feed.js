@@ -197,6 +197,65 @@
     if (media.length > 1) box.appendChild(el("span", "media-more", "+" + (media.length - 1)));
   }
 
+  // ---- Content warnings ------------------------------------------------------------------
+
+  // The member's "Always show sensitive content" (visitors never have it).
+  var showSensitive = root.dataset.showSensitive === "true";
+
+  function warningLabel(tag, post) {
+    var label = el(tag, "cw-label");
+    var sign = el("span", "cw-sign", "!");
+    sign.setAttribute("aria-hidden", "true");
+    var words = el("span", "", "Content warning: ");
+    words.appendChild(el("span", "cw-text", post.content_warning));
+    label.append(sign, " ", words);
+    return label;
+  }
+
+  // A post with a content warning gets the post page's fold (templates/web/
+  // _content_warning.html): a <details> whose summary holds the warning, the first
+  // picture blurred and "Show", around the media and the text, so the pictures cannot be
+  // reached before it is opened. With "Always show sensitive content", only the warning,
+  // as a label.
+  function foldCard(card, post) {
+    var media = card.querySelector(".card-media");
+    var body = card.querySelector(".card-body");
+    if (showSensitive) {
+      var label = warningLabel("p", post);
+      label.classList.add("cw-label-only");
+      media.before(label);
+      return;
+    }
+    var fold = el("details", "cw-fold");
+    fold.id = "cw-" + post.id;
+    var summary = el("summary", "cw-summary");
+    summary.appendChild(warningLabel("span", post));
+    var cover = (post.media || []).filter(function (m) {
+      return m.thumbnail_url;
+    })[0];
+    if (cover) {
+      var preview = el("span", "cw-preview");
+      preview.style.backgroundColor = cover.placeholder;
+      var img = el("img", "cw-blurred");
+      img.alt = "";
+      img.decoding = "async";
+      img.src = cover.thumbnail_url;
+      if (cover.width && cover.height) {
+        img.width = cover.width;
+        img.height = cover.height;
+      }
+      preview.appendChild(img);
+      summary.appendChild(preview);
+    }
+    var toggle = el("span", "cw-toggle");
+    toggle.append(el("span", "cw-show", "Show"), el("span", "cw-hide", "Hide"));
+    summary.appendChild(toggle);
+    var content = el("div", "cw-content");
+    media.before(fold);
+    content.append(media, body);
+    fold.append(summary, content);
+  }
+
   function renderCard(post) {
     var card = template.content.firstElementChild.cloneNode(true);
     var q = function (selector) {
@@ -230,6 +289,7 @@
 
     q(".card-open").href = "/posts/" + post.id + "/";
     renderMedia(q(".card-media"), post);
+    if (post.content_warning) foldCard(card, post);
 
     if (post.collective) {
       q(".card-place").hidden = false;
@@ -527,6 +587,9 @@
     var open = !card.classList.contains("is-open");
     card.classList.toggle("is-open", open);
     button.setAttribute("aria-expanded", open ? "true" : "false");
+    // Unfolding the text behind a content warning is choosing to see the post.
+    var fold = card.querySelector(".cw-fold");
+    if (open && fold) fold.open = true;
     var body = card.querySelector(".card-body");
     if (!open || !authenticated || card.dataset.opened) {
       body.hidden = !body.textContent;
