@@ -65,6 +65,7 @@ def community(db):
     ChannelFactory(collective=collective, name="general")
     for _ in range(3):
         PostFactory(author=ben)
+    PostFactory(author=ana)  # one she may edit (PATCH /api/posts/{id}/)
     return Token.objects.create(user=ana).key
 
 
@@ -158,7 +159,8 @@ def owned(community):
     return {
         "collective": Collective.objects.filter(created_by=ana).first().pk,
         "gallery": Gallery.objects.create(creator=ana, title="fuzz").pk,
-        "post": Post.objects.first().pk,
+        # Hers: the author's edit (PATCH) answers anyone else 403 before reading the body.
+        "post": Post.objects.get(author=ana).pk,
         "decision": 1,
     }
 
