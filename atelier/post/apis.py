@@ -189,6 +189,8 @@ class PostDetailApi(APIView):
         },
     )
     def delete(self, request, pk: int):
+        if not request.user.is_authenticated:
+            raise NotAuthenticated
         post = get_visible_post(request.user, pk)
         if post.author_id != request.user.id:
             raise PermissionDenied("Only the author can delete a post.")

@@ -49,3 +49,11 @@ def test_unknown_post_is_404(ana_client):
 def test_anonymous_is_401(anon_client, bens_post):
     assert anon_client.delete(f"/api/posts/{bens_post.id}/").status_code == 401
     assert Post.objects.filter(is_deleted=False).count() == 1
+
+
+def test_a_visitor_is_401_even_on_a_public_post(anon_client, bens_post):
+    response = anon_client.delete(f"/api/posts/{bens_post.id}/")
+
+    assert response.status_code == 401
+    bens_post.refresh_from_db()
+    assert bens_post.is_deleted is False
