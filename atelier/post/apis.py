@@ -12,7 +12,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from atelier.collective.selectors import visible_channel
-from atelier.core.api import BAD_INPUT, UNAUTHENTICATED, CommaIdsField, IdField, StrictCharField
+from atelier.core.api import (
+    BAD_INPUT,
+    NEW_ACCOUNT_LIMITED,
+    UNAUTHENTICATED,
+    CommaIdsField,
+    IdField,
+    StrictCharField,
+)
 from atelier.core.choices import PostType
 from atelier.post import services, signals
 from atelier.post.attachments import MAX_MEDIA_PER_POST, MediaNotAttachable
@@ -70,6 +77,7 @@ class PostCreateApi(APIView):
             400: BAD_INPUT,
             401: UNAUTHENTICATED,
             403: OpenApiResponse(description="Not a member of the channel's collective."),
+            429: NEW_ACCOUNT_LIMITED,
         },
     )
     def post(self, request):
@@ -205,6 +213,7 @@ class RemarkListCreateApi(APIView):
             400: BAD_INPUT,
             401: UNAUTHENTICATED,
             404: NOT_FOUND,
+            429: NEW_ACCOUNT_LIMITED,
         },
     )
     def post(self, request, pk: int):

@@ -49,7 +49,7 @@ from atelier.core.services import (
     fellow_request_decline,
     user_register,
 )
-from atelier.core.throttling import AuthThrottle, LoginLimited
+from atelier.core.throttling import AuthThrottle, LoginLimited, NewAccountLimited
 from atelier.feed.config import load_ranking
 from atelier.media.selectors import attach_media_lists
 from atelier.media.services import MAX_MEDIA_PER_POST
@@ -132,9 +132,10 @@ def dashboard_page(request):
 def post_page(request, pk: int):
     """A post with its media, reactions, comments and critiques. Members act with plain
     forms (POST, then a redirect back to where they acted): `kind` and `text` write a
-    remark; `action=appreciate` with `appreciation` (heart, praise, trophy) and `give`
-    (1 or 0) gives or takes back a reaction; `action=delete` with `kind` and `remark`
-    deletes one's own comment or critique (someone else's is a 403 page).
+    remark (a new account over its limit gets the API's message, a 429 and its draft back);
+    `action=appreciate` with `appreciation` (heart, praise, trophy) and `give` (1 or 0)
+    gives or takes back a reaction; `action=delete` with `kind` and `remark` deletes one's
+    own comment or critique (someone else's is a 403 page).
 
     Visitors see public posts (as on the public feed) and are asked to log in to act;
     a post the viewer may not see is a 404 page, like the API.
@@ -142,6 +143,7 @@ def post_page(request, pk: int):
     post = get_visible_post(request.user, pk)
     errors: dict[str, str] = {}
     drafts: dict[str, str] = {}
+    retry_after = None  # seconds, when a new account's limit refused the remark
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('web:login')}?next={request.path}")
@@ -159,11 +161,18 @@ def post_page(request, pk: int):
         text = request.POST.get("text", "")
         data = RemarkListCreateApi.InputSerializer(data={"text": text})
         if data.is_valid():
-            post_services.remark_create(
-                kind=kind, author=request.user, post=post, text=data.validated_data["text"]
-            )
-            return redirect(f"{request.path}#{kind}s")
-        errors[kind] = " ".join(_messages(data.errors.get("text", [])))
+            try:
+                post_services.remark_create(
+                    kind=kind, author=request.user, post=post, text=data.validated_data["text"]
+                )
+            except NewAccountLimited as limited:
+                # The API's 429, as a message above the kept draft.
+                errors[kind] = str(limited.detail)
+                retry_after = limited.wait
+            else:
+                return redirect(f"{request.path}#{kind}s")
+        else:
+            errors[kind] = " ".join(_messages(data.errors.get("text", [])))
         # A NUL cannot be shown back in HTML; the rest of the draft is kept.
         drafts[kind] = text.replace("\x00", "")
     attach_media_lists([post])
@@ -200,6 +209,10 @@ def post_page(request, pk: int):
         "sections": sections,
         "reactions": reactions,
     }
+    if retry_after is not None:
+        response = render(request, "web/post.html", context, status=429)
+        response["Retry-After"] = str(retry_after)
+        return response
     return render(request, "web/post.html", context, status=400 if errors else 200)
 
 
