@@ -53,6 +53,7 @@ from atelier.core.throttling import AuthThrottle, LoginLimited, NewAccountLimite
 from atelier.feed.config import load_ranking
 from atelier.media.selectors import attach_media_lists
 from atelier.media.services import MAX_MEDIA_PER_POST
+from atelier.moderation.selectors import moderation_figures
 from atelier.notification.selectors import notification_list
 from atelier.notification.services import notifications_mark_read
 from atelier.post import services as post_services
@@ -116,7 +117,8 @@ def feed_page(request):
 @require_safe
 @login_required
 def dashboard_page(request):
-    """Staff analytics as charts; a signed-in non-staff user gets a 403 page."""
+    """Staff analytics as charts, and the moderation card (drawn here, from moderation's
+    selector, over the same period); a signed-in non-staff user gets a 403 page."""
     if not request.user.is_staff:
         return render(request, "web/forbidden.html", status=403)
     try:
@@ -125,7 +127,12 @@ def dashboard_page(request):
         days = 30
     if days not in DASHBOARD_DAYS:
         days = 30
-    return render(request, "web/dashboard.html", {"days": days, "day_choices": DASHBOARD_DAYS})
+    context = {
+        "days": days,
+        "day_choices": DASHBOARD_DAYS,
+        "moderation": moderation_figures(window_days=days),
+    }
+    return render(request, "web/dashboard.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
