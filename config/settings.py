@@ -288,6 +288,16 @@ REST_FRAMEWORK = {
         "upload": env_rate("THROTTLE_UPLOAD_RATE", "600/hour"),
         # Reports: a scope of their own, so a member cannot flood the queue (docs/moderation.md).
         "report": env_rate("THROTTLE_REPORT_RATE", "60/hour"),
+        # Accounts younger than NEW_ACCOUNT_HOURS: posts, remarks (comments and critiques
+        # together) and uploads per member, each in an hourly and a daily window. The
+        # defaults let a new member post 10 times, comment 30 times and upload 10 files in
+        # their first hour (issue 18; docs/moderation.md, "New accounts").
+        "new_post": env_rate("THROTTLE_NEW_POST_RATE", "10/hour"),
+        "new_post_day": env_rate("THROTTLE_NEW_POST_DAY_RATE", "20/day"),
+        "new_comment": env_rate("THROTTLE_NEW_COMMENT_RATE", "30/hour"),
+        "new_comment_day": env_rate("THROTTLE_NEW_COMMENT_DAY_RATE", "100/day"),
+        "new_upload": env_rate("THROTTLE_NEW_UPLOAD_RATE", "10/hour"),
+        "new_upload_day": env_rate("THROTTLE_NEW_UPLOAD_DAY_RATE", "30/day"),
     },
     "EXCEPTION_HANDLER": "atelier.core.exceptions.api_exception_handler",
 }
@@ -477,3 +487,5 @@ TASKS_SCHEDULE_FILE = env_str("TASKS_SCHEDULE_FILE", str(BASE_DIR / "var" / "cel
 
 # Moderation (docs/moderation.md): how many days a member has to appeal a decision.
 MODERATION_APPEAL_DAYS = env_int("MODERATION_APPEAL_DAYS", 30, minimum=1)
+# How long an account counts as new, with the tighter THROTTLE_NEW_* limits (0: never).
+NEW_ACCOUNT_HOURS = env_int("NEW_ACCOUNT_HOURS", 24, minimum=0)

@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from prometheus_client import REGISTRY, CollectorRegistry, multiprocess
 from prometheus_client.exposition import choose_encoder
+from prometheus_client.registry import Collector
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import ValidationError
@@ -28,6 +29,7 @@ from atelier.core.parsers import BoundedJSONParser, json_depth_exceeds, refuse_l
 from atelier.feed.components import NAMES as COMPONENTS
 from atelier.feed.config import Ranking, load_ranking
 from atelier.feed.scorer import contributions
+from atelier.moderation.metrics import ModerationCollector
 
 MAX_DAYS = 366
 
@@ -283,14 +285,25 @@ class DwellReportApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class _ThisProcess(Collector):
+    """The metrics this process keeps (prometheus-client's default registry)."""
+
+    def collect(self):
+        return REGISTRY.collect()
+
+
 def _metrics_registry() -> CollectorRegistry:
+    """What one scrape encodes: the counters the processes keep, and moderation's figures,
+    read from the database (the same whichever worker answers)."""
+    registry = CollectorRegistry()
     # Several worker processes: each writes its values under PROMETHEUS_MULTIPROC_DIR and
     # the scrape adds them up (prometheus-client's multiprocess mode).
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
-        return registry
-    return REGISTRY
+    else:
+        registry.register(_ThisProcess())
+    registry.register(ModerationCollector())
+    return registry
 
 
 def _metrics_user(request):

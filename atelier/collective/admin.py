@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from atelier.collective.models import Channel, Collective, CollectiveMember
 from atelier.collective.services import collective_leave, collective_member_add
+from atelier.core.admin import EachWriteLogged
 
 
 class ChannelInline(admin.TabularInline):
@@ -12,7 +13,7 @@ class ChannelInline(admin.TabularInline):
 
 
 @admin.register(Collective)
-class CollectiveAdmin(admin.ModelAdmin):
+class CollectiveAdmin(EachWriteLogged, admin.ModelAdmin):
     list_display = ["id", "name", "visibility", "members_count", "created_by", "created_at"]
     list_filter = ["visibility"]
     search_fields = ["name"]
@@ -25,7 +26,7 @@ class CollectiveAdmin(admin.ModelAdmin):
 
 
 @admin.register(Channel)
-class ChannelAdmin(admin.ModelAdmin):
+class ChannelAdmin(EachWriteLogged, admin.ModelAdmin):
     list_display = ["id", "name", "collective"]
     search_fields = ["name", "collective__name"]
     raw_id_fields = ["collective"]
@@ -33,7 +34,7 @@ class ChannelAdmin(admin.ModelAdmin):
 
 
 @admin.register(CollectiveMember)
-class CollectiveMemberAdmin(admin.ModelAdmin):
+class CollectiveMemberAdmin(EachWriteLogged, admin.ModelAdmin):
     """Adding and removing go through the services, so members_count and feeds stay right."""
 
     list_display = ["id", "user", "collective", "role", "joined_at"]

@@ -146,3 +146,7 @@ UNAUTHENTICATED = OpenApiResponse(description="Not authenticated.")
 FORBIDDEN = OpenApiResponse(description="Authenticated but not allowed.")
 NOT_FOUND = OpenApiResponse(description="Missing, or not visible to you (answered alike).")
 THROTTLED = OpenApiResponse(description="Too many attempts; retry later.")
+NEW_ACCOUNT_LIMITED = OpenApiResponse(
+    description="A new account's limit is reached (THROTTLE_NEW_*_RATE); `Retry-After` says "
+    "when to try again."
+)

@@ -14,6 +14,9 @@
   backend (atelier/core/auth_backend.py), by `LoginAttempt` below: per client address
   (the `auth` rate, shared with sign-ups), per account and client address (`login`) and,
   softer, per account from any address (`login_account`). docs/security.md has the why.
+* **New accounts** (younger than `NEW_ACCOUNT_HOURS`) have tighter limits on posts, remarks
+  and uploads, kept by `new_account_limit` below in the services that write them, where
+  the API and the pages both pass (docs/moderation.md, "New accounts").
 * **Every view uses these classes**, never DRF's plain ones (which fail open without
   Redis); a test walks the URLconf to keep it so.
 """
@@ -22,6 +25,9 @@ import hashlib
 import ipaddress
 import math
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from functools import lru_cache
 
 from django.conf import settings
@@ -29,6 +35,7 @@ from django.core.cache import cache as default_cache
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import DatabaseError
+from django.utils import timezone
 from rest_framework.exceptions import Throttled
 from rest_framework.throttling import (
     AnonRateThrottle,
@@ -242,3 +249,77 @@ class LoginAttempt:
         with _LOGIN_LOCK:
             for window in self.failures:
                 window.take_back()
+
+
+# --- New accounts ---------------------------------------------------------------------------
+
+# What a new account's limits count, and their windows (rates in REST_FRAMEWORK's
+# DEFAULT_THROTTLE_RATES, set by THROTTLE_NEW_*_RATE): an hourly and a daily one each.
+NEW_ACCOUNT_SCOPES = {
+    "post": ("new_post", "new_post_day"),
+    "comment": ("new_comment", "new_comment_day"),  # comments and critiques together
+    "upload": ("new_upload", "new_upload_day"),
+}
+_NEW_ACCOUNT_NOUNS = {"post": "posts", "comment": "comments and critiques", "upload": "uploads"}
+_PERIOD_WORDS = {1: "a second", 60: "a minute", 3600: "an hour", 86400: "a day"}
+
+
+class NewAccountLimited(Throttled):
+    """A write refused because the account is new and has reached its limit (429)."""
+
+    default_code = "new_account_limited"
+    extra_detail_singular = "Try again in {wait} second."
+    extra_detail_plural = "Try again in {wait} seconds."
+
+    def __init__(self, *, kind: str, window: "_Window", wait: int):
+        hours = settings.NEW_ACCOUNT_HOURS
+        period = _PERIOD_WORDS.get(window.duration, f"{window.duration} seconds")
+        # "New accounts may make at most 10 posts an hour in their first 24 hours."
+        detail = (
+            f"New accounts may make at most {window.num_requests} {_NEW_ACCOUNT_NOUNS[kind]} "
+            f"{period} in their first {hours} hours."
+        )
+        super().__init__(wait=wait, detail=detail)
+
+
+def is_new_account(user) -> bool:
+    """True if `user` joined less than NEW_ACCOUNT_HOURS ago (staff never are; 0: none is)."""
+    hours = settings.NEW_ACCOUNT_HOURS
+    if hours <= 0 or user.is_staff:
+        return False
+    return user.date_joined > timezone.now() - timedelta(hours=hours)
+
+
+# Check-then-count is one step within a process (as for log-ins).
+_NEW_ACCOUNT_LOCK = threading.Lock()
+
+
+@contextmanager
+def new_account_limit(user, kind: str) -> Iterator[None]:
+    """Count one `kind` of write ("post", "comment", "upload") by `user` against the limits
+    of new accounts; raise NewAccountLimited, before anything is done, when one is reached.
+
+    A no-op for an account that is not new. The write is counted when the block starts, so
+    writes sent in parallel cannot all pass the check before any is counted, and taken back
+    if the block raises (a refused input is no write). Counts are per account, in the same
+    store as every limit here (the database while Redis is down).
+    """
+    if not is_new_account(user):
+        yield
+        return
+    windows = [_Window(scope, f"user:{user.pk}") for scope in NEW_ACCOUNT_SCOPES[kind]]
+    with _NEW_ACCOUNT_LOCK:
+        full = [window for window in windows if window.is_full()]
+        if full:
+            waits = {window: window.seconds_until_free() for window in full}
+            longest = max(full, key=waits.__getitem__)
+            raise NewAccountLimited(kind=kind, window=longest, wait=waits[longest])
+        for window in windows:
+            window.add()
+    try:
+        yield
+    except BaseException:
+        with _NEW_ACCOUNT_LOCK:
+            for window in windows:
+                window.take_back()
+        raise

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from atelier.core.admin import EachWriteLogged
 from atelier.gallery.models import Gallery, GalleryItem
 
 
@@ -13,7 +14,7 @@ class GalleryItemInline(admin.TabularInline):
 
 
 @admin.register(Gallery)
-class GalleryAdmin(admin.ModelAdmin):
+class GalleryAdmin(EachWriteLogged, admin.ModelAdmin):
     list_display = ["id", "title", "creator", "status", "is_deleted", "created_at", "updated_at"]
     list_filter = ["status", "is_deleted"]
     search_fields = ["title", "creator__username"]

@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 
+from atelier.core.admin import EachWriteLogged
 from atelier.media.models import Media
 
 
 @admin.register(Media)
-class MediaAdmin(admin.ModelAdmin):
+class MediaAdmin(EachWriteLogged, admin.ModelAdmin):
     list_display = ["id", "kind", "owner", "post", "position", "content_type", "size", "created_at"]
     list_filter = ["kind"]
     list_select_related = ["owner", "post"]

@@ -60,7 +60,10 @@ class MediaUploadApi(APIView):
             400: OpenApiResponse(description='Not an accepted file: {"file": [...]}.'),
             401: UNAUTHENTICATED,
             413: OpenApiResponse(description="Over the size limit of its kind."),
-            429: OpenApiResponse(description="Too many uploads (THROTTLE_UPLOAD_RATE)."),
+            429: OpenApiResponse(
+                description="Too many uploads (THROTTLE_UPLOAD_RATE; a new account's "
+                "THROTTLE_NEW_UPLOAD_RATE)."
+            ),
         },
     )
     def post(self, request):

@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from atelier.core.throttling import new_account_limit
 from atelier.media import processing, storage
 from atelier.media.models import Media
 
@@ -19,8 +20,15 @@ def media_upload(*, owner, upload, cover=None) -> Media:
     """Check, process and store an upload; raise `processing.UploadRejected` otherwise.
 
     Everything is checked and encoded in memory first, so a refused upload stores nothing;
-    if storing or the insert fails half-way, the files already written are removed.
+    if storing or the insert fails half-way, the files already written are removed. A new
+    account that has reached its limit is refused first (NewAccountLimited), before any
+    decoding, on every door that uploads.
     """
+    with new_account_limit(owner, "upload"):
+        return _store_upload(owner=owner, upload=upload, cover=cover)
+
+
+def _store_upload(*, owner, upload, cover) -> Media:
     sniffed = processing.sniff(upload)
     processing.check_size(upload, sniffed.kind)
     image = cover_image = None

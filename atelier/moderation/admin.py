@@ -1,13 +1,15 @@
 """Admin of moderation: read-only. Staff act through /api/moderation/ (docs/moderation.md),
 where every action writes its decision and audit entry; the admin only shows them, so no
-moderation change can bypass the audit log, and no audit entry can be edited here."""
+audit entry can be edited here. What staff change elsewhere in the admin (members, posts,
+remarks, collectives...) is audited too: see `receivers.audit_admin_write`."""
 
 from django.contrib import admin
 
+from atelier.core.admin import EachWriteLogged
 from atelier.moderation.models import Appeal, AuditEntry, Decision, Report
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(EachWriteLogged, admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
@@ -35,6 +37,8 @@ class DecisionAdmin(ReadOnlyAdmin):
 @admin.register(Appeal)
 class AppealAdmin(ReadOnlyAdmin):
     list_display = ["id", "decision", "outcome", "created_at", "decided_at"]
+    list_filter = ["outcome"]
+    list_select_related = ["decision"]
     raw_id_fields = ["decision", "appellant", "decided_by"]
 
 
@@ -44,3 +48,4 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_filter = ["action", "target_type"]
     search_fields = ["actor_name", "target_name"]
     raw_id_fields = ["actor"]
+    date_hierarchy = "created_at"

@@ -65,6 +65,8 @@ class Decision(models.Model):
         indexes = [
             models.Index(fields=["affected_user", "created_at"], name="decision_affected_idx"),
             models.Index(fields=["target_type", "target_id"], name="decision_target_idx"),
+            # The time to a decision on /metrics reads the last 30 days of decisions.
+            models.Index(fields=["created_at"], name="decision_created_idx"),
         ]
 
     def __str__(self) -> str:
@@ -131,6 +133,14 @@ class Appeal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The open appeals (counted on /metrics and the dashboard).
+            models.Index(
+                fields=["created_at"], condition=models.Q(outcome=""), name="appeal_open_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"appeal of decision {self.decision_id}"

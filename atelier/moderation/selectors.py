@@ -1,8 +1,14 @@
-"""Reads of moderation: the queue, my reports, decisions about me, the audit log."""
+"""Reads of moderation: the queue, my reports, decisions about me, the audit log, and the
+figures of /metrics and the staff dashboard."""
 
-from django.db.models import Count, Min, Q, QuerySet
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from atelier.moderation.models import AuditEntry, Decision, Report
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, QuerySet
+from django.utils import timezone
+
+from atelier.moderation.models import Appeal, AuditEntry, Decision, Report
 
 HISTORY_LIMIT = 20
 
@@ -89,3 +95,85 @@ def audit_log(*, actor: int | None, target_type: str | None, action: str | None)
     if action:
         qs = qs.filter(action=action)
     return qs.order_by("-created_at", "-id")
+
+
+# --- Figures --------------------------------------------------------------------------------
+
+# The period the time to a decision is measured over on /metrics (the dashboard picks its own).
+DECISION_WINDOW_DAYS = 30
+DECISION_QUANTILES = (0.5, 0.9)
+
+
+@dataclass(frozen=True)
+class ModerationFigures:
+    """How the queue stands (docs/moderation.md, "Numbers")."""
+
+    open_reports: int
+    oldest_open_at: datetime | None  # when the oldest open report was filed
+    decided: dict[str, int]  # reports decided since the start, by outcome (report status)
+    open_appeals: int
+    window_days: int
+    decided_in_window: int  # reports decided in the last `window_days` days
+    # Seconds from a report to its decision, for the reports decided in the window, by
+    # quantile (0.5: the median); None with no decision in the window.
+    decision_seconds: dict[float, float | None]
+    read_at: datetime
+
+    @property
+    def median_seconds(self) -> float | None:
+        return self.decision_seconds[0.5]
+
+    @property
+    def p90_seconds(self) -> float | None:
+        return self.decision_seconds[0.9]
+
+    @property
+    def oldest_open_seconds(self) -> float:
+        """How long the oldest open report has waited (0 with none open)."""
+        if self.oldest_open_at is None:
+            return 0.0
+        return max(0.0, (self.read_at - self.oldest_open_at).total_seconds())
+
+
+def moderation_figures(
+    *, window_days: int = DECISION_WINDOW_DAYS, now: datetime | None = None
+) -> ModerationFigures:
+    """The queue's figures in at most six indexed queries: open reports and the oldest (the
+    open reports' partial index), decided ones by outcome (report_status_created_idx), open
+    appeals (appeal_open_idx), and the time to a decision over the window's decisions only
+    (decision_created_idx, then each decision's reports by their foreign key)."""
+    now = now or timezone.now()
+    open_now = Report.objects.filter(status=Report.Status.OPEN).aggregate(
+        n=Count("id"), oldest=Min("created_at")
+    )
+    decided = dict.fromkeys((Report.Status.RESOLVED.value, Report.Status.DISMISSED.value), 0)
+    rows = (
+        Report.objects.filter(status__in=list(decided))
+        .values("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        decided[row["status"]] = row["n"]
+    # From the window's decisions to their reports (a report with a decision is decided).
+    window = Report.objects.filter(
+        decision__created_at__gte=now - timedelta(days=window_days)
+    ).annotate(wait=ExpressionWrapper(F("decision__created_at") - F("created_at"), DurationField()))
+    in_window = window.count()
+    seconds: dict[float, float | None] = dict.fromkeys(DECISION_QUANTILES)
+    if in_window:
+        ordered = window.order_by("wait", "id").values_list("wait", flat=True)
+        for quantile in DECISION_QUANTILES:
+            # The nearest rank: the smallest wait that at least `quantile` of them are under.
+            rank = max(1, math.ceil(quantile * in_window))
+            seconds[quantile] = max(0.0, ordered[rank - 1].total_seconds())
+    return ModerationFigures(
+        open_reports=open_now["n"],
+        oldest_open_at=open_now["oldest"],
+        decided=decided,
+        open_appeals=Appeal.objects.filter(outcome="").count(),
+        window_days=window_days,
+        decided_in_window=in_window,
+        decision_seconds=seconds,
+        read_at=now,
+    )

@@ -2,12 +2,13 @@
 
 from django.contrib import admin
 
+from atelier.core.admin import EachWriteLogged
 from atelier.post.models import Appreciation, Comment, Critique, HiddenPost, Post, SeenPost
 
 POST_COUNTERS = ["hearts_count", "praise_count", "trophy_count", "comment_count", "critique_count"]
 
 
-class LargeTableAdmin(admin.ModelAdmin):
+class LargeTableAdmin(EachWriteLogged, admin.ModelAdmin):
     # No COUNT(*) of the whole table on every filtered changelist.
     show_full_result_count = False
 

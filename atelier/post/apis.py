@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from atelier.collective.selectors import visible_channel
 from atelier.core.api import (
     BAD_INPUT,
+    NEW_ACCOUNT_LIMITED,
     UNAUTHENTICATED,
     CommaIdsField,
     IdField,
@@ -90,6 +91,7 @@ class PostCreateApi(APIView):
             400: BAD_INPUT,
             401: UNAUTHENTICATED,
             403: OpenApiResponse(description="Not a member of the channel's collective."),
+            429: NEW_ACCOUNT_LIMITED,
         },
     )
     def post(self, request):
@@ -268,6 +270,7 @@ class RemarkListCreateApi(APIView):
             400: BAD_INPUT,
             401: UNAUTHENTICATED,
             404: NOT_FOUND,
+            429: NEW_ACCOUNT_LIMITED,
         },
     )
     def post(self, request, pk: int):

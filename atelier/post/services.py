@@ -7,6 +7,7 @@ from django.utils import timezone
 from atelier.collective.models import Channel
 from atelier.collective.selectors import membership
 from atelier.core.exceptions import NotAllowed
+from atelier.core.throttling import new_account_limit
 from atelier.core.versions import ranking_inputs_changed
 from atelier.post import attachments, signals
 from atelier.post.models import Appreciation, Comment, Critique, HiddenPost, Post, SeenPost
@@ -40,23 +41,26 @@ def post_create(
 ) -> Post:
     """Create a post with its media, in order; a channel post requires membership of the
     channel's collective. Raises attachments.MediaNotAttachable (and creates nothing)
-    when a media id is not the author's unattached upload."""
+    when a media id is not the author's unattached upload, NewAccountLimited when a new
+    account has reached its limit."""
     if channel is not None and membership(author.id, channel.collective_id) is None:
         raise NotAMember
-    post = Post.objects.create(
-        author=author,
-        title=title,
-        post_type=post_type,
-        body=body,
-        channel=channel,
-        collective_id=channel.collective_id if channel else None,
-        created_at=timezone.now(),
-        media_count=len(media_ids),
-        content_warning=content_warning,
-    )
-    attachments.attach(post=post, owner=author, media_ids=media_ids)
-    # The author's own new post appears in their own feed at once.
-    ranking_inputs_changed(author.id)
+    # A new account's limit holds on every door (API, pages): raises NewAccountLimited.
+    with new_account_limit(author, "post"):
+        post = Post.objects.create(
+            author=author,
+            title=title,
+            post_type=post_type,
+            body=body,
+            channel=channel,
+            collective_id=channel.collective_id if channel else None,
+            created_at=timezone.now(),
+            media_count=len(media_ids),
+            content_warning=content_warning,
+        )
+        attachments.attach(post=post, owner=author, media_ids=media_ids)
+        # The author's own new post appears in their own feed at once.
+        ranking_inputs_changed(author.id)
     return post
 
 
@@ -227,19 +231,21 @@ def _delete_appreciation(*, user_id: int, post_id: int, kind: str) -> bool:
 
 @transaction.atomic
 def remark_create(*, kind: str, author, post: Post, text: str) -> Comment | Critique:
-    """Add a comment or critique to `post` and count it."""
-    remark = REMARK_MODELS[kind].objects.create(
-        author=author, post=post, text=text, created_at=timezone.now()
-    )
-    counter = REMARK_COUNTER[kind]
-    Post.objects.filter(pk=post.pk).update(**{counter: F(counter) + 1})
-    # The feed's affinity counters (a comment is the ranking's `conversation`) and the
-    # author's notification, in this transaction.
-    signals.remark_created.send(
-        REMARK_MODELS[kind], kind=kind, remark=remark, post=post, author=author
-    )
-    if kind == "comment":
-        ranking_inputs_changed(author.id)
+    """Add a comment or critique to `post` and count it. Raises NewAccountLimited when a new
+    account has reached its limit (comments and critiques count together)."""
+    with new_account_limit(author, "comment"):
+        remark = REMARK_MODELS[kind].objects.create(
+            author=author, post=post, text=text, created_at=timezone.now()
+        )
+        counter = REMARK_COUNTER[kind]
+        Post.objects.filter(pk=post.pk).update(**{counter: F(counter) + 1})
+        # The feed's affinity counters (a comment is the ranking's `conversation`) and the
+        # author's notification, in this transaction.
+        signals.remark_created.send(
+            REMARK_MODELS[kind], kind=kind, remark=remark, post=post, author=author
+        )
+        if kind == "comment":
+            ranking_inputs_changed(author.id)
     return remark
 
 

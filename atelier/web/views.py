@@ -50,10 +50,11 @@ from atelier.core.services import (
     fellow_request_decline,
     user_register,
 )
-from atelier.core.throttling import AuthThrottle, LoginLimited
+from atelier.core.throttling import AuthThrottle, LoginLimited, NewAccountLimited
 from atelier.feed.config import load_ranking
 from atelier.media.selectors import attach_media_lists
 from atelier.media.services import MAX_MEDIA_PER_POST
+from atelier.moderation.selectors import moderation_figures
 from atelier.notification.selectors import notification_list
 from atelier.notification.services import notifications_mark_read
 from atelier.post import services as post_services
@@ -119,7 +120,8 @@ def feed_page(request):
 @require_safe
 @login_required
 def dashboard_page(request):
-    """Staff analytics as charts; a signed-in non-staff user gets a 403 page."""
+    """Staff analytics as charts, and the moderation card (drawn here, from moderation's
+    selector, over the same period); a signed-in non-staff user gets a 403 page."""
     if not request.user.is_staff:
         return render(request, "web/forbidden.html", status=403)
     try:
@@ -128,16 +130,22 @@ def dashboard_page(request):
         days = 30
     if days not in DASHBOARD_DAYS:
         days = 30
-    return render(request, "web/dashboard.html", {"days": days, "day_choices": DASHBOARD_DAYS})
+    context = {
+        "days": days,
+        "day_choices": DASHBOARD_DAYS,
+        "moderation": moderation_figures(window_days=days),
+    }
+    return render(request, "web/dashboard.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def post_page(request, pk: int):
     """A post with its media, reactions, comments and critiques. Members act with plain
     forms (POST, then a redirect back to where they acted): `kind` and `text` write a
-    remark; `action=appreciate` with `appreciation` (heart, praise, trophy) and `give`
-    (1 or 0) gives or takes back a reaction; `action=delete` with `kind` and `remark`
-    deletes one's own comment or critique (someone else's is a 403 page).
+    remark (a new account over its limit gets the API's message, a 429 and its draft back);
+    `action=appreciate` with `appreciation` (heart, praise, trophy) and `give` (1 or 0)
+    gives or takes back a reaction; `action=delete` with `kind` and `remark` deletes one's
+    own comment or critique (someone else's is a 403 page).
 
     Visitors see public posts (as on the public feed) and are asked to log in to act;
     a post the viewer may not see is a 404 page, like the API.
@@ -146,6 +154,7 @@ def post_page(request, pk: int):
     errors: dict[str, str] = {}
     drafts: dict[str, str] = {}
     status = 200
+    retry_after = None  # seconds, when a new account's limit refused the remark
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('web:login')}?next={request.path}")
@@ -165,15 +174,25 @@ def post_page(request, pk: int):
         text = request.POST.get("text", "")
         data = RemarkListCreateApi.InputSerializer(data={"text": text})
         if data.is_valid():
-            post_services.remark_create(
-                kind=kind, author=request.user, post=post, text=data.validated_data["text"]
-            )
-            return redirect(f"{request.path}#{kind}s")
-        errors[kind] = " ".join(_messages(data.errors.get("text", [])))
+            try:
+                post_services.remark_create(
+                    kind=kind, author=request.user, post=post, text=data.validated_data["text"]
+                )
+            except NewAccountLimited as limited:
+                # The API's 429, as a message above the kept draft.
+                errors[kind] = str(limited.detail)
+                retry_after = limited.wait
+            else:
+                return redirect(f"{request.path}#{kind}s")
+        else:
+            errors[kind] = " ".join(_messages(data.errors.get("text", [])))
         # A NUL cannot be shown back in HTML; the rest of the draft is kept.
         drafts[kind] = text.replace("\x00", "")
-        status = 400
-    return _render_post_page(request, post, errors=errors, drafts=drafts, status=status)
+        status = 400 if retry_after is None else 429
+    response = _render_post_page(request, post, errors=errors, drafts=drafts, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _render_post_page(request, post, *, errors: dict, drafts: dict, status: int):

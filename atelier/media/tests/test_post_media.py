@@ -1,9 +1,13 @@
 """POST /api/posts/ with `media`, and `media` in every post object (detail, feed, meta)."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from atelier.core.models import User
 from atelier.core.tests.factories import UserFactory
 from atelier.media.models import Media
 from atelier.media.tests.files import image_bytes, upload
@@ -46,7 +50,9 @@ def test_feed_and_meta_carry_media(ana_client, ben_client, uploaded):
     assert meta[str(post_id)]["media"][0]["url"].startswith("/media/")
 
 
-def test_ten_media_are_accepted_eleven_are_400(ana_client, uploaded):
+def test_ten_media_are_accepted_eleven_are_400(ana, ana_client, uploaded):
+    # A member for a month: a new account may upload only 10 files an hour.
+    User.objects.filter(pk=ana.pk).update(date_joined=timezone.now() - timedelta(days=30))
     ids = [uploaded(ana_client, image_bytes("PNG", (8, 8))) for _ in range(11)]
 
     response = create(ana_client, ids)

@@ -1,4 +1,4 @@
-"""Template filters of the pages: how long ago, in words a reader expects."""
+"""Template filters of the pages: how long ago, and how long, in words a reader expects."""
 
 from datetime import datetime, timedelta
 
@@ -20,3 +20,18 @@ def ago(moment: datetime | None) -> str:
     if timezone.now() - moment < JUST_NOW:
         return "just now"
     return f"{timesince(moment)} ago"
+
+
+@register.filter
+def duration(seconds: float | None) -> str:
+    """A span in the largest unit that keeps it readable: "40 s", "12 min", "3.5 h",
+    "2.1 days"; an em dash for none."""
+    if seconds is None or seconds != seconds:  # None or NaN
+        return "—"
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 86400:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} days"

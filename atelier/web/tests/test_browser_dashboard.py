@@ -9,7 +9,9 @@ from playwright.sync_api import expect
 
 from atelier.analytics import exposures
 from atelier.core.tests.factories import UserFactory
-from atelier.web.tests.conftest import DESKTOP
+from atelier.moderation.services import report_create
+from atelier.post.tests.factories import PostFactory
+from atelier.web.tests.conftest import DESKTOP, PHONE
 from atelier.web.tests.factories import build_community
 
 pytestmark = pytest.mark.browser
@@ -112,3 +114,29 @@ def test_a_visitor_is_sent_to_log_in_first(page, stella, log_in):
 
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
     expect(page.locator("#chart-cache svg")).to_have_count(1)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
+def test_the_moderation_card_fits_and_links_to_the_queue(
+    page, stella, log_in, screenshot, viewport
+):
+    ana, ben = UserFactory(username="ana"), UserFactory(username="ben")
+    post = PostFactory(author=ben, title="Harbour")
+    report_create(reporter=ana, target_type="post", target_id=post.id, category="spam", text="")
+    page.set_viewport_size(viewport)
+    log_in(page, "stella")
+
+    page.goto("/dashboard/")
+
+    card = page.locator("#card-moderation")
+    expect(card.locator("#mod-open .kpi-value")).to_have_text("1")
+    expect(card.locator("#mod-open .kpi-sub")).to_have_text("oldest filed just now")
+    expect(card.locator("#mod-time .kpi-value")).to_have_text("—")
+    expect(card.get_by_role("link", name="Open the moderation queue")).to_have_attribute(
+        "href", "/moderation/"
+    )
+    # Nothing wider than the screen: the four figures wrap on a phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    box = card.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
+    screenshot(page, f"dashboard-moderation-{viewport['width']}")
