@@ -330,16 +330,17 @@ _ALLOWED_KEYS = {
 _KINDS_LISTED = ", ".join(SCHEMAS)
 
 
-# Per kind: its allowed keys, how many keys a record has when it gives every field, and
-# (name, check) pairs; one lookup for what clean_record needs about a kind.
+# Per kind: its allowed keys, its required keys, and (name, check, default) triples; one
+# lookup for what clean_record needs about a kind.
 _PLANS = {
     kind: (
         _ALLOWED_KEYS[kind],
-        len(fields) + 1,
-        tuple((field.name, field.check) for field in fields),
+        frozenset(field.name for field in fields if field.required),
+        tuple((field.name, field.check, field.default) for field in fields),
     )
     for kind, fields in SCHEMAS.items()
 }
+_ABSENT = object()
 
 
 def clean_record(obj: Any, line: int) -> tuple[str, tuple[Any, ...]]:
@@ -350,15 +351,22 @@ def clean_record(obj: Any, line: int) -> tuple[str, tuple[Any, ...]]:
     plan = _PLANS.get(kind) if type(kind) is str else None
     if plan is None:
         raise DumpError(line, f"unknown kind {kind!r} (expected one of {_KINDS_LISTED})")
-    allowed, size, checks = plan
+    allowed, required, checks = plan
     if not allowed.issuperset(obj):
         unknown = obj.keys() - allowed
         raise DumpError(line, f"{kind} has unknown field(s) {', '.join(sorted(unknown))}")
-    if len(obj) == size:
-        # Every field is there (the common case): check them in one go; on a bad value,
-        # fall through to the field-by-field loop, which names the field.
+    if obj.keys() >= required:
+        # Every required field is there (the common case): check them in one go, an absent
+        # optional one taking its default; on a bad value, fall through to the
+        # field-by-field loop, which names the field.
+        get, absent = obj.get, _ABSENT
         try:
-            return kind, tuple([check(obj[name]) for name, check in checks])
+            return kind, tuple(
+                [
+                    default if (raw := get(name, absent)) is absent else check(raw)
+                    for name, check, default in checks
+                ]
+            )
         except ValueError:
             pass
     values = []
