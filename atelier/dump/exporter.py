@@ -21,6 +21,7 @@ from atelier.collective.models import Channel, Collective, CollectiveMember
 from atelier.core.models import Block, User, UserFellow, UserPreference
 from atelier.dump import records
 from atelier.dump.records import describe_counts, format_time
+from atelier.moderation.models import Appeal, AuditEntry, Decision, Report
 from atelier.post.models import Appreciation, Comment, Critique, Post, SeenPost
 
 CHUNK_SIZE = 5_000
@@ -75,6 +76,10 @@ def community_records() -> Iterator[dict[str, Any]]:
     yield from _remarks("critique", Critique)
     yield from _preferences()
     yield from _seen()
+    yield from _decisions()
+    yield from _reports()
+    yield from _appeals()
+    yield from _audit_entries()
 
 
 def _rows(queryset: QuerySet, *fields: str) -> Iterator[tuple]:
@@ -84,10 +89,11 @@ def _rows(queryset: QuerySet, *fields: str) -> Iterator[tuple]:
 def _users() -> Iterator[dict[str, Any]]:
     fields = (
         "id", "username", "password", "artist_type", "date_joined", "email", "first_name",
-        "last_name", "is_active", "is_staff", "is_superuser",
+        "last_name", "is_active", "is_staff", "is_superuser", "suspended_at", "limited_at",
     )  # fmt: skip
     for (user_id, username, password, artist_type, date_joined, email, first_name, last_name,
-         is_active, is_staff, is_superuser) in _rows(User.objects, *fields):  # fmt: skip
+         is_active, is_staff, is_superuser, suspended_at,
+         limited_at) in _rows(User.objects, *fields):  # fmt: skip
         record: dict[str, Any] = {"kind": "user", "id": user_id, "username": username}
         # An unusable password is random noise; leaving it out re-creates one on import.
         if password and not password.startswith(UNUSABLE_PASSWORD_PREFIX):
@@ -106,11 +112,15 @@ def _users() -> Iterator[dict[str, Any]]:
             record["is_staff"] = True
         if is_superuser:
             record["is_superuser"] = True
+        if suspended_at is not None:
+            record["suspended_at"] = format_time(suspended_at)
+        if limited_at is not None:
+            record["limited_at"] = format_time(limited_at)
         yield record
 
 
 def _collectives() -> Iterator[dict[str, Any]]:
-    fields = ("id", "name", "visibility", "created_by_id", "created_at")
+    fields = ("id", "name", "visibility", "created_by_id", "created_at", "removed_at")
     for row in _rows(Collective.objects, *fields):
         yield records.collective_record(*row)
 
@@ -134,12 +144,13 @@ def _fellows() -> Iterator[dict[str, Any]]:
 def _posts() -> Iterator[dict[str, Any]]:
     fields = (
         "id", "author_id", "post_type", "title", "body", "channel_id", "created_at",
-        "is_deleted", "deleted_at",
+        "is_deleted", "deleted_at", "removed_at", "content_warning",
     )  # fmt: skip
-    for *post, created_at, is_deleted, deleted_at in _rows(Post.objects, *fields):
+    for (*post, created_at, is_deleted, deleted_at, removed_at,
+         warning) in _rows(Post.objects, *fields):  # fmt: skip
         # The importer's rule for a deletion of unknown time, so the file is stable.
         deleted = (deleted_at or created_at) if is_deleted else None
-        yield records.post_record(*post, created_at, deleted)
+        yield records.post_record(*post, created_at, deleted, removed_at, warning)
 
 
 def _appreciations() -> Iterator[dict[str, Any]]:
@@ -148,7 +159,10 @@ def _appreciations() -> Iterator[dict[str, Any]]:
 
 
 def _remarks(kind: str, model: type[Comment] | type[Critique]) -> Iterator[dict[str, Any]]:
-    fields = ("id", "author_id", "post_id", "text", "created_at", "is_deleted")
+    fields = (
+        "id", "author_id", "post_id", "text", "created_at", "is_deleted", "removed_at",
+        "content_warning",
+    )  # fmt: skip
     for row in _rows(model.objects, *fields):
         yield records.remark_record(kind, *row)
 
@@ -188,3 +202,44 @@ def _preferences() -> Iterator[dict[str, Any]]:
 def _seen() -> Iterator[dict[str, Any]]:
     for row in _rows(SeenPost.objects, "user_id", "post_id", "seen_at"):
         yield records.seen_record(*row)
+
+
+# Moderation (docs/moderation.md): the export is the operator's full copy, so removed
+# content, suspended members and every decision travel with their state, as the database
+# keeps them for appeal and audit.
+
+
+def _decisions() -> Iterator[dict[str, Any]]:
+    fields = (
+        "id", "actor_id", "target_type", "target_id", "affected_user_id", "action", "category",
+        "reason", "previous", "created_at", "reversed_at",
+    )  # fmt: skip
+    for row in _rows(Decision.objects, *fields):
+        yield records.decision_record(*row)
+
+
+def _reports() -> Iterator[dict[str, Any]]:
+    fields = (
+        "id", "reporter_id", "target_type", "target_id", "target_user_id", "category", "text",
+        "snapshot", "status", "decision_id", "created_at", "updated_at",
+    )  # fmt: skip
+    for row in _rows(Report.objects, *fields):
+        yield records.report_record(*row)
+
+
+def _appeals() -> Iterator[dict[str, Any]]:
+    fields = (
+        "id", "decision_id", "appellant_id", "text", "created_at", "outcome", "reason",
+        "decided_by_id", "decided_at",
+    )  # fmt: skip
+    for row in _rows(Appeal.objects, *fields):
+        yield records.appeal_record(*row)
+
+
+def _audit_entries() -> Iterator[dict[str, Any]]:
+    fields = (
+        "id", "actor_id", "actor_name", "action", "target_type", "target_id", "target_name",
+        "reason", "created_at",
+    )  # fmt: skip
+    for row in _rows(AuditEntry.objects, *fields):
+        yield records.audit_entry_record(*row)

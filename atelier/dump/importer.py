@@ -32,6 +32,7 @@ from atelier.core.models import Block, User, UserFellow, UserPreference, clock_v
 from atelier.dump.records import DumpError, clean_record, describe_counts
 from atelier.feed import affinity
 from atelier.feed.models import AuthorAffinity, TypeAffinity
+from atelier.moderation.models import Appeal, AuditEntry, Decision, Report
 from atelier.post.models import Appreciation, Comment, Critique, Post, SeenPost
 
 DEFAULT_BATCH_SIZE = 5_000
@@ -41,7 +42,7 @@ DEFAULT_BATCH_SIZE = 5_000
 _STAGES = {
     "user": 0, "collective": 1, "channel": 2, "member": 3, "fellow": 4, "post": 5,
     "heart": 6, "praise": 6, "trophy": 6, "comment": 7, "critique": 7, "preference": 8,
-    "seen": 9,
+    "seen": 9, "decision": 10, "report": 11, "appeal": 12, "audit_entry": 13,
 }  # fmt: skip
 
 
@@ -65,10 +66,11 @@ class ImportResult:
 
 
 def ensure_empty() -> None:
-    """Raise ImportRefused unless the database holds no user, collective or post."""
+    """Raise ImportRefused unless the database holds no user, collective, post or moderation
+    record (decisions and the audit log outlive the accounts they name)."""
     present = [
         str(model._meta.verbose_name_plural)
-        for model in (User, Collective, Post)
+        for model in (User, Collective, Post, Decision, Report, Appeal, AuditEntry)
         if model.objects.exists()
     ]
     if present:
@@ -203,18 +205,39 @@ class _Copier:
                     write_row(row)
 
 
+def _stamps_times(model: type[models.Model]) -> bool:
+    return any(
+        getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        for field in model._meta.concrete_fields
+    )
+
+
 def _wrap_json(row: tuple, positions: tuple[int, ...]) -> tuple:
     return tuple(Jsonb(value) if i in positions else value for i, value in enumerate(row))
 
 
 class _BulkCreateWriter:
-    """Any other database: the ORM's bulk_create, which sizes its own INSERTs, right away."""
+    """Any other database: the ORM's bulk_create, which sizes its own INSERTs, right away.
+
+    A model whose times are `auto_now`/`auto_now_add` (moderation's records) goes in as raw
+    rows instead, the way `loaddata` writes them: bulk_create would stamp the import's time
+    over the times the dump gives, and the audit log's model refuses `save`.
+    """
 
     def write(self, table: _Table) -> None:
         model, columns = table.model, table.columns
-        model.objects.bulk_create(
-            [model(**dict(zip(columns, row, strict=True))) for row in table.rows]
-        )
+        objs = [model(**dict(zip(columns, row, strict=True))) for row in table.rows]
+        if not _stamps_times(model):
+            model.objects.bulk_create(objs)
+            return
+        fields = [
+            field
+            for field in model._meta.concrete_fields
+            if not field.primary_key or field.attname in columns
+        ]
+        size = connection.ops.bulk_batch_size(fields, objs) or len(objs)
+        for start in range(0, len(objs), size):
+            model._base_manager._insert(objs[start : start + size], fields=fields, raw=True)
 
     def close(self) -> None:
         pass
@@ -375,17 +398,25 @@ class CommunityLoader:
         self._remark_ids: dict[str, set[int]] = {"comment": set(), "critique": set()}
         self._preference_users: set[int] = set()
         self._seen: set[tuple[int, int]] = set()
+        self._decisions: set[int] = set()
+        self._appealed: set[int] = set()  # decisions with an appeal (one each)
+        self._report_ids: set[int] = set()
+        self._open_reports: set[tuple[int, str, int]] = set()  # (reporter, type, id)
+        self._appeal_ids: set[int] = set()
+        self._audit_ids: set[int] = set()
 
         # Tables in dependency order (the order `finish` flushes them in).
         self._user_table = _Table(
             User,
             ("id", "username", "password", "artist_type", "date_joined", "email", "first_name",
-             "last_name", "is_active", "is_staff", "is_superuser", "feed_version",
-             "relations_version"),
+             "last_name", "is_active", "is_staff", "is_superuser", "suspended_at",
+             "limited_at", "feed_version", "relations_version"),
         )  # fmt: skip
         self._collective_table = _Table(
-            Collective, ("id", "name", "visibility", "created_by_id", "created_at", "members_count")
-        )
+            Collective,
+            ("id", "name", "visibility", "created_by_id", "created_at", "members_count",
+             "removed_at"),
+        )  # fmt: skip
         self._channel_table = _Table(Channel, ("id", "collective_id", "name"))
         self._member_table = _Table(
             CollectiveMember, ("collective_id", "user_id", "role", "joined_at")
@@ -396,14 +427,18 @@ class CommunityLoader:
         self._post_table = _Table(
             Post,
             ("id", "author_id", "post_type", "title", "body", "channel_id", "collective_id",
-             "created_at", "is_deleted", "deleted_at", "hearts_count", "praise_count",
-             "trophy_count", "comment_count", "critique_count"),
+             "created_at", "is_deleted", "deleted_at", "removed_at", "content_warning",
+             "hearts_count", "praise_count", "trophy_count", "comment_count",
+             "critique_count"),
         )  # fmt: skip
         self._appreciation_table = _Table(
             Appreciation,
             ("user_id", "post_id", "post_author_id", "post_type", "kind", "created_at"),
         )
-        remark_columns = ("id", "post_id", "author_id", "text", "created_at", "is_deleted")
+        remark_columns = (
+            "id", "post_id", "author_id", "text", "created_at", "is_deleted", "removed_at",
+            "content_warning",
+        )  # fmt: skip
         self._remark_tables = {
             "comment": _Table(Comment, remark_columns),
             "critique": _Table(Critique, remark_columns),
@@ -416,11 +451,34 @@ class CommunityLoader:
         self._muted_table = _Table(self._muted_model, ("userpreference_id", "collective_id"))
         self._block_table = _Table(Block, ("blocker_id", "blocked_id", "created_at"))
         self._seen_table = _Table(SeenPost, ("user_id", "post_id", "seen_at"))
+        self._decision_table = _Table(
+            Decision,
+            ("id", "actor_id", "target_type", "target_id", "affected_user_id", "action",
+             "category", "reason", "previous", "created_at", "reversed_at"),
+        )  # fmt: skip
+        self._report_table = _Table(
+            Report,
+            ("id", "reporter_id", "target_type", "target_id", "target_user_id", "category",
+             "text", "snapshot", "status", "decision_id", "created_at", "updated_at"),
+        )  # fmt: skip
+        self._appeal_table = _Table(
+            Appeal,
+            ("id", "decision_id", "appellant_id", "text", "created_at", "outcome", "reason",
+             "decided_by_id", "decided_at"),
+        )  # fmt: skip
+        # Append-only (a trigger on PostgreSQL refuses UPDATE and DELETE): rows are only
+        # ever inserted here, by COPY or raw INSERTs, never saved through the model.
+        self._audit_table = _Table(
+            AuditEntry,
+            ("id", "actor_id", "actor_name", "action", "target_type", "target_id",
+             "target_name", "reason", "created_at"),
+        )  # fmt: skip
         self._tables = (
             self._user_table, self._collective_table, self._channel_table, self._member_table,
             self._fellow_table, self._post_table, self._appreciation_table,
             *self._remark_tables.values(), self._preference_table, self._muted_table,
-            self._block_table, self._seen_table,
+            self._block_table, self._seen_table, self._decision_table, self._report_table,
+            self._appeal_table, self._audit_table,
         )  # fmt: skip
 
         # Tables settled as soon as the file moves past their kind (see _moved_on).
@@ -448,6 +506,10 @@ class CommunityLoader:
             "critique": self._remark,
             "preference": self._preference,
             "seen": self._seen_mark,
+            "decision": self._decision,
+            "report": self._report,
+            "appeal": self._appeal,
+            "audit_entry": self._audit_entry,
         }
 
     # --- the public surface -----------------------------------------------------------
@@ -568,7 +630,8 @@ class CommunityLoader:
 
     def _user(self, kind: str, values: tuple, line: int) -> None:
         (user_id, username, password, password_hash, artist_type, date_joined, email,
-         first_name, last_name, is_active, is_staff, is_superuser) = values  # fmt: skip
+         first_name, last_name, is_active, is_staff, is_superuser, suspended_at,
+         limited_at) = values  # fmt: skip
         if user_id in self._users:
             raise DumpError(line, f"duplicate user id {user_id}")
         # Usernames are unique regardless of case (a constraint on lower(username)).
@@ -576,6 +639,13 @@ class CommunityLoader:
             raise DumpError(line, f"duplicate username {username!r} (case is ignored)")
         if password is not None and password_hash is not None:
             raise DumpError(line, 'user has both "password" and "password_hash"; give one')
+        # A suspended member cannot sign in (docs/moderation.md): inactive unless the line
+        # says otherwise, and a line that says otherwise contradicts itself.
+        if is_active is None:
+            is_active = suspended_at is None
+        elif is_active and suspended_at is not None:
+            raise DumpError(line, 'user has "suspended_at" but "is_active" true; a suspended '
+                            'member is inactive')  # fmt: skip
         if password is not None:
             stored = self._hash(password)
         elif password_hash is not None:
@@ -587,7 +657,8 @@ class CommunityLoader:
         self._append(
             self._user_table,
             (user_id, username, stored, artist_type, date_joined, email, first_name, last_name,
-             is_active, is_staff, is_superuser, self._version, self._version),
+             is_active, is_staff, is_superuser, suspended_at, limited_at, self._version,
+             self._version),
         )  # fmt: skip
 
     def _hash(self, password: str) -> str:
@@ -614,14 +685,15 @@ class CommunityLoader:
         self._append(self._fellow_table, (from_id, to_id, status, created_at, responded_at))
 
     def _collective(self, kind: str, values: tuple, line: int) -> None:
-        collective_id, name, visibility, created_by, created_at = values
+        collective_id, name, visibility, created_by, created_at, removed_at = values
         if collective_id in self._collectives:
             raise DumpError(line, f"duplicate collective id {collective_id}")
         if created_by is not None:
             self._require_user(created_by, kind, line)
         self._collectives.add(collective_id)
         self._append(
-            self._collective_table, (collective_id, name, visibility, created_by, created_at, 0)
+            self._collective_table,
+            (collective_id, name, visibility, created_by, created_at, 0, removed_at),
         )
 
     def _channel(self, kind: str, values: tuple, line: int) -> None:
@@ -649,7 +721,7 @@ class CommunityLoader:
 
     def _post(self, kind: str, values: tuple, line: int) -> None:
         (post_id, author_id, post_type, title, body, channel_id, created_at, is_deleted,
-         deleted_at) = values  # fmt: skip
+         deleted_at, removed_at, content_warning) = values  # fmt: skip
         if post_id in self._post_author_type:
             raise DumpError(line, f"duplicate post id {post_id}")
         if author_id not in self._users:
@@ -671,7 +743,7 @@ class CommunityLoader:
         self._append(
             self._post_table,
             (post_id, author_id, post_type, title, body, channel_id, collective_id, created_at,
-             is_deleted, deleted_at, *counters),
+             is_deleted, deleted_at, removed_at, content_warning, *counters),
         )  # fmt: skip
 
     def _appreciation(self, kind: str, values: tuple, line: int) -> None:
@@ -691,7 +763,7 @@ class CommunityLoader:
         )
 
     def _remark(self, kind: str, values: tuple, line: int) -> None:
-        remark_id, user_id, post_id, text, created_at, is_deleted = values
+        remark_id, user_id, post_id, text, created_at, is_deleted, removed_at, warning = values
         ids = self._remark_ids[kind]
         if remark_id in ids:
             raise DumpError(line, f"duplicate {kind} id {remark_id}")
@@ -701,7 +773,8 @@ class CommunityLoader:
             self._author_and_type(post_id, kind, line)  # raises
         ids.add(remark_id)
         self._append(
-            self._remark_tables[kind], (remark_id, post_id, user_id, text, created_at, is_deleted)
+            self._remark_tables[kind],
+            (remark_id, post_id, user_id, text, created_at, is_deleted, removed_at, warning),
         )
 
     def _preference(self, kind: str, values: tuple, line: int) -> None:
@@ -736,6 +809,94 @@ class CommunityLoader:
             raise DumpError(line, f"duplicate seen mark: user {user_id} on post {post_id}")
         self._seen.add((user_id, post_id))
         self._append(self._seen_table, (user_id, post_id, seen_at))
+
+    # --- moderation (docs/moderation.md) -----------------------------------------------
+    # Targets are loose (type, id) pairs, as in the database (a decision or an audit entry
+    # outlives the post or account it names), so they are kept as given; the references
+    # that are foreign keys must point to earlier lines.
+
+    def _optional_user(self, user_id: int | None, kind: str, line: int) -> None:
+        if user_id is not None:
+            self._require_user(user_id, kind, line)
+
+    def _require_decision(self, decision_id: int, kind: str, line: int) -> None:
+        if decision_id not in self._decisions:
+            raise DumpError(
+                line, f"{kind} refers to decision {decision_id}, which no earlier line defines"
+            )
+
+    def _decision(self, kind: str, values: tuple, line: int) -> None:
+        (decision_id, actor_id, target_type, target_id, affected_id, action, category, reason,
+         previous, created_at, reversed_at) = values  # fmt: skip
+        if decision_id in self._decisions:
+            raise DumpError(line, f"duplicate decision id {decision_id}")
+        self._optional_user(actor_id, kind, line)
+        self._optional_user(affected_id, kind, line)
+        self._decisions.add(decision_id)
+        self._append(
+            self._decision_table,
+            (decision_id, actor_id, target_type, target_id, affected_id, action, category,
+             reason, previous or {}, created_at, reversed_at),
+        )  # fmt: skip
+
+    def _report(self, kind: str, values: tuple, line: int) -> None:
+        (report_id, reporter_id, target_type, target_id, target_user_id, category, text,
+         snapshot, status, decision_id, created_at, updated_at) = values  # fmt: skip
+        if report_id in self._report_ids:
+            raise DumpError(line, f"duplicate report id {report_id}")
+        self._require_user(reporter_id, kind, line)
+        self._optional_user(target_user_id, kind, line)
+        if decision_id is not None:
+            self._require_decision(decision_id, kind, line)
+        if status == Report.Status.OPEN:
+            # One open report per reporter and target (report_one_open_per_target).
+            key = (reporter_id, target_type, target_id)
+            if key in self._open_reports:
+                raise DumpError(
+                    line,
+                    f"user {reporter_id} already has an open report on {target_type} "
+                    f"{target_id} (one per reporter and target)",
+                )
+            self._open_reports.add(key)
+        self._report_ids.add(report_id)
+        self._append(
+            self._report_table,
+            (report_id, reporter_id, target_type, target_id, target_user_id, category, text,
+             snapshot or {}, status, decision_id, created_at, updated_at or created_at),
+        )  # fmt: skip
+
+    def _appeal(self, kind: str, values: tuple, line: int) -> None:
+        (appeal_id, decision_id, appellant_id, text, created_at, outcome, reason,
+         decided_by, decided_at) = values  # fmt: skip
+        if appeal_id in self._appeal_ids:
+            raise DumpError(line, f"duplicate appeal id {appeal_id}")
+        self._require_decision(decision_id, kind, line)
+        if decision_id in self._appealed:
+            raise DumpError(line, f"decision {decision_id} is already appealed (once each)")
+        self._require_user(appellant_id, kind, line)
+        self._optional_user(decided_by, kind, line)
+        if (outcome is None) != (decided_at is None):
+            raise DumpError(line, 'appeal needs both "outcome" and "decided_at", or neither')
+        self._appeal_ids.add(appeal_id)
+        self._appealed.add(decision_id)
+        self._append(
+            self._appeal_table,
+            (appeal_id, decision_id, appellant_id, text, created_at, outcome or "", reason,
+             decided_by, decided_at),
+        )  # fmt: skip
+
+    def _audit_entry(self, kind: str, values: tuple, line: int) -> None:
+        (entry_id, actor_id, actor_name, action, target_type, target_id, target_name, reason,
+         created_at) = values  # fmt: skip
+        if entry_id in self._audit_ids:
+            raise DumpError(line, f"duplicate audit entry id {entry_id}")
+        self._optional_user(actor_id, kind, line)
+        self._audit_ids.add(entry_id)
+        self._append(
+            self._audit_table,
+            (entry_id, actor_id, actor_name, action, target_type, target_id, target_name,
+             reason, created_at),
+        )  # fmt: skip
 
 
 def _unusable_password() -> str:

@@ -17,16 +17,21 @@ import orjson
 from atelier.collective.models import Collective, CollectiveMember
 from atelier.core.choices import ArtistType, PostType
 from atelier.core.models import UserFellow
+from atelier.moderation.models import Action, Appeal, Category, Report, TargetType
 
 MAX_ID = 2**63 - 1  # a PostgreSQL bigint
 MAX_REMARK_LENGTH = 10_000  # Remark.text's max_length, which the database does not enforce
+CONTENT_WARNING_LENGTH = 200  # Post.content_warning's and the remarks' max_length
 APPRECIATION_KINDS = ("heart", "praise", "trophy")
 REMARK_KINDS = ("comment", "critique")
 # The dependency order: an exporter writes kinds in this order, so every reference points
 # to an earlier line, which is what the importer requires.
+# Moderation's records come last: they point at users, decisions at nothing earlier than
+# themselves, reports at decisions, appeals at decisions, and their targets are loose ids.
+MODERATION_KINDS = ("decision", "report", "appeal", "audit_entry")
 KIND_ORDER = (
     "user", "collective", "channel", "member", "fellow", "post", *APPRECIATION_KINDS,
-    *REMARK_KINDS, "preference", "seen",
+    *REMARK_KINDS, "preference", "seen", *MODERATION_KINDS,
 )  # fmt: skip
 
 # Django's UnicodeUsernameValidator: what registration accepts, so every imported user
@@ -139,6 +144,26 @@ def identifier_list(value: Any) -> list[int]:
     return items
 
 
+def json_object(value: Any) -> dict:
+    """A JSON object (a report's snapshot, a decision's `previous`), kept as it is."""
+    if type(value) is not dict:
+        raise ValueError(f"must be a JSON object, got {value!r}")
+    if _holds_nul(value):
+        # PostgreSQL's jsonb cannot hold NUL either; say so here rather than mid-COPY.
+        raise ValueError("contains a NUL character")
+    return value
+
+
+def _holds_nul(value: Any) -> bool:
+    if type(value) is str:
+        return "\x00" in value
+    if type(value) is dict:
+        return any("\x00" in key or _holds_nul(item) for key, item in value.items())
+    if type(value) is list:
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
 def username(value: Any) -> str:
     value = text(150, allow_empty=False)(value)
     if not _USERNAME.match(value):
@@ -154,6 +179,11 @@ class Field:
     default: Any = None
 
 
+def optional_warning(value: Any) -> str | None:
+    """A content warning (docs/moderation.md): text of at most 200 characters, or null."""
+    return None if value is None else text(CONTENT_WARNING_LENGTH)(value)
+
+
 def _appreciation() -> tuple[Field, ...]:
     return (Field("user", identifier), Field("post", identifier), Field("created_at", timestamp))
 
@@ -166,6 +196,8 @@ def _remark() -> tuple[Field, ...]:
         Field("text", text(MAX_REMARK_LENGTH)),
         Field("created_at", timestamp),
         Field("is_deleted", boolean, False, False),
+        Field("removed_at", optional_timestamp, False),
+        Field("content_warning", optional_warning, False),
     )
 
 
@@ -183,9 +215,12 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
         Field("email", text(254), False, ""),
         Field("first_name", text(150), False, ""),
         Field("last_name", text(150), False, ""),
-        Field("is_active", boolean, False, True),
+        # None when absent: active unless suspended (the importer settles it).
+        Field("is_active", boolean, False),
         Field("is_staff", boolean, False, False),
         Field("is_superuser", boolean, False, False),
+        Field("suspended_at", optional_timestamp, False),
+        Field("limited_at", optional_timestamp, False),
     ),
     "fellow": (
         Field("from", identifier),
@@ -200,6 +235,7 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
         Field("visibility", choice(Collective.Visibility.values)),
         Field("created_by", optional_identifier),
         Field("created_at", timestamp),
+        Field("removed_at", optional_timestamp, False),
     ),
     "channel": (
         Field("id", identifier),
@@ -222,6 +258,8 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
         Field("created_at", timestamp),
         Field("is_deleted", boolean, False, False),
         Field("deleted_at", optional_timestamp, False),
+        Field("removed_at", optional_timestamp, False),
+        Field("content_warning", optional_warning, False),
     ),
     **{kind: _appreciation() for kind in APPRECIATION_KINDS},
     **{kind: _remark() for kind in REMARK_KINDS},
@@ -233,6 +271,57 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
         Field("blocked_users", identifier_list, False, ()),
     ),
     "seen": (Field("user", identifier), Field("post", identifier), Field("seen_at", timestamp)),
+    # Moderation (docs/moderation.md). A target is a loose (type, id) pair, as in the
+    # database: the post, remark, user or collective may have been deleted since.
+    "decision": (
+        Field("id", identifier),
+        Field("actor", optional_identifier),
+        Field("target_type", choice(TargetType.values)),
+        Field("target_id", identifier),
+        Field("affected_user", optional_identifier, False),
+        Field("action", choice(Action.values)),
+        Field("category", choice(Category.values)),
+        Field("reason", text(), False, ""),
+        Field("previous", json_object, False),
+        Field("created_at", timestamp),
+        Field("reversed_at", optional_timestamp, False),
+    ),
+    "report": (
+        Field("id", identifier),
+        Field("reporter", identifier),
+        Field("target_type", choice(TargetType.values)),
+        Field("target_id", identifier),
+        Field("target_user", optional_identifier, False),
+        Field("category", choice(Category.values)),
+        Field("text", text(), False, ""),
+        Field("snapshot", json_object, False),
+        Field("status", choice(Report.Status.values)),
+        Field("decision", optional_identifier, False),
+        Field("created_at", timestamp),
+        Field("updated_at", optional_timestamp, False),
+    ),
+    "appeal": (
+        Field("id", identifier),
+        Field("decision", identifier),
+        Field("appellant", identifier),
+        Field("text", text(5_000)),
+        Field("created_at", timestamp),
+        Field("outcome", choice(Appeal.Outcome.values), False),
+        Field("reason", text(), False, ""),
+        Field("decided_by", optional_identifier, False),
+        Field("decided_at", optional_timestamp, False),
+    ),
+    "audit_entry": (
+        Field("id", identifier),
+        Field("actor", optional_identifier),
+        Field("actor_name", text(150)),
+        Field("action", text(30, allow_empty=False)),
+        Field("target_type", text(20, allow_empty=False)),
+        Field("target_id", identifier),
+        Field("target_name", text(200), False, ""),
+        Field("reason", text(), False, ""),
+        Field("created_at", timestamp),
+    ),
 }
 
 _ALLOWED_KEYS = {
@@ -241,16 +330,17 @@ _ALLOWED_KEYS = {
 _KINDS_LISTED = ", ".join(SCHEMAS)
 
 
-# Per kind: its allowed keys, how many keys a record has when it gives every field, and
-# (name, check) pairs; one lookup for what clean_record needs about a kind.
+# Per kind: its allowed keys, its required keys, and (name, check, default) triples; one
+# lookup for what clean_record needs about a kind.
 _PLANS = {
     kind: (
         _ALLOWED_KEYS[kind],
-        len(fields) + 1,
-        tuple((field.name, field.check) for field in fields),
+        frozenset(field.name for field in fields if field.required),
+        tuple((field.name, field.check, field.default) for field in fields),
     )
     for kind, fields in SCHEMAS.items()
 }
+_ABSENT = object()
 
 
 def clean_record(obj: Any, line: int) -> tuple[str, tuple[Any, ...]]:
@@ -261,15 +351,22 @@ def clean_record(obj: Any, line: int) -> tuple[str, tuple[Any, ...]]:
     plan = _PLANS.get(kind) if type(kind) is str else None
     if plan is None:
         raise DumpError(line, f"unknown kind {kind!r} (expected one of {_KINDS_LISTED})")
-    allowed, size, checks = plan
+    allowed, required, checks = plan
     if not allowed.issuperset(obj):
         unknown = obj.keys() - allowed
         raise DumpError(line, f"{kind} has unknown field(s) {', '.join(sorted(unknown))}")
-    if len(obj) == size:
-        # Every field is there (the common case): check them in one go; on a bad value,
-        # fall through to the field-by-field loop, which names the field.
+    if obj.keys() >= required:
+        # Every required field is there (the common case): check them in one go, an absent
+        # optional one taking its default; on a bad value, fall through to the
+        # field-by-field loop, which names the field.
+        get, absent = obj.get, _ABSENT
         try:
-            return kind, tuple([check(obj[name]) for name, check in checks])
+            return kind, tuple(
+                [
+                    default if (raw := get(name, absent)) is absent else check(raw)
+                    for name, check, default in checks
+                ]
+            )
         except ValueError:
             pass
     values = []
@@ -339,6 +436,7 @@ _NOUNS = {
     "praise": ("praise", "praise"),
     "trophy": ("trophy", "trophies"),
     "seen": ("seen mark", "seen marks"),
+    "audit_entry": ("audit entry", "audit entries"),
 }
 
 
@@ -361,9 +459,14 @@ def format_time(moment: datetime) -> str:
 
 
 def collective_record(
-    collective_id: int, name: str, visibility: str, created_by: int | None, created_at: datetime
+    collective_id: int,
+    name: str,
+    visibility: str,
+    created_by: int | None,
+    created_at: datetime,
+    removed_at: datetime | None = None,
 ) -> dict[str, Any]:
-    return {
+    record = {
         "kind": "collective",
         "id": collective_id,
         "name": name,
@@ -371,6 +474,16 @@ def collective_record(
         "created_by": created_by,
         "created_at": format_time(created_at),
     }
+    _moderated(record, removed_at, None)
+    return record
+
+
+def _moderated(record: dict, removed_at: datetime | None, warning: str | None) -> None:
+    """Add moderation's optional fields to a record, when they are set."""
+    if removed_at is not None:
+        record["removed_at"] = format_time(removed_at)
+    if warning is not None:
+        record["content_warning"] = warning
 
 
 def channel_record(channel_id: int, collective_id: int, name: str) -> dict[str, Any]:
@@ -413,6 +526,8 @@ def post_record(
     channel_id: int | None,
     created_at: datetime,
     deleted_at: datetime | None,
+    removed_at: datetime | None = None,
+    content_warning: str | None = None,
 ) -> dict[str, Any]:
     """A post; `deleted_at` None means not deleted."""
     record = {
@@ -428,6 +543,7 @@ def post_record(
     }
     if deleted_at is not None:
         record["deleted_at"] = format_time(deleted_at)
+    _moderated(record, removed_at, content_warning)
     return record
 
 
@@ -445,6 +561,8 @@ def remark_record(
     text: str,
     created_at: datetime,
     is_deleted: bool = False,
+    removed_at: datetime | None = None,
+    content_warning: str | None = None,
 ) -> dict[str, Any]:
     record = {
         "kind": kind,
@@ -456,6 +574,7 @@ def remark_record(
     }
     if is_deleted:
         record["is_deleted"] = True
+    _moderated(record, removed_at, content_warning)
     return record
 
 
@@ -478,3 +597,145 @@ def preference_record(
 
 def seen_record(user_id: int, post_id: int, seen_at: datetime) -> dict[str, Any]:
     return {"kind": "seen", "user": user_id, "post": post_id, "seen_at": format_time(seen_at)}
+
+
+# Moderation's records. Optional fields are written only when set (an empty reason, text or
+# JSON object, a null reference), as for the other kinds.
+
+
+def decision_record(
+    decision_id: int,
+    actor_id: int | None,
+    target_type: str,
+    target_id: int,
+    affected_user_id: int | None,
+    action: str,
+    category: str,
+    reason: str,
+    previous: dict,
+    created_at: datetime,
+    reversed_at: datetime | None,
+) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "kind": "decision",
+        "id": decision_id,
+        "actor": actor_id,
+        "target_type": target_type,
+        "target_id": target_id,
+    }
+    if affected_user_id is not None:
+        record["affected_user"] = affected_user_id
+    record |= {"action": action, "category": category}
+    if reason:
+        record["reason"] = reason
+    if previous:
+        record["previous"] = canonical(previous)
+    record["created_at"] = format_time(created_at)
+    if reversed_at is not None:
+        record["reversed_at"] = format_time(reversed_at)
+    return record
+
+
+def report_record(
+    report_id: int,
+    reporter_id: int,
+    target_type: str,
+    target_id: int,
+    target_user_id: int | None,
+    category: str,
+    text: str,
+    snapshot: dict,
+    status: str,
+    decision_id: int | None,
+    created_at: datetime,
+    updated_at: datetime,
+) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "kind": "report",
+        "id": report_id,
+        "reporter": reporter_id,
+        "target_type": target_type,
+        "target_id": target_id,
+    }
+    if target_user_id is not None:
+        record["target_user"] = target_user_id
+    record["category"] = category
+    if text:
+        record["text"] = text
+    if snapshot:
+        record["snapshot"] = canonical(snapshot)
+    record["status"] = status
+    if decision_id is not None:
+        record["decision"] = decision_id
+    record["created_at"] = format_time(created_at)
+    if updated_at != created_at:
+        record["updated_at"] = format_time(updated_at)
+    return record
+
+
+def appeal_record(
+    appeal_id: int,
+    decision_id: int,
+    appellant_id: int,
+    text: str,
+    created_at: datetime,
+    outcome: str,
+    reason: str,
+    decided_by_id: int | None,
+    decided_at: datetime | None,
+) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "kind": "appeal",
+        "id": appeal_id,
+        "decision": decision_id,
+        "appellant": appellant_id,
+        "text": text,
+        "created_at": format_time(created_at),
+    }
+    if outcome:
+        record["outcome"] = outcome
+    if reason:
+        record["reason"] = reason
+    if decided_by_id is not None:
+        record["decided_by"] = decided_by_id
+    if decided_at is not None:
+        record["decided_at"] = format_time(decided_at)
+    return record
+
+
+def audit_entry_record(
+    entry_id: int,
+    actor_id: int | None,
+    actor_name: str,
+    action: str,
+    target_type: str,
+    target_id: int,
+    target_name: str,
+    reason: str,
+    created_at: datetime,
+) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "kind": "audit_entry",
+        "id": entry_id,
+        "actor": actor_id,
+        "actor_name": actor_name,
+        "action": action,
+        "target_type": target_type,
+        "target_id": target_id,
+    }
+    if target_name:
+        record["target_name"] = target_name
+    if reason:
+        record["reason"] = reason
+    record["created_at"] = format_time(created_at)
+    return record
+
+
+def canonical(value: Any) -> Any:
+    """A JSON value with its objects' keys sorted: PostgreSQL's jsonb keeps keys in an order
+    of its own, so sorting makes exports of the same data identical on every engine."""
+    if type(value) is dict:
+        return {key: canonical(value[key]) for key in sorted(value)}
+    if type(value) is list:
+        return [canonical(item) for item in value]
+    return value

@@ -14,7 +14,9 @@ from atelier.core.tests.factories import BlockFactory, FellowFactory, UserFactor
 from atelier.dump.records import APPRECIATION_KINDS, KIND_ORDER
 from atelier.dump.tests.helpers import empty_the_database, read_dump
 from atelier.feed.tests.factories import AppreciationFactory
-from atelier.post.models import Post, SeenPost
+from atelier.moderation import services as moderation
+from atelier.moderation.models import Appeal, AuditEntry, AuditLogImmutable, Decision, Report
+from atelier.post.models import Comment, Critique, Post, SeenPost
 from atelier.post.tests.factories import CommentFactory, CritiqueFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +43,9 @@ def build_community() -> None:
     MemberFactory(collective=inkers, user=ana, role="admin")
     MemberFactory(collective=inkers, user=ben)
     public = PostFactory(author=ana, post_type="poem", title="Tide", body="Salt and ✶")
-    in_channel = PostFactory(author=ben, post_type="image", channel=general)
+    in_channel = PostFactory(
+        author=ben, post_type="image", channel=general, content_warning="Blood (painted)"
+    )
     PostFactory(author=cleo, post_type="music", is_deleted=True, deleted_at=later)
     PostFactory(author=cleo, post_type="comic", is_deleted=True)  # deleted, time unknown
     for kind in ("heart", "praise", "trophy"):
@@ -57,6 +61,75 @@ def build_community() -> None:
     BlockFactory(blocker=ana, blocked=cleo)
     BlockFactory(blocker=ben, blocked=cleo)  # a block without a preference row
     SeenPost.objects.create(user=ben, post=public, seen_at=timezone.now())
+    build_moderation(ana, ben, cleo, inkers)
+
+
+def _act(actor, target, action: str, **extra) -> Decision:
+    target_type = {Post: "post", Comment: "comment", Critique: "critique", User: "user"}.get(
+        type(target), "collective"
+    )
+    return moderation.moderation_act(
+        actor=actor,
+        target_type=target_type,
+        target_id=target.pk,
+        action=action,
+        reason=f"{action}: rule 2",
+        **extra,
+    )
+
+
+def _report(reporter, target_type: str, target, category: str = "spam", text: str = ""):
+    report, _ = moderation.report_create(
+        reporter=reporter,
+        target_type=target_type,
+        target_id=target.pk,
+        category=category,
+        text=text,
+    )
+    return report
+
+
+def build_moderation(ana, ben, cleo, inkers) -> None:
+    """Every moderation record and state, made through moderation's services: reports open,
+    resolved and dismissed (with their snapshots and decisions), decisions reversed and not,
+    appeals pending, upheld and reversed, the audit log, removed posts, remarks and a
+    collective, a suspended and a limited member, content warnings on a post and a remark."""
+    mod = UserFactory(username="mod", is_staff=True)
+    gone = UserFactory(username="gone", is_staff=True)  # deleted below: actor goes NULL
+    dan = UserFactory(username="dan")
+    eve = UserFactory(username="eve")
+    spam = PostFactory(author=dan, title="Buy now")
+    rant = PostFactory(author=eve, title="Rant")
+    harsh = CommentFactory(author=eve, post=rant, text="You all")
+    crit = CritiqueFactory(author=dan, post=rant, text="Dull")
+    plain = CommentFactory(author=cleo, post=rant, text="Hm")
+
+    _report(ana, "post", spam, text="ads everywhere")
+    _report(ben, "post", spam, category="illegal")
+    removed = _act(mod, spam, "remove")  # resolves both reports
+    appeal = moderation.appeal_create(user=dan, decision_id=removed.pk, text="It was art")
+    moderation.appeal_decide(actor=mod, appeal_id=appeal.id, outcome="uphold", reason="No.")
+
+    _report(ben, "comment", harsh, category="harassment")
+    _act(mod, harsh, "remove")
+    _act(mod, crit, "mark_sensitive", content_warning="Spoilers")
+    _act(mod, plain, "remove")
+    _act(mod, eve, "limit")
+    warned = _act(mod, eve, "warn")
+    moderation.appeal_create(user=eve, decision_id=warned.pk, text="Pending, this one")
+
+    _report(ana, "user", dan, category="spam")
+    _act(mod, dan, "suspend")
+
+    sensitive = _act(gone, rant, "mark_sensitive")  # previous: no warning
+    appeal = moderation.appeal_create(user=eve, decision_id=sensitive.pk, text="Fine art")
+    moderation.appeal_decide(actor=mod, appeal_id=appeal.id, outcome="reverse", reason="Yes.")
+    _act(gone, inkers, "remove")
+
+    _report(cleo, "post", rant, category="other")
+    _act(mod, rant, "dismiss")
+    _report(ana, "post", rant, category="self_harm", text="still open")  # open, no decision
+    gone.delete()  # decisions and audit entries keep their names, actor NULL
 
 
 def export(path) -> str:
@@ -76,7 +149,8 @@ def test_export_writes_every_kind_in_dependency_order(tmp_path):
     # Hearts, praise and trophies come together, by id; every other kind in its block.
     blocks = [
         "user", "collective", "channel", "member", "fellow", "post", "appreciation",
-        "comment", "critique", "preference", "seen",
+        "comment", "critique", "preference", "seen", "decision", "report", "appeal",
+        "audit_entry",
     ]  # fmt: skip
     position = [blocks.index("appreciation" if k in APPRECIATION_KINDS else k) for k in kinds]
     assert position == sorted(position)
@@ -105,6 +179,59 @@ def test_export_import_export_round_trips(tmp_path):
     assert User.objects.get(username="ana").password == passwords["ana"]
     assert not User.objects.get(username="cleo").has_usable_password()
     assert Post.objects.get(title="Tide").hearts_count == 1
+
+
+def test_moderation_round_trips_with_its_links_and_states(tmp_path):
+    build_community()
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    export(first)
+    records = read_dump(first)
+    reports = [r for r in records if r["kind"] == "report"]
+    before = {
+        "states": _moderation_states(),
+        "counts": {m: m.objects.count() for m in (Decision, Report, Appeal, AuditEntry)},
+        "audit": list(AuditEntry.objects.order_by("id").values_list()),
+    }
+
+    empty_the_database()
+    call_command("import_community", str(first), stdout=io.StringIO())
+    export(second)
+
+    assert read_dump(second) == records
+    assert _moderation_states() == before["states"]
+    assert {m: m.objects.count() for m in (Decision, Report, Appeal, AuditEntry)} == before[
+        "counts"
+    ]
+    # The log keeps its times, names and the NULL actor of a deleted account.
+    assert list(AuditEntry.objects.order_by("id").values_list()) == before["audit"]
+    assert AuditEntry.objects.filter(actor__isnull=True, actor_name="gone").count() == 2
+    # Reports keep their snapshot, status and decision.
+    assert {r["status"] for r in reports} == {"open", "resolved", "dismissed"}
+    spam = Report.objects.filter(text="ads everywhere").get()
+    assert spam.snapshot["title"] == "Buy now" and spam.status == "resolved"
+    assert spam.decision.action == "remove" and spam.decision.appeal.outcome == "uphold"
+    reversed_ = Decision.objects.get(reversed_at__isnull=False)
+    assert reversed_.previous == {"content_warning": None}
+    assert reversed_.appeal.outcome == "reverse"
+    # The imported states work: the suspended member is inactive and cannot sign in.
+    dan = User.objects.get(username="dan")
+    assert dan.suspended_at is not None and not dan.is_active
+    # The imported log is as append-only as the one written by the services.
+    entry = AuditEntry.objects.first()
+    with pytest.raises(AuditLogImmutable):
+        entry.save()
+
+
+def _moderation_states() -> dict:
+    return {
+        "users": set(
+            User.objects.values_list("username", "is_active", "suspended_at", "limited_at")
+        ),
+        "posts": set(Post.objects.values_list("title", "removed_at", "content_warning")),
+        "comments": set(Comment.objects.values_list("text", "removed_at", "content_warning")),
+        "critiques": set(Critique.objects.values_list("text", "removed_at", "content_warning")),
+        "collectives": set(Collective.objects.values_list("name", "removed_at")),
+    }
 
 
 def test_dash_writes_stdout_and_the_summary_to_stderr(capsys):
