@@ -222,20 +222,22 @@ def moderation_page(request):
     drafts: dict[str, str] = {}
     status = 200
     if request.method == "POST":
-        drafts = {
+        posted = {
             name: request.POST.get(name, "")
             for name in ("action", "category", "reason", "content_warning")
         }
+        # What is shown back if refused: a NUL cannot be shown in HTML, the rest is kept.
+        drafts = {name: value.replace("\x00", "") for name, value in posted.items()}
         data = ActionApi.InputSerializer(
             data={
                 "target_type": request.POST.get("target_type", ""),
                 "target_id": _number(request.POST.get("target_id", "")),
                 **_filled(
-                    action=drafts["action"],
-                    category=drafts["category"],
-                    content_warning=drafts["content_warning"],
+                    action=posted["action"],
+                    category=posted["category"],
+                    content_warning=posted["content_warning"],
                 ),
-                "reason": drafts["reason"],
+                "reason": posted["reason"],
                 # The reports the page showed: one filed since is left for the next look.
                 **(
                     {"report_ids": [_number(raw) for raw in request.POST.getlist("report_ids")]}

@@ -429,6 +429,7 @@ def test_a_refused_action_gets_the_apis_message(client, ana, stella, post, field
     assert expected.replace('"', "&quot;").replace("'", "&#x27;") in page
     assert not Decision.objects.exists()
     assert Post.objects.get(pk=post.pk).removed_at is None
+    assert "\x00" not in page
     if field in ("reason", "action"):
         # The form keeps what was written, and is marked at the field at fault.
         assert 'aria-invalid="true"' in page
