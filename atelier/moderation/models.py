@@ -13,28 +13,30 @@ class TargetType(models.TextChoices):
 
 
 class Category(models.TextChoices):
-    SPAM = "spam"
-    HARASSMENT = "harassment"  # harassment or bullying
-    HATE = "hate"
-    VIOLENCE = "violence"  # violence or threats
-    SEXUAL_CONTENT = "sexual_content"  # sexual content without a warning
-    SELF_HARM = "self_harm"
-    INTELLECTUAL_PROPERTY = "intellectual_property"
-    ILLEGAL = "illegal"
-    OTHER = "other"
+    """The rule a report says was broken, in the words the pages show."""
+
+    SPAM = "spam", "Spam"
+    HARASSMENT = "harassment", "Harassment or bullying"
+    HATE = "hate", "Hate"
+    VIOLENCE = "violence", "Violence or threats"
+    SEXUAL_CONTENT = "sexual_content", "Sexual content without a warning"
+    SELF_HARM = "self_harm", "Self-harm"
+    INTELLECTUAL_PROPERTY = "intellectual_property", "Intellectual property"
+    ILLEGAL = "illegal", "Illegal content"
+    OTHER = "other", "Other"
 
 
 class Action(models.TextChoices):
-    REMOVE = "remove"
-    RESTORE = "restore"
-    MARK_SENSITIVE = "mark_sensitive"
-    UNMARK_SENSITIVE = "unmark_sensitive"
-    WARN = "warn"
-    LIMIT = "limit"
-    UNLIMIT = "unlimit"
-    SUSPEND = "suspend"
-    UNSUSPEND = "unsuspend"
-    DISMISS = "dismiss"
+    REMOVE = "remove", "Remove"
+    RESTORE = "restore", "Restore"
+    MARK_SENSITIVE = "mark_sensitive", "Mark sensitive"
+    UNMARK_SENSITIVE = "unmark_sensitive", "Unmark sensitive"
+    WARN = "warn", "Warn"
+    LIMIT = "limit", "Limit"
+    UNLIMIT = "unlimit", "Lift the limit"
+    SUSPEND = "suspend", "Suspend"
+    UNSUSPEND = "unsuspend", "Lift the suspension"
+    DISMISS = "dismiss", "Dismiss"
 
 
 class Decision(models.Model):

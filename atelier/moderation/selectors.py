@@ -8,7 +8,10 @@ from datetime import datetime, timedelta
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, QuerySet
 from django.utils import timezone
 
+from atelier.core.selectors import is_blocked_either_way
 from atelier.moderation.models import Appeal, AuditEntry, Decision, Report
+from atelier.post.models import Comment, Critique, Post
+from atelier.post.visibility import remarks_visible_to, visible_to
 
 HISTORY_LIMIT = 20
 
@@ -177,3 +180,49 @@ def moderation_figures(
         decision_seconds=seconds,
         read_at=now,
     )
+
+
+def my_open_report(user, target_type: str, target_id: int) -> Report | None:
+    """My open report on a target, if any (reporting again updates it)."""
+    return Report.objects.filter(
+        reporter=user, target_type=target_type, target_id=target_id, status=Report.Status.OPEN
+    ).first()
+
+
+def open_appeals() -> QuerySet[Appeal]:
+    """Appeals waiting for staff, oldest first, with their decisions and appellants."""
+    return (
+        Appeal.objects.filter(outcome="")
+        .select_related("decision", "appellant", "decision__actor")
+        .order_by("created_at", "id")
+    )
+
+
+def audit_actors() -> list[tuple[int, str]]:
+    """(id, name) of everyone who has an entry in the audit log, by name (for a filter)."""
+    rows = (
+        AuditEntry.objects.filter(actor__isnull=False)
+        .values_list("actor_id", "actor_name")
+        .distinct()
+        .order_by("actor_name", "actor_id")
+    )
+    return list(rows)
+
+
+def audit_actions() -> list[str]:
+    """The actions the audit log holds, sorted (for a filter)."""
+    return list(AuditEntry.objects.values_list("action", flat=True).distinct().order_by("action"))
+
+
+def seen_by(reporter, target_type: str, target) -> bool:
+    """Whether `reporter` may see a reportable target itself, blocks included (the one
+    rule): a block hides someone from you but not from a report, so the report page names
+    only what its reader may see and reports the rest unnamed."""
+    if target_type == "post":
+        return Post.objects.filter(visible_to(reporter), pk=target.pk).exists()
+    if target_type in ("comment", "critique"):
+        model = Comment if target_type == "comment" else Critique
+        return model.objects.filter(remarks_visible_to(reporter), pk=target.pk).exists()
+    if target_type == "user":
+        return not is_blocked_either_way(reporter.pk, target.pk)
+    return True

@@ -105,6 +105,19 @@ def target_name(target_type: str, target) -> str:
     return f"{target_type} {target.pk} on post {target.post_id}"
 
 
+def target_names(pairs) -> dict[tuple[str, int], str]:
+    """{(target_type, target_id): name} for the targets that still exist, whatever their
+    state (the pages name what a decision or an appeal is about); one query per type."""
+    ids: dict[str, set[int]] = {}
+    for target_type, target_id in pairs:
+        ids.setdefault(target_type, set()).add(target_id)
+    names = {}
+    for target_type, chosen in ids.items():
+        for target in _model(target_type).objects.filter(pk__in=chosen):
+            names[(target_type, target.pk)] = target_name(target_type, target)
+    return names
+
+
 def snapshot_of(target_type: str, target) -> dict:
     """The target as it is now, stored with a report (the content as reported)."""
     if target_type == TargetType.POST:
@@ -340,6 +353,23 @@ def moderation_act(
 # --- Appeals --------------------------------------------------------------------------------
 
 
+def appeal_deadline(decision: Decision):
+    """The last moment a decision can be appealed (MODERATION_APPEAL_DAYS after it)."""
+    return decision.created_at + timedelta(days=settings.MODERATION_APPEAL_DAYS)
+
+
+def appeal_refusal(decision: Decision) -> str | None:
+    """Why `decision` cannot be appealed now, or None when it can: the one rule the API
+    (appeal_create) and the decisions page both follow."""
+    if getattr(decision, "appeal", None) is not None:
+        return "This decision has already been appealed."
+    if decision.action == Action.DISMISS:
+        return "A dismissed report is no decision against you."
+    if timezone.now() > appeal_deadline(decision):
+        return f"Decisions can be appealed within {settings.MODERATION_APPEAL_DAYS} days."
+    return None
+
+
 @transaction.atomic
 def appeal_create(*, user, decision_id: int, text: str) -> Appeal:
     """Appeal a decision about me, once, within the appeal period (settings)."""
@@ -348,13 +378,9 @@ def appeal_create(*, user, decision_id: int, text: str) -> Appeal:
     )
     if decision is None:
         raise NotFound
-    if Appeal.objects.filter(decision=decision).exists():
-        raise InvalidState("This decision has already been appealed.")
-    if decision.action == Action.DISMISS:
-        raise InvalidState("A dismissed report is no decision against you.")
-    days = settings.MODERATION_APPEAL_DAYS
-    if timezone.now() - decision.created_at > timedelta(days=days):
-        raise InvalidState(f"Decisions can be appealed within {days} days.")
+    refusal = appeal_refusal(decision)
+    if refusal is not None:
+        raise InvalidState(refusal)
     return Appeal.objects.create(decision=decision, appellant=user, text=text)
 
 

@@ -441,6 +441,11 @@ PATHS = {
     "page_post": Path("visible", _post_page),
     "page_profile": Path("visible", _page(lambda w, p: f"/users/{p.author_id}/")),
     "page_collective": Path("visible", _page(_collective_url)),
+    # The report page names only what the reader may see (a block hides the post's title
+    # but not the form: docs/moderation.md); a post they cannot see at all is a 404.
+    "page_report": Path(
+        "visible", _page(lambda w, p: f"/report/post/{p.id}/", 'id="report-target-{post}"')
+    ),
     # Selectors other apps call, and the rule with the viewer as an OuterRef.
     "visible_posts": Path("visible", _in_visible_posts),
     "is_post_visible_to": Path("visible", lambda w, v, p: is_post_visible_to(p, w.users[v])),
@@ -538,11 +543,28 @@ def _remarks_page(w, viewer, remark):
     return remark.text in w.once(("page", viewer, remark.post_id), read)
 
 
+def _remarks_report_page(kind: str):
+    """The report page of a remark quotes it only when the reader may see it."""
+
+    def ask(w, viewer, remark):
+        if w.users[viewer] is None:
+            return False  # a visitor is sent to log in
+        answer = w.client(viewer).get(f"/report/{kind}/{remark.id}/")
+        if answer.status_code == 404:
+            return False
+        assert answer.status_code == 200, answer.status_code
+        return remark.text in answer.content.decode()
+
+    return ask
+
+
 REMARK_PATHS = {
     "api_comments": ("comment", _remarks_api("comment")),
     "api_critiques": ("critique", _remarks_api("critique")),
     "page_comments": ("comment", _remarks_page),
     "page_critiques": ("critique", _remarks_page),
+    "page_report_comment": ("comment", _remarks_report_page("comment")),
+    "page_report_critique": ("critique", _remarks_report_page("critique")),
 }
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from atelier.web import apis, views
+from atelier.web import apis, moderation_views, views
 
 app_name = "web"
 
@@ -19,6 +19,15 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("dashboard/", views.dashboard_page, name="dashboard"),
+    path("report/<str:target_type>/<int:pk>/", moderation_views.report_page, name="report"),
+    path("decisions/", moderation_views.decisions_page, name="decisions"),
+    path("moderation/", moderation_views.moderation_page, name="moderation"),
+    path(
+        "moderation/appeals/",
+        moderation_views.moderation_appeals_page,
+        name="moderation-appeals",
+    ),
+    path("moderation/log/", moderation_views.moderation_log_page, name="moderation-log"),
     path("api/feed/weights/", apis.RankingWeightsApi.as_view(), name="feed-weights"),
     path("api/feed/names/", apis.FeedNamesApi.as_view(), name="feed-names"),
 ]

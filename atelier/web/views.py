@@ -1,5 +1,6 @@
 """The pages: the feed (/), a post, the composer, members, collectives, notifications,
-settings, sign-up, log-in and log-out, and the staff dashboard.
+settings, sign-up, log-in and log-out, and the staff dashboard (the moderation pages are
+in moderation_views.py).
 
 The feed and the dashboard are thin shells that fetch their data from the JSON API with the
 session (see static/web/*.js). The other pages render server-side through the same
@@ -471,6 +472,31 @@ NOTIFICATION_TEXT = {
     "fellow_request": "asked to be your fellow",
     "fellow_accept": "accepted your fellow request",
 }
+# How a page names each kind of moderation target in a sentence (moderation_views.py too).
+TARGET_WORDS = {
+    "post": "post",
+    "comment": "comment",
+    "critique": "critique",
+    "user": "member",
+    "collective": "collective",
+}
+
+
+def _moderation_notice(notification) -> dict | None:
+    """What a moderation notice says and where it leads (the decisions page), or None for
+    another kind. The moderators act as one: no staff member is named."""
+    kind = notification.kind
+    if kind not in ("report_decided", "decision", "appeal_decided"):
+        return None
+    word = TARGET_WORDS.get(notification.target_type, "content")
+    mine = "your account" if notification.target_type == "user" else f"your {word}"
+    if kind == "report_decided":
+        text, anchor = f"The moderators decided on your report about a {word}.", "reports"
+    elif kind == "decision":
+        text, anchor = f"The moderators took a decision about {mine}. Read why.", "decisions"
+    else:
+        text, anchor = f"The moderators decided on your appeal about {mine}.", "decisions"
+    return {"text": text, "link": f"{reverse('web:decisions')}#{anchor}"}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -500,7 +526,11 @@ def notifications_page(request):
             raise Http404("No such action.")
         return redirect("web:notifications")
     items = [
-        {"notification": n, "text": NOTIFICATION_TEXT.get(n.kind, n.kind)}
+        {
+            "notification": n,
+            "text": NOTIFICATION_TEXT.get(n.kind, n.kind),
+            "moderation": _moderation_notice(n),
+        }
         for n in notification_list(user=request.user, limit=NOTIFICATIONS_SHOWN)
     ]
     incoming = list(incoming_fellow_requests(request.user.id))

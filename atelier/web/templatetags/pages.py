@@ -1,4 +1,5 @@
-"""Template filters of the pages: how long ago, and how long, in words a reader expects."""
+"""Template filters of the pages: how long ago, how long, and a value's label, in words
+a reader expects."""
 
 from datetime import datetime, timedelta
 
@@ -14,7 +15,7 @@ JUST_NOW = timedelta(minutes=1)
 
 @register.filter
 def ago(moment: datetime | None) -> str:
-    """"just now" under a minute (or a moment a clock skew puts ahead), else "5 minutes ago"."""
+    """ "just now" under a minute (or a moment a clock skew puts ahead), else "5 minutes ago"."""
     if moment is None:
         return ""
     if timezone.now() - moment < JUST_NOW:
@@ -35,3 +36,9 @@ def duration(seconds: float | None) -> str:
     if seconds < 86400:
         return f"{seconds / 3600:.1f} h"
     return f"{seconds / 86400:.1f} days"
+
+
+@register.filter
+def label(labels: dict, value: str) -> str:
+    """The label of `value` in a {value: label} table (the value itself when it has none)."""
+    return labels.get(value, value) if isinstance(labels, dict) else value

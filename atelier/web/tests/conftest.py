@@ -77,13 +77,15 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 @pytest.fixture(scope="session")
 def live_server(request):
-    """pytest-django's live server, answering one request at a time.
+    """pytest-django's live server, answering one request at a time, its media files
+    through the site's own view (access checked).
 
     With SQLite the tests run on an in-memory database, which the server can only reach
     through the test's own connection; two requests at once on that one connection fail
     ("bad parameter or other API misuse"), and a page sends several at once.
     """
     from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import _MediaFilesHandler
     from pytest_django.live_server_helper import LiveServer
 
     class SerialWSGIServer(WSGIServer):
@@ -91,6 +93,14 @@ def live_server(request):
         # kept-alive connection cannot hold up the next request.
         def __init__(self, *args, connections_override=None, **kwargs):
             super().__init__(*args, **kwargs)
+
+        def set_app(self, application):
+            # Django's live server sends files under MEDIA_URL straight from the disk
+            # (_MediaFilesHandler), skipping media's file view and its access check; the
+            # site serves /media/ through that view, and so does this server.
+            if isinstance(application.application, _MediaFilesHandler):
+                application.application = application.application.application
+            super().set_app(application)
 
     address = (
         request.config.getvalue("liveserver")

@@ -50,6 +50,7 @@ NAV_LINKS = {
         "Notifications",
         "New post",
         "Dashboard",
+        "Moderation",
         "@stella",
         "Log out",
     ],
