@@ -144,13 +144,13 @@ def _fellows() -> Iterator[dict[str, Any]]:
 def _posts() -> Iterator[dict[str, Any]]:
     fields = (
         "id", "author_id", "post_type", "title", "body", "channel_id", "created_at",
-        "is_deleted", "deleted_at", "removed_at", "content_warning",
+        "is_deleted", "deleted_at", "removed_at", "content_warning", "content_warning_by_staff",
     )  # fmt: skip
     for (*post, created_at, is_deleted, deleted_at, removed_at,
-         warning) in _rows(Post.objects, *fields):  # fmt: skip
+         warning, by_staff) in _rows(Post.objects, *fields):  # fmt: skip
         # The importer's rule for a deletion of unknown time, so the file is stable.
         deleted = (deleted_at or created_at) if is_deleted else None
-        yield records.post_record(*post, created_at, deleted, removed_at, warning)
+        yield records.post_record(*post, created_at, deleted, removed_at, warning, by_staff)
 
 
 def _appreciations() -> Iterator[dict[str, Any]]:
@@ -171,9 +171,19 @@ def _preferences() -> Iterator[dict[str, Any]]:
     """One record per user with preferences or blocks (blocks travel in the preference)."""
     # Preferences are at most one per user: small enough to group in memory.
     preferences = {
-        user_id: (preference_id, post_types, artist_types)
-        for preference_id, user_id, post_types, artist_types in UserPreference.objects.values_list(
-            "id", "user_id", "preferred_post_types", "preferred_artist_types"
+        user_id: (preference_id, post_types, artist_types, show_sensitive)
+        for (
+            preference_id,
+            user_id,
+            post_types,
+            artist_types,
+            show_sensitive,
+        ) in UserPreference.objects.values_list(
+            "id",
+            "user_id",
+            "preferred_post_types",
+            "preferred_artist_types",
+            "show_sensitive_content",
         )
     }
     muted: defaultdict[int, list[int]] = defaultdict(list)
@@ -189,13 +199,16 @@ def _preferences() -> Iterator[dict[str, Any]]:
         blocked[blocker_id].append(blocked_id)
 
     for user_id in sorted(preferences.keys() | blocked.keys()):
-        preference_id, post_types, artist_types = preferences.get(user_id, (None, [], []))
+        preference_id, post_types, artist_types, show_sensitive = preferences.get(
+            user_id, (None, [], [], False)
+        )
         yield records.preference_record(
             user_id,
             post_types,
             artist_types,
             muted.get(preference_id, []),
             blocked.get(user_id, []),
+            show_sensitive,
         )
 
 

@@ -428,8 +428,8 @@ class CommunityLoader:
             Post,
             ("id", "author_id", "post_type", "title", "body", "channel_id", "collective_id",
              "created_at", "is_deleted", "deleted_at", "removed_at", "content_warning",
-             "hearts_count", "praise_count", "trophy_count", "comment_count",
-             "critique_count"),
+             "content_warning_by_staff", "hearts_count", "praise_count", "trophy_count",
+             "comment_count", "critique_count"),
         )  # fmt: skip
         self._appreciation_table = _Table(
             Appreciation,
@@ -445,7 +445,14 @@ class CommunityLoader:
         }
         self._preference_table = _Table(
             UserPreference,
-            ("id", "user_id", "preferred_post_types", "preferred_artist_types", "updated_at"),
+            (
+                "id",
+                "user_id",
+                "preferred_post_types",
+                "preferred_artist_types",
+                "show_sensitive_content",
+                "updated_at",
+            ),  # fmt: skip
         )
         self._muted_model = UserPreference.muted_collectives.through
         self._muted_table = _Table(self._muted_model, ("userpreference_id", "collective_id"))
@@ -721,7 +728,7 @@ class CommunityLoader:
 
     def _post(self, kind: str, values: tuple, line: int) -> None:
         (post_id, author_id, post_type, title, body, channel_id, created_at, is_deleted,
-         deleted_at, removed_at, content_warning) = values  # fmt: skip
+         deleted_at, removed_at, content_warning, by_staff) = values  # fmt: skip
         if post_id in self._post_author_type:
             raise DumpError(line, f"duplicate post id {post_id}")
         if author_id not in self._users:
@@ -738,12 +745,14 @@ class CommunityLoader:
             deleted_at = deleted_at or created_at
         elif deleted_at is not None:
             raise DumpError(line, 'post has "deleted_at" but is not deleted')
+        if by_staff and content_warning is None:
+            raise DumpError(line, 'post has "content_warning_by_staff" but no content warning')
         self._post_author_type[post_id] = (author_id, post_type)
         counters = (0, 0, 0, 0, 0)  # recomputed by finish()
         self._append(
             self._post_table,
             (post_id, author_id, post_type, title, body, channel_id, collective_id, created_at,
-             is_deleted, deleted_at, removed_at, content_warning, *counters),
+             is_deleted, deleted_at, removed_at, content_warning, by_staff, *counters),
         )  # fmt: skip
 
     def _appreciation(self, kind: str, values: tuple, line: int) -> None:
@@ -778,7 +787,7 @@ class CommunityLoader:
         )
 
     def _preference(self, kind: str, values: tuple, line: int) -> None:
-        user_id, post_types, artist_types, muted, blocked = values
+        user_id, post_types, artist_types, muted, blocked, show_sensitive = values
         self._require_user(user_id, kind, line)
         if user_id in self._preference_users:
             raise DumpError(line, f"duplicate preference for user {user_id}")
@@ -794,7 +803,14 @@ class CommunityLoader:
         preference_id = len(self._preference_users)
         self._append(
             self._preference_table,
-            (preference_id, user_id, list(post_types), list(artist_types), self._now),
+            (
+                preference_id,
+                user_id,
+                list(post_types),
+                list(artist_types),
+                show_sensitive,
+                self._now,
+            ),  # fmt: skip
         )
         for collective_id in muted:
             self._append(self._muted_table, (preference_id, collective_id))

@@ -260,6 +260,7 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
         Field("deleted_at", optional_timestamp, False),
         Field("removed_at", optional_timestamp, False),
         Field("content_warning", optional_warning, False),
+        Field("content_warning_by_staff", boolean, False, False),
     ),
     **{kind: _appreciation() for kind in APPRECIATION_KINDS},
     **{kind: _remark() for kind in REMARK_KINDS},
@@ -269,6 +270,7 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
         Field("preferred_artist_types", choice_list(ArtistType.values), False, ()),
         Field("muted_collectives", identifier_list, False, ()),
         Field("blocked_users", identifier_list, False, ()),
+        Field("show_sensitive_content", boolean, False, False),
     ),
     "seen": (Field("user", identifier), Field("post", identifier), Field("seen_at", timestamp)),
     # Moderation (docs/moderation.md). A target is a loose (type, id) pair, as in the
@@ -528,8 +530,10 @@ def post_record(
     deleted_at: datetime | None,
     removed_at: datetime | None = None,
     content_warning: str | None = None,
+    content_warning_by_staff: bool = False,
 ) -> dict[str, Any]:
-    """A post; `deleted_at` None means not deleted."""
+    """A post; `deleted_at` None means not deleted. `content_warning_by_staff`: the warning
+    was set by staff (`mark_sensitive`), so its author cannot lift it."""
     record = {
         "kind": "post",
         "id": post_id,
@@ -544,6 +548,8 @@ def post_record(
     if deleted_at is not None:
         record["deleted_at"] = format_time(deleted_at)
     _moderated(record, removed_at, content_warning)
+    if content_warning_by_staff:
+        record["content_warning_by_staff"] = True
     return record
 
 
@@ -584,8 +590,9 @@ def preference_record(
     artist_types: list[str],
     muted: list[int],
     blocked: list[int],
+    show_sensitive_content: bool = False,
 ) -> dict[str, Any]:
-    return {
+    record = {
         "kind": "preference",
         "user": user_id,
         "preferred_post_types": post_types,
@@ -593,6 +600,9 @@ def preference_record(
         "muted_collectives": muted,
         "blocked_users": blocked,
     }
+    if show_sensitive_content:
+        record["show_sensitive_content"] = True
+    return record
 
 
 def seen_record(user_id: int, post_id: int, seen_at: datetime) -> dict[str, Any]:

@@ -126,6 +126,10 @@ def build_moderation(ana, ben, cleo, inkers) -> None:
     moderation.appeal_decide(actor=mod, appeal_id=appeal.id, outcome="reverse", reason="Yes.")
     _act(gone, inkers, "remove")
 
+    gore = PostFactory(author=dan, title="Gore study")
+    _act(mod, gore, "mark_sensitive", content_warning="Gore")  # by staff: the author can't lift it
+    UserPreference.objects.update_or_create(user=cleo, defaults={"show_sensitive_content": True})
+
     _report(cleo, "post", rant, category="other")
     _act(mod, rant, "dismiss")
     _report(ana, "post", rant, category="self_harm", text="still open")  # open, no decision
@@ -211,7 +215,7 @@ def test_moderation_round_trips_with_its_links_and_states(tmp_path):
     assert spam.snapshot["title"] == "Buy now" and spam.status == "resolved"
     assert spam.decision.action == "remove" and spam.decision.appeal.outcome == "uphold"
     reversed_ = Decision.objects.get(reversed_at__isnull=False)
-    assert reversed_.previous == {"content_warning": None}
+    assert reversed_.previous == {"content_warning": None, "content_warning_by_staff": False}
     assert reversed_.appeal.outcome == "reverse"
     # The imported states work: the suspended member is inactive and cannot sign in.
     dan = User.objects.get(username="dan")
@@ -227,7 +231,16 @@ def _moderation_states() -> dict:
         "users": set(
             User.objects.values_list("username", "is_active", "suspended_at", "limited_at")
         ),
-        "posts": set(Post.objects.values_list("title", "removed_at", "content_warning")),
+        "posts": set(
+            Post.objects.values_list(
+                "title", "removed_at", "content_warning", "content_warning_by_staff"
+            )
+        ),
+        "see_sensitive": set(
+            UserPreference.objects.filter(show_sensitive_content=True).values_list(
+                "user__username", flat=True
+            )
+        ),
         "comments": set(Comment.objects.values_list("text", "removed_at", "content_warning")),
         "critiques": set(Critique.objects.values_list("text", "removed_at", "content_warning")),
         "collectives": set(Collective.objects.values_list("name", "removed_at")),
