@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from atelier.collective.models import Channel
 from atelier.collective.selectors import membership
+from atelier.collective.services import refuse_banned
 from atelier.core.exceptions import NotAllowed
 from atelier.core.versions import ranking_inputs_changed
 from atelier.post import attachments, signals
@@ -42,6 +43,9 @@ def post_create(
     channel's collective. Raises attachments.MediaNotAttachable (and creates nothing)
     when a media id is not the author's unattached upload."""
     if channel is not None and membership(author.id, channel.collective_id) is None:
+        # Say why when a ban is the reason (a banned member is no member); asked only then,
+        # so a member's post costs no extra query.
+        refuse_banned(user_id=author.id, collective_id=channel.collective_id)
         raise NotAMember
     post = Post.objects.create(
         author=author,
