@@ -199,22 +199,19 @@ def _channel_name_taken(*, collective: Collective, name: str) -> bool:
     return Channel.objects.filter(collective=collective, name__iexact=name).exists()
 
 
-def _require_admin(*, collective: Collective, user: User) -> None:
-    is_admin = CollectiveMember.objects.filter(
-        collective=collective, user=user, role=CollectiveMember.Role.ADMIN
+def _is_admin(collective: Collective, user_id: int) -> bool:
+    return CollectiveMember.objects.filter(
+        collective=collective, user_id=user_id, role=CollectiveMember.Role.ADMIN
     ).exists()
-    if not is_admin:
+
+
+def _require_admin(*, collective: Collective, user: User) -> None:
+    if not _is_admin(collective, user.id):
         raise NotAllowed("Only an admin of this collective can do this.")
 
 
 # --- Moderators and bans: the rows. Who may write them (the owner, a moderator) and the
 # audit log are moderation's (moderation.services); collective only keeps them consistent.
-
-
-def _is_admin(collective: Collective, user_id: int) -> bool:
-    return CollectiveMember.objects.filter(
-        collective=collective, user_id=user_id, role=CollectiveMember.Role.ADMIN
-    ).exists()
 
 
 @transaction.atomic

@@ -107,7 +107,7 @@ class ListQuery(serializers.Serializer):
 # `{user_id}` is read first (docs/api.md).
 REMOVE_BY_QUERY = OpenApiParameter(
     "user_id",
-    int,
+    {"type": "integer", "minimum": 1, "maximum": MAX_ID},
     OpenApiParameter.QUERY,
     required=False,
     description="The user, unless the body names them as `{user_id}`.",
