@@ -1,8 +1,16 @@
-"""Admin for collectives, channels and memberships."""
+"""Admin for collectives, channels and memberships; moderators and bans read-only."""
 
+from django import forms
 from django.contrib import admin
 
-from atelier.collective.models import Channel, Collective, CollectiveMember
+from atelier.collective.models import (
+    Channel,
+    Collective,
+    CollectiveBan,
+    CollectiveMember,
+    CollectiveModerator,
+)
+from atelier.collective.selectors import is_banned
 from atelier.collective.services import collective_leave, collective_member_add
 from atelier.core.admin import EachWriteLogged
 
@@ -33,9 +41,26 @@ class ChannelAdmin(EachWriteLogged, admin.ModelAdmin):
     list_select_related = ["collective"]
 
 
+class MemberAdminForm(forms.ModelForm):
+    class Meta:
+        model = CollectiveMember
+        fields = ["collective", "user", "role"]
+
+    def clean(self):
+        data = super().clean()
+        user, collective = data.get("user"), data.get("collective")
+        if self.instance.pk is None and user and collective and is_banned(user.pk, collective.pk):
+            raise forms.ValidationError(
+                "This user is banned from the collective; its moderators can lift the ban."
+            )
+        return data
+
+
 @admin.register(CollectiveMember)
 class CollectiveMemberAdmin(EachWriteLogged, admin.ModelAdmin):
     """Adding and removing go through the services, so members_count and feeds stay right."""
+
+    form = MemberAdminForm
 
     list_display = ["id", "user", "collective", "role", "joined_at"]
     list_filter = ["role"]
@@ -61,3 +86,33 @@ class CollectiveMemberAdmin(EachWriteLogged, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for member in queryset.select_related("collective", "user"):
             collective_leave(collective=member.collective, user=member.user)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Moderators and bans change through the API, which writes the audit log
+    (docs/moderation.md); the admin only shows them."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(CollectiveModerator)
+class CollectiveModeratorAdmin(ReadOnlyAdmin):
+    list_display = ["id", "user", "collective", "appointed_by", "created_at"]
+    search_fields = ["user__username", "collective__name"]
+    raw_id_fields = ["user", "collective", "appointed_by"]
+    list_select_related = ["user", "collective", "appointed_by"]
+
+
+@admin.register(CollectiveBan)
+class CollectiveBanAdmin(ReadOnlyAdmin):
+    list_display = ["id", "user", "collective", "banned_by", "created_at"]
+    search_fields = ["user__username", "collective__name"]
+    raw_id_fields = ["user", "collective", "banned_by"]
+    list_select_related = ["user", "collective", "banned_by"]

@@ -128,12 +128,14 @@ class CollectiveJoinApi(APIView):
         summary="Join a public collective",
         description=(
             "Idempotent: joining a collective you belong to answers 200 as well. A private "
-            "collective is entered by invitation only; one you are not in is a 404."
+            "collective is entered by invitation only; one you are not in is a 404. A member "
+            "banned from the collective is refused (403) until the ban is lifted."
         ),
         request=None,
         responses={
             200: CollectiveOutputSerializer,
             401: UNAUTHENTICATED,
+            403: OpenApiResponse(description="Banned from this collective."),
             404: OpenApiResponse(
                 description="No such collective, or a private one you are not in (alike)."
             ),

@@ -1,4 +1,4 @@
-"""Collectives, channels and memberships."""
+"""Collectives, channels, memberships, and their moderators and bans."""
 
 from django.conf import settings
 from django.db import models
@@ -70,3 +70,54 @@ class CollectiveMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} in {self.collective_id} ({self.role})"
+
+
+class CollectiveModerator(models.Model):
+    """A member the collective's owner named to moderate it: they may remove posts from its
+    channels and ban members (docs/moderation.md, "Collective moderators and bans").
+
+    A moderator is a member: leaving the collective, or being banned, ends the role
+    (collective.services). The owner (an admin of the collective) moderates without a row.
+    """
+
+    # Served by the (collective, user) constraint's index.
+    collective = models.ForeignKey(
+        Collective, on_delete=models.CASCADE, related_name="moderators", db_index=False
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    appointed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["collective", "user"], name="moderator_unique_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} moderates {self.collective_id}"
+
+
+class CollectiveBan(models.Model):
+    """A member banned from the collective: their membership ends, and while the ban holds
+    they can neither join again nor be invited, nor post in its channels."""
+
+    # Served by the (collective, user) constraint's index.
+    collective = models.ForeignKey(
+        Collective, on_delete=models.CASCADE, related_name="bans", db_index=False
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    banned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.TextField(max_length=2_000)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["collective", "user"], name="ban_unique_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} banned from {self.collective_id}"

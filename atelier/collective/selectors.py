@@ -3,7 +3,16 @@
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
-from atelier.collective.models import Channel, Collective, CollectiveMember
+from atelier.collective.models import (
+    Channel,
+    Collective,
+    CollectiveBan,
+    CollectiveMember,
+    CollectiveModerator,
+)
+
+OWNER = "owner"
+MODERATOR = "moderator"
 
 
 def member_collective_ids(user_id: int) -> set[int]:
@@ -114,4 +123,42 @@ def collective_visible_to(user_id: int) -> Q:
     mine = CollectiveMember.objects.filter(user_id=user_id).values("collective_id")
     return Q(removed_at__isnull=True) & (
         Q(visibility=Collective.Visibility.PUBLIC) | Q(pk__in=mine)
+    )
+
+
+# --- Moderators and bans (docs/moderation.md, "Collective moderators and bans") -----------
+
+
+def is_banned(user_id: int, collective_id: int) -> bool:
+    """Return True if `user_id` is banned from `collective_id`."""
+    return CollectiveBan.objects.filter(user_id=user_id, collective_id=collective_id).exists()
+
+
+def moderation_role(user_id: int, collective_id: int) -> str | None:
+    """How `user_id` moderates the collective: OWNER (an admin of it: its creator, or the
+    member who took over when the last admin left), MODERATOR (named by an owner), or None."""
+    is_admin = CollectiveMember.objects.filter(
+        user_id=user_id, collective_id=collective_id, role=CollectiveMember.Role.ADMIN
+    ).exists()
+    if is_admin:
+        return OWNER
+    named = CollectiveModerator.objects.filter(user_id=user_id, collective_id=collective_id)
+    return MODERATOR if named.exists() else None
+
+
+def collective_moderators(collective_id: int) -> QuerySet[CollectiveModerator]:
+    """The moderators the owner named, longest-serving first, with their users."""
+    return (
+        CollectiveModerator.objects.filter(collective_id=collective_id)
+        .select_related("user")
+        .order_by("created_at", "id")
+    )
+
+
+def collective_bans(collective_id: int) -> QuerySet[CollectiveBan]:
+    """The bans of a collective, newest first, with the banned and banning users."""
+    return (
+        CollectiveBan.objects.filter(collective_id=collective_id)
+        .select_related("user", "banned_by")
+        .order_by("-created_at", "-id")
     )

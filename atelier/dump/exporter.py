@@ -17,7 +17,13 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
-from atelier.collective.models import Channel, Collective, CollectiveMember
+from atelier.collective.models import (
+    Channel,
+    Collective,
+    CollectiveBan,
+    CollectiveMember,
+    CollectiveModerator,
+)
 from atelier.core.models import Block, User, UserFellow, UserPreference
 from atelier.dump import records
 from atelier.dump.records import describe_counts, format_time
@@ -69,6 +75,8 @@ def community_records() -> Iterator[dict[str, Any]]:
     yield from _collectives()
     yield from _channels()
     yield from _members()
+    yield from _moderators()
+    yield from _bans()
     yield from _fellows()
     yield from _posts()
     yield from _appreciations()
@@ -133,6 +141,18 @@ def _channels() -> Iterator[dict[str, Any]]:
 def _members() -> Iterator[dict[str, Any]]:
     for row in _rows(CollectiveMember.objects, "user_id", "collective_id", "role", "joined_at"):
         yield records.member_record(*row)
+
+
+def _moderators() -> Iterator[dict[str, Any]]:
+    fields = ("user_id", "collective_id", "appointed_by_id", "created_at")
+    for row in _rows(CollectiveModerator.objects, *fields):
+        yield records.moderator_record(*row)
+
+
+def _bans() -> Iterator[dict[str, Any]]:
+    fields = ("user_id", "collective_id", "banned_by_id", "reason", "created_at")
+    for row in _rows(CollectiveBan.objects, *fields):
+        yield records.ban_record(*row)
 
 
 def _fellows() -> Iterator[dict[str, Any]]:

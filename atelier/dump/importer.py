@@ -1,8 +1,8 @@
 """Load community dump records into an empty database, in one transaction.
 
 Every reference must point to a record on an EARLIER line (the exporter writes in
-dependency order: users, collectives, channels, members, fellows, posts, hearts/praise/
-trophies, comments, critiques, preferences, seen). That lets one streaming pass check
+dependency order: users, collectives, channels, members, moderators, bans, fellows, posts,
+hearts/praise/trophies, comments, critiques, preferences, seen). That lets one streaming pass check
 each reference against compact in-memory sets of ids, without holding the file. Rows are
 written in batches as they come (COPY on PostgreSQL, bulk_create elsewhere); a bad record
 raises DumpError and the surrounding transaction rolls every batch back. The denormalised
@@ -27,7 +27,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from psycopg.types.json import Jsonb
 
-from atelier.collective.models import Channel, Collective, CollectiveMember
+from atelier.collective.models import (
+    Channel,
+    Collective,
+    CollectiveBan,
+    CollectiveMember,
+    CollectiveModerator,
+)
 from atelier.core.models import Block, User, UserFellow, UserPreference, clock_version
 from atelier.dump.records import DumpError, clean_record, describe_counts
 from atelier.feed import affinity
@@ -40,7 +46,8 @@ DEFAULT_BATCH_SIZE = 5_000
 # The exporter's order of kinds (docs/api.md's dump format asks only that references point to
 # earlier lines; this is the order every export and generator writes).
 _STAGES = {
-    "user": 0, "collective": 1, "channel": 2, "member": 3, "fellow": 4, "post": 5,
+    "user": 0, "collective": 1, "channel": 2, "member": 3, "moderator": 3, "ban": 3,
+    "fellow": 4, "post": 5,
     "heart": 6, "praise": 6, "trophy": 6, "comment": 7, "critique": 7, "preference": 8,
     "seen": 9, "decision": 10, "report": 11, "appeal": 12, "audit_entry": 13,
 }  # fmt: skip
@@ -387,6 +394,8 @@ class CommunityLoader:
         self._channel_collective: dict[int, int] = {}
         self._channel_names: set[tuple[int, str]] = set()
         self._members: set[tuple[int, int]] = set()
+        self._moderators: set[tuple[int, int]] = set()
+        self._bans: set[tuple[int, int]] = set()
         self._fellow_pairs: set[tuple[int, int]] = set()
         # Every imported user starts from the clock: no cached feed of a replaced database
         # (same ids, other people) can match their versions.
@@ -420,6 +429,12 @@ class CommunityLoader:
         self._channel_table = _Table(Channel, ("id", "collective_id", "name"))
         self._member_table = _Table(
             CollectiveMember, ("collective_id", "user_id", "role", "joined_at")
+        )
+        self._moderator_table = _Table(
+            CollectiveModerator, ("collective_id", "user_id", "appointed_by_id", "created_at")
+        )
+        self._ban_table = _Table(
+            CollectiveBan, ("collective_id", "user_id", "banned_by_id", "reason", "created_at")
         )
         self._fellow_table = _Table(
             UserFellow, ("user_id", "fellow_user_id", "status", "created_at", "responded_at")
@@ -482,7 +497,8 @@ class CommunityLoader:
         )  # fmt: skip
         self._tables = (
             self._user_table, self._collective_table, self._channel_table, self._member_table,
-            self._fellow_table, self._post_table, self._appreciation_table,
+            self._moderator_table, self._ban_table, self._fellow_table, self._post_table,
+            self._appreciation_table,
             *self._remark_tables.values(), self._preference_table, self._muted_table,
             self._block_table, self._seen_table, self._decision_table, self._report_table,
             self._appeal_table, self._audit_table,
@@ -505,6 +521,8 @@ class CommunityLoader:
             "collective": self._collective,
             "channel": self._channel,
             "member": self._member,
+            "moderator": self._moderator,
+            "ban": self._ban,
             "post": self._post,
             "heart": self._appreciation,
             "praise": self._appreciation,
@@ -723,8 +741,44 @@ class CommunityLoader:
         self._require_collective(collective_id, kind, line)
         if (collective_id, user_id) in self._members:
             raise DumpError(line, f"user {user_id} is already a member of {collective_id}")
+        if (collective_id, user_id) in self._bans:
+            raise DumpError(line, f"user {user_id} is banned from collective {collective_id}")
         self._members.add((collective_id, user_id))
         self._append(self._member_table, (collective_id, user_id, role, joined_at))
+
+    def _moderator(self, kind: str, values: tuple, line: int) -> None:
+        user_id, collective_id, appointed_by, created_at = values
+        self._require_user(user_id, kind, line)
+        self._require_collective(collective_id, kind, line)
+        if appointed_by is not None:
+            self._require_user(appointed_by, kind, line)
+        pair = (collective_id, user_id)
+        # A moderator is a member (docs/moderation.md): the member line comes first.
+        if pair not in self._members:
+            raise DumpError(
+                line, f"moderator {user_id} is not a member of collective {collective_id}"
+            )
+        if pair in self._moderators:
+            raise DumpError(line, f"user {user_id} already moderates collective {collective_id}")
+        self._moderators.add(pair)
+        self._append(self._moderator_table, (collective_id, user_id, appointed_by, created_at))
+
+    def _ban(self, kind: str, values: tuple, line: int) -> None:
+        user_id, collective_id, banned_by, reason, created_at = values
+        self._require_user(user_id, kind, line)
+        self._require_collective(collective_id, kind, line)
+        if banned_by is not None:
+            self._require_user(banned_by, kind, line)
+        pair = (collective_id, user_id)
+        if pair in self._bans:
+            raise DumpError(line, f"duplicate ban of user {user_id} from {collective_id}")
+        # A ban ends the membership: nobody is both (nor a moderator, who is a member).
+        if pair in self._members:
+            raise DumpError(
+                line, f"user {user_id} is banned from collective {collective_id} but a member"
+            )
+        self._bans.add(pair)
+        self._append(self._ban_table, (collective_id, user_id, banned_by, reason, created_at))
 
     def _post(self, kind: str, values: tuple, line: int) -> None:
         (post_id, author_id, post_type, title, body, channel_id, created_at, is_deleted,

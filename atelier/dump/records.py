@@ -22,6 +22,7 @@ from atelier.moderation.models import Action, Appeal, Category, Report, TargetTy
 MAX_ID = 2**63 - 1  # a PostgreSQL bigint
 MAX_REMARK_LENGTH = 10_000  # Remark.text's max_length, which the database does not enforce
 CONTENT_WARNING_LENGTH = 200  # Post.content_warning's and the remarks' max_length
+MAX_BAN_REASON_LENGTH = 2_000  # CollectiveBan.reason's max_length, likewise
 APPRECIATION_KINDS = ("heart", "praise", "trophy")
 REMARK_KINDS = ("comment", "critique")
 # The dependency order: an exporter writes kinds in this order, so every reference points
@@ -30,8 +31,8 @@ REMARK_KINDS = ("comment", "critique")
 # themselves, reports at decisions, appeals at decisions, and their targets are loose ids.
 MODERATION_KINDS = ("decision", "report", "appeal", "audit_entry")
 KIND_ORDER = (
-    "user", "collective", "channel", "member", "fellow", "post", *APPRECIATION_KINDS,
-    *REMARK_KINDS, "preference", "seen", *MODERATION_KINDS,
+    "user", "collective", "channel", "member", "moderator", "ban", "fellow", "post",
+    *APPRECIATION_KINDS, *REMARK_KINDS, "preference", "seen", *MODERATION_KINDS,
 )  # fmt: skip
 
 # Django's UnicodeUsernameValidator: what registration accepts, so every imported user
@@ -247,6 +248,21 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
         Field("collective", identifier),
         Field("role", choice(CollectiveMember.Role.values)),
         Field("joined_at", timestamp),
+    ),
+    # A collective's moderators and bans (docs/moderation.md); `appointed_by` and
+    # `banned_by` are absent when unknown (the account was deleted).
+    "moderator": (
+        Field("user", identifier),
+        Field("collective", identifier),
+        Field("appointed_by", optional_identifier, False),
+        Field("created_at", timestamp),
+    ),
+    "ban": (
+        Field("user", identifier),
+        Field("collective", identifier),
+        Field("banned_by", optional_identifier, False),
+        Field("reason", text(MAX_BAN_REASON_LENGTH, allow_empty=False)),
+        Field("created_at", timestamp),
     ),
     "post": (
         Field("id", identifier),
@@ -502,6 +518,27 @@ def member_record(
         "role": role,
         "joined_at": format_time(joined_at),
     }
+
+
+def moderator_record(
+    user_id: int, collective_id: int, appointed_by: int | None, created_at: datetime
+) -> dict[str, Any]:
+    record: dict[str, Any] = {"kind": "moderator", "user": user_id, "collective": collective_id}
+    if appointed_by is not None:
+        record["appointed_by"] = appointed_by
+    record["created_at"] = format_time(created_at)
+    return record
+
+
+def ban_record(
+    user_id: int, collective_id: int, banned_by: int | None, reason: str, created_at: datetime
+) -> dict[str, Any]:
+    record: dict[str, Any] = {"kind": "ban", "user": user_id, "collective": collective_id}
+    if banned_by is not None:
+        record["banned_by"] = banned_by
+    record["reason"] = reason
+    record["created_at"] = format_time(created_at)
+    return record
 
 
 def fellow_record(

@@ -106,6 +106,8 @@ class StaffDecisionSerializer(DecisionRefSerializer):
     target_id = serializers.IntegerField()
     actor_id = serializers.IntegerField(allow_null=True)
     reversed_at = serializers.DateTimeField(allow_null=True)
+    # The collective whose moderators decided; null for staff.
+    collective_id = serializers.IntegerField(allow_null=True)
 
 
 class HistorySerializer(serializers.Serializer):
@@ -146,6 +148,7 @@ class DecisionSerializer(serializers.Serializer):
     reason = serializers.CharField()
     created_at = serializers.DateTimeField()
     reversed_at = serializers.DateTimeField(allow_null=True)
+    collective_id = serializers.IntegerField(allow_null=True)  # its moderators decided
     appeal = serializers.SerializerMethodField()
 
     def get_appeal(self, obj) -> dict | None:

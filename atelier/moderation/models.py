@@ -40,7 +40,8 @@ class Action(models.TextChoices):
 
 
 class Decision(models.Model):
-    """One staff action on a target, with its statement of reasons (DSA Art. 17)."""
+    """One action on a target, by staff or a collective's moderators, with its statement of
+    reasons (DSA Art. 17)."""
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -58,6 +59,15 @@ class Decision(models.Model):
     action = models.CharField(max_length=20, choices=Action.choices)
     category = models.CharField(max_length=30, choices=Category.choices)
     reason = models.TextField(blank=True, default="")
+    # Set when a collective's moderators decided (a post removed from its channels), null
+    # for staff. Its moderators may undo only their own collective's decisions.
+    collective = models.ForeignKey(
+        "collective.Collective",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # What the action replaced (for a reversal): e.g. the previous content warning.
     previous = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

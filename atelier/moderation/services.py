@@ -1,5 +1,9 @@
 """Writes of moderation: reports, actions and their decisions, appeals (docs/moderation.md).
 
+A collective's owner names moderators; they ban members and remove posts from its channels
+(the section "Collectives" below): the rows are collective's, the permissions, decisions
+and audit entries moderation's.
+
 Every action runs in one transaction: the state change (removed_at, suspended_at ...), the
 decision, the reports it resolves, the audit entry, the version bump and the notices (sent
 through `core.signals.moderation_notice`, which notifications subscribe to; moderation and
@@ -14,9 +18,11 @@ from django.db.models import Q
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from atelier.collective.models import Collective
+from atelier.collective import services as collective_services
+from atelier.collective.models import Collective, CollectiveBan, CollectiveModerator
+from atelier.collective.selectors import MODERATOR, OWNER, moderation_role
 from atelier.core import signals as core_signals
-from atelier.core.exceptions import InvalidInput, InvalidState, NotFound
+from atelier.core.exceptions import InvalidInput, InvalidState, NotAllowed, NotFound
 from atelier.core.models import User
 from atelier.core.versions import ranking_inputs_changed
 from atelier.moderation.models import (
@@ -297,9 +303,14 @@ def moderation_act(
     category: str | None = None,
     report_ids: list[int] | None = None,
     content_warning: str | None = None,
+    collective: Collective | None = None,
 ) -> Decision:
     """Act on a target: change its state, resolve its reports, record the decision and the
-    audit entry, and notify the affected member and the reporters, in one transaction."""
+    audit entry, and notify the affected member and the reporters, in one transaction.
+
+    `collective`: the collective whose moderators decided (`collective_post_act`), recorded
+    on the decision; staff leave it None.
+    """
     if action not in ACTIONS_BY_TARGET[target_type]:
         raise InvalidInput(f"'{action}' does not apply to a {target_type}.", field="action")
     if action != Action.DISMISS and not reason.strip():
@@ -332,6 +343,7 @@ def moderation_act(
         category=category,
         reason=reason,
         previous=previous,
+        collective=collective,
     )
     status = Report.Status.DISMISSED if action == Action.DISMISS else Report.Status.RESOLVED
     Report.objects.filter(pk__in=[r.pk for r in chosen]).update(status=status, decision=decision)
@@ -427,3 +439,178 @@ def appeal_decide(*, actor, appeal_id: int, outcome: str, reason: str) -> Appeal
     )
     _notice("appeal_decided", appeal.appellant_id, actor, decision.target_type, decision.target_id)
     return appeal
+
+
+# --- Collectives: moderators, bans, removals by their moderators -----------------------------
+#
+# The owner (an admin of the collective) names and removes moderators; moderators and the
+# owner ban and unban members and remove posts from the collective's channels. The caller
+# has already answered 404 for a collective the actor may not see (a private one they are
+# not in); here the actor's role is checked (403), then the rows are written by collective's
+# services and the audit entry here, in one transaction.
+
+
+def _in_collective(user: User, collective: Collective) -> str:
+    """The audit entry's copied name for a member of a collective."""
+    return f"{user.username} in {collective.name}"
+
+
+def require_collective_owner(actor, collective: Collective) -> None:
+    """NotAllowed (403) unless the actor is the collective's owner (an admin of it)."""
+    if moderation_role(actor.pk, collective.pk) != OWNER:
+        raise NotAllowed("Only the collective's owner can name or remove its moderators.")
+
+
+def require_collective_moderator(actor, collective: Collective) -> str:
+    """Return the actor's role (OWNER or MODERATOR) in the collective; NotAllowed (403)
+    unless they moderate it (also for reads: the list of bans)."""
+    role = moderation_role(actor.pk, collective.pk)
+    if role is None:
+        raise NotAllowed("Only the collective's moderators can do this.")
+    return role
+
+
+@transaction.atomic
+def collective_moderator_add(
+    *, actor, collective: Collective, user: User
+) -> tuple[CollectiveModerator, bool]:
+    """The owner names `user` (a member) a moderator; return (moderator, created)."""
+    require_collective_owner(actor, collective)
+    moderator, created = collective_services.moderator_add(
+        collective=collective, user=user, appointed_by=actor
+    )
+    if created:
+        _audit(
+            actor=actor,
+            action="moderator_add",
+            target_type=TargetType.USER,
+            target_id=user.pk,
+            name=_in_collective(user, collective),
+            reason="",
+        )
+    return moderator, created
+
+
+@transaction.atomic
+def collective_moderator_remove(*, actor, collective: Collective, user: User) -> bool:
+    """The owner ends `user`'s moderator role; return False if they had none."""
+    require_collective_owner(actor, collective)
+    removed = collective_services.moderator_remove(collective=collective, user=user)
+    if removed:
+        _audit(
+            actor=actor,
+            action="moderator_remove",
+            target_type=TargetType.USER,
+            target_id=user.pk,
+            name=_in_collective(user, collective),
+            reason="",
+        )
+    return removed
+
+
+@transaction.atomic
+def collective_ban(
+    *, actor, collective: Collective, user: User, reason: str
+) -> tuple[CollectiveBan, bool]:
+    """A moderator or the owner bans `user` from the collective; return (ban, created).
+
+    Nobody bans themself or the owner (400); only the owner bans a moderator (403).
+    """
+    role = require_collective_moderator(actor, collective)
+    if not reason.strip():
+        raise InvalidInput("A reason is required.", field="reason")
+    if user.pk == actor.pk:
+        raise InvalidInput("You cannot ban yourself.", field="user_id")
+    if role != OWNER and moderation_role(user.pk, collective.pk) == MODERATOR:
+        raise NotAllowed("Only the collective's owner can ban one of its moderators.")
+    ban, created = collective_services.member_ban(
+        collective=collective, user=user, banned_by=actor, reason=reason
+    )
+    if created:
+        _audit(
+            actor=actor,
+            action="ban",
+            target_type=TargetType.USER,
+            target_id=user.pk,
+            name=_in_collective(user, collective),
+            reason=reason,
+        )
+    return ban, created
+
+
+@transaction.atomic
+def collective_unban(*, actor, collective: Collective, user: User) -> bool:
+    """A moderator or the owner lifts `user`'s ban; return False if there was none."""
+    require_collective_moderator(actor, collective)
+    lifted = collective_services.member_unban(collective=collective, user=user)
+    if lifted:
+        _audit(
+            actor=actor,
+            action="unban",
+            target_type=TargetType.USER,
+            target_id=user.pk,
+            name=_in_collective(user, collective),
+            reason="",
+        )
+    return lifted
+
+
+COLLECTIVE_POST_ACTIONS = (Action.REMOVE, Action.RESTORE)
+
+
+@transaction.atomic
+def collective_post_act(
+    *,
+    actor,
+    collective: Collective,
+    post_id: int,
+    action: str,
+    reason: str,
+    category: str | None = None,
+) -> Decision:
+    """A moderator or the owner removes a post from the collective's channels, or restores
+    one; the decision, its notice to the author (who may appeal to staff) and the audit
+    entry are `moderation_act`'s, as for staff.
+
+    Only posts in this collective (NotFound otherwise). Staff's reports on the post stay
+    open for staff. A post staff removed stays for staff to restore (403).
+    """
+    if action not in COLLECTIVE_POST_ACTIONS:
+        raise InvalidInput(
+            "Collective moderators can 'remove' or 'restore' a post.", field="action"
+        )
+    require_collective_moderator(actor, collective)
+    post = (
+        Post.objects.select_for_update()
+        .filter(pk=post_id, collective_id=collective.pk, is_deleted=False)
+        .first()
+    )
+    if post is None:
+        raise NotFound("No post of this collective matches the given query.")
+    if action == Action.REMOVE and post.removed_at is not None:
+        raise InvalidState("This post is removed already.")
+    if action == Action.RESTORE:
+        if post.removed_at is None:
+            raise InvalidState("This post is not removed.")
+        removal = (
+            Decision.objects.filter(
+                target_type=TargetType.POST,
+                target_id=post.pk,
+                action=Action.REMOVE,
+                reversed_at__isnull=True,
+            )
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if removal is None or removal.collective_id != collective.pk:
+            raise NotAllowed("Staff removed this post; only staff can restore it.")
+    return moderation_act(
+        actor=actor,
+        target_type=TargetType.POST,
+        target_id=post.pk,
+        action=action,
+        reason=reason,
+        category=category,
+        report_ids=[],
+        collective=collective,
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from atelier.moderation import apis
+from atelier.moderation import apis, collective_apis
 
 urlpatterns = [
     path("reports/", apis.ReportCreateApi.as_view(), name="report-create"),
@@ -20,5 +20,21 @@ urlpatterns = [
         "moderation/decisions/<int:pk>/appeal/",
         apis.AppealCreateApi.as_view(),
         name="moderation-appeal",
+    ),
+    # A collective's own moderation (its owner and moderators), beside collective's routes.
+    path(
+        "collectives/<int:pk>/moderators/",
+        collective_apis.CollectiveModeratorsApi.as_view(),
+        name="collective-moderators",
+    ),
+    path(
+        "collectives/<int:pk>/bans/",
+        collective_apis.CollectiveBansApi.as_view(),
+        name="collective-bans",
+    ),
+    path(
+        "collectives/<int:pk>/actions/",
+        collective_apis.CollectiveActionsApi.as_view(),
+        name="collective-actions",
     ),
 ]

@@ -90,7 +90,9 @@ class PostCreateApi(APIView):
             201: PostOutputSerializer,
             400: BAD_INPUT,
             401: UNAUTHENTICATED,
-            403: OpenApiResponse(description="Not a member of the channel's collective."),
+            403: OpenApiResponse(
+                description="Not a member of the channel's collective, or banned from it."
+            ),
             429: NEW_ACCOUNT_LIMITED,
         },
     )

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from atelier.collective.models import Channel
 from atelier.collective.selectors import membership
+from atelier.collective.services import refuse_banned
 from atelier.core.exceptions import NotAllowed
 from atelier.core.throttling import new_account_limit
 from atelier.core.versions import ranking_inputs_changed
@@ -44,6 +45,9 @@ def post_create(
     when a media id is not the author's unattached upload, NewAccountLimited when a new
     account has reached its limit."""
     if channel is not None and membership(author.id, channel.collective_id) is None:
+        # Say why when a ban is the reason (a banned member is no member); asked only then,
+        # so a member's post costs no extra query.
+        refuse_banned(user_id=author.id, collective_id=channel.collective_id)
         raise NotAMember
     # A new account's limit holds on every door (API, pages): raises NewAccountLimited.
     with new_account_limit(author, "post"):

@@ -33,7 +33,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from atelier.collective.models import Collective
-from atelier.collective.services import collective_leave
+from atelier.collective.services import collective_leave, member_ban
 from atelier.collective.tests.factories import ChannelFactory, MemberFactory
 from atelier.core.models import User, UserPreference
 from atelier.core.tests.factories import BlockFactory, FellowFactory, UserFactory
@@ -59,25 +59,26 @@ VIEWERS = (
     "blocked",  # an insider the author blocked
     "blocking",  # an insider who blocked the author
     "staff",  # staff, no relation: staff sees what a member sees
+    "banned",  # an insider of the public and private collectives, banned from both
 )
 
 # fmt: off
 TABLE = {
-    #                    visitor member fellow insider former blocked blocking staff
-    "public":          ("F",    "F",   "F",   "F",    "F",   "-",    "-",     "F"),
-    "public_channel":  ("-",    "-",   "-",   "F",    "F",   "-",    "-",     "-"),
-    "private_channel": ("-",    "-",   "-",   "F",    "-",   "-",    "-",     "-"),
-    "deleted":         ("-",    "-",   "-",   "-",    "-",   "-",    "-",     "-"),
-    "muted":           ("-",    "-",   "-",   "V",    "-",   "-",    "-",     "-"),
-    "hidden":          ("F",    "V",   "V",   "V",    "V",   "-",    "-",     "V"),
-    "seen":            ("F",    "S",   "S",   "S",    "S",   "-",    "-",     "S"),
+    #                    visitor member fellow insider former blocked blocking staff banned
+    "public":          ("F",    "F",   "F",   "F",    "F",   "-",    "-",     "F",  "F"),
+    "public_channel":  ("-",    "-",   "-",   "F",    "F",   "-",    "-",     "-",  "-"),
+    "private_channel": ("-",    "-",   "-",   "F",    "-",   "-",    "-",     "-",  "-"),
+    "deleted":         ("-",    "-",   "-",   "-",    "-",   "-",    "-",     "-",  "-"),
+    "muted":           ("-",    "-",   "-",   "V",    "-",   "-",    "-",     "-",  "-"),
+    "hidden":          ("F",    "V",   "V",   "V",    "V",   "-",    "-",     "V",  "V"),
+    "seen":            ("F",    "S",   "S",   "S",    "S",   "-",    "-",     "S",  "S"),
     # Moderation (docs/moderation.md): removed by staff; by a suspended member (sue); by a
     # limited member (lim: the fellow's fellow, in the public collective with the
-    # insiders); in a collective staff removed.
-    "removed":         ("-",    "-",   "-",   "-",    "-",   "-",    "-",     "-"),
-    "suspended_author": ("-",   "-",   "-",   "-",    "-",   "-",    "-",     "-"),
-    "limited_author":  ("V",    "V",   "F",   "F",    "F",   "F",    "F",     "V"),
-    "removed_collective": ("-", "-",   "-",   "-",    "-",   "-",    "-",     "-"),
+    # insiders; the banned viewer no longer is); in a collective staff removed.
+    "removed":         ("-",    "-",   "-",   "-",    "-",   "-",    "-",     "-",  "-"),
+    "suspended_author": ("-",   "-",   "-",   "-",    "-",   "-",    "-",     "-",  "-"),
+    "limited_author":  ("V",    "V",   "F",   "F",    "F",   "F",    "F",     "V",  "V"),
+    "removed_collective": ("-", "-",   "-",   "-",    "-",   "-",    "-",     "-",  "-"),
 }
 # fmt: on
 TIERS = {"visible": "VFS", "feed": "FS", "unseen": "F"}
@@ -130,8 +131,17 @@ def _build_world(media_root: str) -> World:
             MemberFactory(collective=channel.collective, user=users[name])
     for channel in (public, private):
         MemberFactory(collective=channel.collective, user=users["former"])
-    Collective.objects.filter(pk=private.collective_id).update(members_count=5)
+        MemberFactory(collective=channel.collective, user=users["banned"])
+        # The factories write no counter; the leave and the ban below take one off it.
+        collective = Collective.objects.get(pk=channel.collective_id)
+        Collective.objects.filter(pk=collective.pk).update(
+            members_count=collective.members.count()
+        )
     collective_leave(collective=private.collective, user=users["former"])
+    for channel in (public, private):  # the ban's write, as moderation's service makes it
+        member_ban(
+            collective=channel.collective, user=users["banned"], banned_by=ava, reason="spam"
+        )
 
     now = timezone.now()
     sue = UserFactory(username="sue", suspended_at=now, is_active=False)
@@ -510,13 +520,13 @@ def test_the_sources_prefilter_passes_every_visible_post(world):
 # channel post), by the authors below. "+" shown, "-" not shown.
 # fmt: off
 REMARK_TABLE = {
-    #                    visitor member fellow insider former blocked blocking staff
-    "by_bystander":    ("-",    "+",   "+",   "+",    "+",   "+",    "+",     "+"),
-    "by_ava":          ("-",    "+",   "+",   "+",    "+",   "-",    "-",     "+"),
-    "deleted":         ("-",    "-",   "-",   "-",    "-",   "-",    "-",     "-"),
-    "on_private_post": ("-",    "-",   "-",   "+",    "-",   "-",    "-",     "-"),
-    "removed":         ("-",    "-",   "-",   "-",    "-",   "-",    "-",     "-"),
-    "by_suspended":    ("-",    "-",   "-",   "-",    "-",   "-",    "-",     "-"),
+    #                    visitor member fellow insider former blocked blocking staff banned
+    "by_bystander":    ("-",    "+",   "+",   "+",    "+",   "+",    "+",     "+",  "+"),
+    "by_ava":          ("-",    "+",   "+",   "+",    "+",   "-",    "-",     "+",  "+"),
+    "deleted":         ("-",    "-",   "-",   "-",    "-",   "-",    "-",     "-",  "-"),
+    "on_private_post": ("-",    "-",   "-",   "+",    "-",   "-",    "-",     "-",  "-"),
+    "removed":         ("-",    "-",   "-",   "-",    "-",   "-",    "-",     "-",  "-"),
+    "by_suspended":    ("-",    "-",   "-",   "-",    "-",   "-",    "-",     "-",  "-"),
 }
 # fmt: on
 

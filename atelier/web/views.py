@@ -30,10 +30,15 @@ from atelier.analytics.rollout import load_rollout
 from atelier.collective.preference_apis import PreferencesApi
 from atelier.collective.preferences import preferences_of, preferences_update
 from atelier.collective.selectors import (
+    OWNER,
     channels_to_post_in,
+    collective_bans,
+    collective_members,
+    collective_moderators,
     collectives_for,
     collectives_to_mute,
     get_visible_collective,
+    moderation_role,
 )
 from atelier.core.apis import RegisterApi
 from atelier.core.auth_backend import BACKEND_PATH
@@ -55,6 +60,8 @@ from atelier.core.throttling import AuthThrottle, LoginLimited, NewAccountLimite
 from atelier.feed.config import load_ranking
 from atelier.media.selectors import attach_media_lists
 from atelier.media.services import MAX_MEDIA_PER_POST
+from atelier.moderation import services as moderation_services
+from atelier.moderation.collective_apis import BanInput, CollectiveActionInput, UserIdInput
 from atelier.moderation.selectors import moderation_figures
 from atelier.notification.selectors import notification_list
 from atelier.notification.services import notifications_mark_read
@@ -437,16 +444,33 @@ def collectives_page(request):
     return render(request, "web/collectives.html", {"collectives": collectives})
 
 
-@require_safe
+COLLECTIVE_MEMBERS_SHOWN = 200
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def collective_page(request, pk: int):
     """A collective: its channels, its newest posts (members), join or leave.
 
-    A private collective I am not in is a 404 page, like the API.
+    Its owner also sees its moderators, to name or remove them; its moderators (and the
+    owner) its members, to ban, its bans, to lift, and a "Remove from collective" form on
+    each post. Each is a plain form posting `action` back here, checked by the API's
+    serializer and carried out by the service the API calls (moderation.services), which
+    decides who may. A private collective I am not in is a 404 page, like the API.
     """
     if not 0 < pk < 2**63:
         raise Http404("No such collective.")
     collective = get_visible_collective(request.user, pk)
+    errors: dict[str, list[str]] = {}
+    status = 200
+    if request.method == "POST":
+        try:
+            _collective_form(request, collective)
+        except (ValidationError, DomainError) as error:
+            errors = _form_errors(error)
+            status = error.status_code if isinstance(error, DomainError) else 400
+        else:
+            return redirect("web:collective", pk=collective.pk)
     posts: list = []
     if collective.my_role is not None:
         posts = list(posts_in_collective(request.user, collective.id)[:COLLECTIVE_POSTS])
@@ -457,8 +481,93 @@ def collective_page(request, pk: int):
         "tiles": tiles,
         "channels": collective.channels.all(),
         "show_sensitive": shows_sensitive_content(request.user),
+        "errors": errors,
+        **_collective_moderation(request.user, collective),
     }
-    return render(request, "web/collective.html", context)
+    return render(request, "web/collective.html", context, status=status)
+
+
+def _posted_id(request, name: str):
+    """A form's id as the JSON the API takes: digits as a number, anything else left a
+    string (which the API's serializer then refuses, with its own message)."""
+    raw = request.POST.get(name, "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 30 else raw
+
+
+def _collective_form(request, collective) -> None:
+    """Carry out one moderation form of the collective page (raises what the API answers)."""
+    action = request.POST.get("action", "")
+    actor = request.user
+    if action in ("moderator_add", "moderator_remove", "unban"):
+        form = UserIdInput(data={"user_id": _posted_id(request, "user_id")})
+        form.is_valid(raise_exception=True)
+        write = {
+            "moderator_add": moderation_services.collective_moderator_add,
+            "moderator_remove": moderation_services.collective_moderator_remove,
+            "unban": moderation_services.collective_unban,
+        }[action]
+        write(actor=actor, collective=collective, user=form.validated_data["user_id"])
+    elif action == "ban":
+        form = BanInput(
+            data={"user_id": _posted_id(request, "user_id"), "reason": request.POST.get("reason")}
+        )
+        form.is_valid(raise_exception=True)
+        moderation_services.collective_ban(
+            actor=actor,
+            collective=collective,
+            user=form.validated_data["user_id"],
+            reason=form.validated_data["reason"],
+        )
+    elif action == "remove_post":
+        form = CollectiveActionInput(
+            data={
+                "post_id": _posted_id(request, "post_id"),
+                "action": "remove",
+                "reason": request.POST.get("reason"),
+            }
+        )
+        form.is_valid(raise_exception=True)
+        moderation_services.collective_post_act(
+            actor=actor,
+            collective=collective,
+            post_id=form.validated_data["post_id"],
+            action="remove",
+            reason=form.validated_data["reason"],
+        )
+    else:
+        raise Http404("No such action.")
+
+
+def _collective_moderation(user, collective) -> dict:
+    """What the page shows the collective's owner and moderators (nothing to others)."""
+    role = moderation_role(user.id, collective.id) if collective.my_role else None
+    if role is None:
+        return {"role": None}
+    moderators = list(collective_moderators(collective.id))
+    moderator_ids = {m.user_id for m in moderators}
+    members = [
+        {
+            "member": member,
+            "is_moderator": member.user_id in moderator_ids,
+            # Nobody bans the owner or themself; only the owner bans a moderator.
+            "can_ban": member.role != "admin"
+            and member.user_id != user.id
+            and (role == OWNER or member.user_id not in moderator_ids),
+        }
+        for member in collective_members(collective.id)[:COLLECTIVE_MEMBERS_SHOWN]
+    ]
+    candidates = [
+        row["member"].user
+        for row in members
+        if row["member"].role != "admin" and not row["is_moderator"]
+    ]
+    return {
+        "role": role,
+        "moderators": moderators,
+        "members": members,
+        "candidates": candidates,
+        "bans": list(collective_bans(collective.id)[:COLLECTIVE_MEMBERS_SHOWN]),
+    }
 
 
 NOTIFICATIONS_SHOWN = 100

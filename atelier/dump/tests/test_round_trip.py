@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from atelier.collective.models import Collective
+from atelier.collective.models import Collective, CollectiveBan, CollectiveModerator
 from atelier.collective.tests.factories import ChannelFactory, CollectiveFactory, MemberFactory
 from atelier.core.models import User, UserFellow, UserPreference
 from atelier.core.tests.factories import BlockFactory, FellowFactory, UserFactory
@@ -42,6 +42,15 @@ def build_community() -> None:
     ChannelFactory(collective=hidden, name="general")
     MemberFactory(collective=inkers, user=ana, role="admin")
     MemberFactory(collective=inkers, user=ben)
+    now = timezone.now()
+    CollectiveModerator.objects.create(
+        collective=inkers, user=ben, appointed_by=ana, created_at=now
+    )
+    CollectiveBan.objects.create(
+        collective=inkers, user=cleo, banned_by=ana, reason="Spam, twice", created_at=now
+    )
+    # Whoever banned him has since left (banned_by null).
+    CollectiveBan.objects.create(collective=hidden, user=ben, reason="Leaks", created_at=now)
     public = PostFactory(author=ana, post_type="poem", title="Tide", body="Salt and ✶")
     in_channel = PostFactory(
         author=ben, post_type="image", channel=general, content_warning="Blood (painted)"
@@ -152,9 +161,9 @@ def test_export_writes_every_kind_in_dependency_order(tmp_path):
     assert set(kinds) == set(KIND_ORDER)
     # Hearts, praise and trophies come together, by id; every other kind in its block.
     blocks = [
-        "user", "collective", "channel", "member", "fellow", "post", "appreciation",
-        "comment", "critique", "preference", "seen", "decision", "report", "appeal",
-        "audit_entry",
+        "user", "collective", "channel", "member", "moderator", "ban", "fellow", "post",
+        "appreciation", "comment", "critique", "preference", "seen", "decision", "report",
+        "appeal", "audit_entry",
     ]  # fmt: skip
     position = [blocks.index("appreciation" if k in APPRECIATION_KINDS else k) for k in kinds]
     assert position == sorted(position)
