@@ -6,6 +6,7 @@ from django.http import Http404
 from atelier.core.selectors import without_blocked
 from atelier.gallery.models import Gallery, GalleryItem
 from atelier.post.selectors import visible_posts
+from atelier.post.visibility import not_suspended
 
 
 def gallery_base_queryset(viewer) -> QuerySet[Gallery]:
@@ -30,10 +31,12 @@ def gallery_base_queryset(viewer) -> QuerySet[Gallery]:
 def galleries_for(viewer, *, creator_id: int | None = None) -> QuerySet[Gallery]:
     """Return the viewer's galleries (any status) and others' published ones, newest first.
 
-    Galleries of someone blocked either way are left out (and answer 404 one by one).
+    Galleries of someone blocked either way, and of a suspended member (everything they
+    wrote is hidden: docs/moderation.md), are left out (and answer 404 one by one).
     """
     qs = gallery_base_queryset(viewer).filter(
-        Q(creator_id=viewer.id) | Q(status=Gallery.Status.PUBLISHED)
+        Q(creator_id=viewer.id) | Q(status=Gallery.Status.PUBLISHED),
+        not_suspended("creator_id"),
     )
     qs = without_blocked(qs, viewer.id, "creator_id")
     if creator_id is not None:

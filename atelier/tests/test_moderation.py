@@ -451,3 +451,23 @@ def test_a_profile_hides_a_suspended_member_and_counts_no_removed_post(
     pages.force_login(cleo)
     assert pages.get(f"/users/{ana.id}/").status_code == 404
     assert kept.id
+
+
+def test_a_suspended_members_galleries_are_404_and_unlisted_until_unsuspended(
+    ana, cleo_client, mod_client
+):
+    from atelier.gallery.tests.factories import GalleryFactory, GalleryItemFactory
+
+    gallery = GalleryFactory(creator=ana, status="published")
+    GalleryItemFactory(gallery=gallery, post=PostFactory(author=ana))
+
+    def listed():
+        return [g["id"] for g in cleo_client.get("/api/galleries/").json()]
+
+    assert cleo_client.get(f"/api/galleries/{gallery.id}/").status_code == 200
+    assert gallery.id in listed()
+    _act(mod_client, target_type="user", target_id=ana.id, action="suspend")
+    assert cleo_client.get(f"/api/galleries/{gallery.id}/").status_code == 404
+    assert gallery.id not in listed()
+    _act(mod_client, target_type="user", target_id=ana.id, action="unsuspend")
+    assert cleo_client.get(f"/api/galleries/{gallery.id}/").status_code == 200
