@@ -13,8 +13,8 @@ anonymous user or None (a visitor), a user id, or an `OuterRef` naming a column 
 a viewer id in the query around the post query (for example a notification's recipient).
 
 Each tier is a list of named conditions (`visibility_conditions`, `feed_conditions`): a
-new state (moderation's removed posts and suspended authors for the first tier, limited
-authors for the second) is one more entry there, and every path follows. The table test
+new state (moderation's removed, held posts and suspended authors for the first tier,
+limited authors for the second) is one more entry there, and every path follows. The table test
 (atelier/post/tests/test_visibility_table.py) runs every path against every viewer and
 post state and requires the answers these conditions give.
 """
@@ -65,7 +65,11 @@ def visibility_conditions(viewer, *, as_of=None) -> dict[str, Q]:
 
     - `not_removed`: not removed by moderation;
     - `author_not_suspended`: the author is not suspended;
-    - `collective_not_removed`: not in a collective removed by moderation.
+    - `collective_not_removed`: not in a collective removed by moderation;
+    - `not_held`, `author_not_held`, `collective_not_held`: the post, its author or its
+      collective held after enough reports (docs/moderation.md, "Holds") shows to its
+      author alone (a held collective to its creator too) until a decision. The first is
+      a column of the post row: no subquery.
     Blocks are two NOT IN subqueries (hashed once per query on PostgreSQL), the audience
     one IN subquery: the same shape the hand-written ranking statement had.
     """
@@ -80,12 +84,45 @@ def visibility_conditions(viewer, *, as_of=None) -> dict[str, Q]:
         "collective_not_removed": Q(collective__isnull=True)
         | ~Q(collective_id__in=Collective.objects.filter(removed_at__isnull=False).values("id")),
     }
+    conditions.update(held_conditions(ref))
     if ref is None:
         conditions["audience"] = Q(collective__isnull=True)
         return conditions
     conditions["audience"] = Q(collective__isnull=True) | Q(collective_id__in=member_of(ref))
     conditions["no_block"] = not_blocked(ref, "author_id")
     return conditions
+
+
+def held_conditions(ref: ViewerRef) -> dict[str, Q]:
+    """The holds (docs/moderation.md, "Holds") a post must pass: the post, its author and
+    its collective not held, unless the viewer is the post's author (a held collective:
+    or its creator). A visitor is no one's author."""
+    held_collectives = Collective.objects.filter(held_at__isnull=False)
+    if ref is None:
+        return {
+            "not_held": Q(held_at__isnull=True),
+            "author_not_held": not_held_member(None, "author_id"),
+            "collective_not_held": Q(collective__isnull=True)
+            | ~Q(collective_id__in=held_collectives.values("id")),
+        }
+    # The post's own columns meet the viewer as it is; a subquery one level further in.
+    mine = Q(author_id=ref)
+    hidden_collectives = held_collectives.exclude(created_by_id=_inside(ref)).values("id")
+    return {
+        "not_held": Q(held_at__isnull=True) | mine,
+        "author_not_held": not_held_member(ref, "author_id"),
+        "collective_not_held": Q(collective__isnull=True)
+        | mine
+        | ~Q(collective_id__in=hidden_collectives),
+    }
+
+
+def not_held_member(ref: ViewerRef, field: str) -> Q:
+    """A filter: the user in `field` is not held after reports, or is the viewer (one NOT
+    IN over the few held members, as for the suspended)."""
+    held = User.objects.filter(held_at__isnull=False).values("id")
+    condition = ~Q(**{f"{field}__in": held})
+    return condition if ref is None else condition | Q(**{field: ref})
 
 
 def not_suspended(field: str) -> Q:
@@ -165,13 +202,17 @@ def feed_conditions(viewer, *, unseen: bool = False, as_of=None) -> dict[str, Q]
 
 def remark_conditions(viewer) -> dict[str, Q]:
     """Every condition a comment or critique must meet to be shown to `viewer`, by name:
-    not deleted, not removed by moderation, its author neither suspended nor blocked either
-    way, and its post visible to the viewer."""
+    not deleted, not removed by moderation, neither it nor its author held after reports
+    unless the viewer wrote it, its author neither suspended nor blocked either way, and
+    its post visible to the viewer."""
     ref = viewer_ref(viewer)
     post = Post.objects.filter(pk=OuterRef("post_id")).filter(visible_to(_inside(ref)))
+    not_held = Q(held_at__isnull=True)
     return {
         "not_deleted": Q(is_deleted=False),
         "not_removed": Q(removed_at__isnull=True),
+        "not_held": not_held if ref is None else not_held | Q(author_id=ref),
+        "author_not_held": not_held_member(ref, "author_id"),
         "author_not_suspended": not_suspended("author_id"),
         "no_block": not_blocked(ref, "author_id"),
         "post_visible": Exists(post),
