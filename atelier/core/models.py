@@ -42,10 +42,12 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         indexes = [
-            # The visibility rule reads the held members on every post query: a scan of
-            # this (nearly always empty) partial index, not of every user.
+            # The visibility rule reads the suspended and held members on every post
+            # query: a scan of this (nearly always empty) partial index, not of every user.
             models.Index(
-                fields=["held_at"], name="user_held_idx", condition=models.Q(held_at__isnull=False)
+                fields=["id"],
+                name="user_hidden_idx",
+                condition=models.Q(suspended_at__isnull=False) | models.Q(held_at__isnull=False),
             ),
         ]
         constraints = [

@@ -128,8 +128,10 @@ def snapshot_of(target_type: str, target) -> dict:
 
 
 # Conditions of the rule a report passes over: a block hides someone from you, not from a
-# report (issue 18); a hold is made of reports, and more of them are welcome.
-NOT_FOR_REPORTS = {"no_block", "not_held", "author_not_held", "collective_not_held"}
+# report (issue 18); a held post or remark is made of reports, and more are welcome (what
+# a held member wrote, or a held collective holds, is reported through the member or the
+# collective meanwhile).
+NOT_FOR_REPORTS = {"no_block", "not_held"}
 
 
 def _for_reports(conditions: dict) -> dict:

@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from atelier.core.models import Block, User
 from atelier.notification.models import Notification
 from atelier.post.models import Post
-from atelier.post.visibility import not_held_member, visible_to
+from atelier.post.visibility import hidden_members, visible_to
 
 
 def notifications_visible_to(user: User) -> QuerySet[Notification]:
@@ -25,8 +25,7 @@ def notifications_visible_to(user: User) -> QuerySet[Notification]:
         .filter(Q(post__isnull=True) | post_visible)
         .exclude(actor_id__in=blocked)
         .exclude(actor_id__in=blockers)
-        .exclude(actor_id__in=User.objects.filter(suspended_at__isnull=False).values("id"))
-        .filter(not_held_member(user.id, "actor_id"))
+        .exclude(actor_id__in=hidden_members(user.id))
     )
 
 

@@ -22,7 +22,7 @@ post state and requires the answers these conditions give.
 from functools import reduce
 from operator import and_
 
-from django.db.models import BigIntegerField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
 from atelier.collective.models import Collective, CollectiveMember
@@ -64,12 +64,14 @@ def visibility_conditions(viewer, *, as_of=None) -> dict[str, Q]:
     - `no_block`: the author neither blocked by the viewer nor blocking the viewer.
 
     - `not_removed`: not removed by moderation;
-    - `author_not_suspended`: the author is not suspended;
-    - `collective_not_removed`: not in a collective removed by moderation;
-    - `not_held`, `author_not_held`, `collective_not_held`: the post, its author or its
-      collective held after enough reports (docs/moderation.md, "Holds") shows to its
-      author alone (a held collective to its creator too) until a decision. The first is
-      a column of the post row: no subquery.
+    - `not_held`: not held after reports (docs/moderation.md, "Holds"), unless the viewer
+      is its author: a column of the post row, no subquery;
+    - `author_not_hidden`: the author neither suspended nor held after reports (a held
+      author: unless the viewer);
+    - `collective_not_hidden`: not in a collective removed by moderation, or held after
+      reports (unless the viewer created it).
+    The last two are one NOT IN each whatever the states: PostgreSQL guesses that each
+    `NOT IN` keeps half the rows, and a guess more or less can turn the feed's plans.
     Blocks are two NOT IN subqueries (hashed once per query on PostgreSQL), the audience
     one IN subquery: the same shape the hand-written ranking statement had.
     """
@@ -80,11 +82,11 @@ def visibility_conditions(viewer, *, as_of=None) -> dict[str, Q]:
     conditions = {
         "not_deleted": not_deleted,
         "not_removed": Q(removed_at__isnull=True),
-        "author_not_suspended": not_suspended("author_id"),
-        "collective_not_removed": Q(collective__isnull=True)
-        | ~Q(collective_id__in=Collective.objects.filter(removed_at__isnull=False).values("id")),
+        "not_held": not_held(ref),
+        "author_not_hidden": ~Q(author_id__in=hidden_members(ref)),
+        "collective_not_hidden": Q(collective__isnull=True)
+        | ~Q(collective_id__in=hidden_collectives(ref)),
     }
-    conditions.update(held_conditions(ref))
     if ref is None:
         conditions["audience"] = Q(collective__isnull=True)
         return conditions
@@ -93,44 +95,30 @@ def visibility_conditions(viewer, *, as_of=None) -> dict[str, Q]:
     return conditions
 
 
-def held_conditions(ref: ViewerRef) -> dict[str, Q]:
-    """The holds (docs/moderation.md, "Holds") a post must pass: the post, its author and
-    its collective not held, unless the viewer is the post's author (a held collective:
-    or its creator). A visitor is no one's author.
-
-    The post's hold is a column of its row. Those of its author and collective are NOT
-    EXISTS with the viewer's exception inside, which PostgreSQL runs as anti-joins whose
-    row estimates follow the statistics (nearly no row is held), where a NOT IN would be
-    guessed to drop half the posts and tip the feed's plans toward scanning every post.
-    """
-    held_collectives = Collective.objects.filter(
-        pk=OuterRef("collective_id"), held_at__isnull=False
-    )
-    if ref is None:
-        return {
-            "not_held": Q(held_at__isnull=True),
-            "author_not_held": not_held_member(None, "author_id"),
-            "collective_not_held": ~Exists(held_collectives),
-        }
-    # The post's own columns meet the viewer as it is; a subquery's one level further in.
-    inner = _inside(ref)
-    post_author = held_collectives.annotate(
-        post_author=ExpressionWrapper(OuterRef("author_id"), output_field=BigIntegerField())
-    )
-    return {
-        "not_held": Q(held_at__isnull=True) | Q(author_id=ref),
-        "author_not_held": not_held_member(ref, "author_id"),
-        "collective_not_held": ~Exists(
-            post_author.exclude(created_by_id=inner).exclude(post_author=inner)
-        ),
-    }
+def not_held(ref: ViewerRef) -> Q:
+    """A filter of posts and remarks: not held after reports, or written by the viewer
+    (a visitor wrote nothing)."""
+    held = Q(held_at__isnull=True)
+    return held if ref is None else held | Q(author_id=ref)
 
 
-def not_held_member(ref: ViewerRef, field: str) -> Q:
-    """A filter: the user in `field` is not held after reports, or is the viewer (a NOT
-    EXISTS over the partial index of held members; see `held_conditions`)."""
-    held = User.objects.filter(pk=OuterRef(field), held_at__isnull=False)
-    return ~Exists(held if ref is None else held.exclude(pk=_inside(ref)))
+def hidden_members(ref: ViewerRef):
+    """The ids of the members whose writing the viewer may not see, as a subquery:
+    suspended, or held after reports unless the viewer is that member. Read from a partial
+    index of those few (`user_hidden_idx`), not by a scan of every user."""
+    held = Q(held_at__isnull=False)
+    if ref is not None:
+        held &= ~Q(pk=_inside(ref))
+    return User.objects.filter(Q(suspended_at__isnull=False) | held).values("id")
+
+
+def hidden_collectives(ref: ViewerRef):
+    """The ids of the collectives whose posts the viewer may not see, as a subquery:
+    removed, or held after reports unless the viewer created it."""
+    held = Q(held_at__isnull=False)
+    if ref is not None:
+        held &= ~Q(created_by_id=_inside(ref))
+    return Collective.objects.filter(Q(removed_at__isnull=False) | held).values("id")
 
 
 def not_suspended(field: str) -> Q:
@@ -210,18 +198,16 @@ def feed_conditions(viewer, *, unseen: bool = False, as_of=None) -> dict[str, Q]
 
 def remark_conditions(viewer) -> dict[str, Q]:
     """Every condition a comment or critique must meet to be shown to `viewer`, by name:
-    not deleted, not removed by moderation, neither it nor its author held after reports
-    unless the viewer wrote it, its author neither suspended nor blocked either way, and
-    its post visible to the viewer."""
+    not deleted, not removed by moderation, not held after reports unless the viewer wrote
+    it, its author neither suspended nor held (unless the viewer) nor blocked either way,
+    and its post visible to the viewer."""
     ref = viewer_ref(viewer)
     post = Post.objects.filter(pk=OuterRef("post_id")).filter(visible_to(_inside(ref)))
-    not_held = Q(held_at__isnull=True)
     return {
         "not_deleted": Q(is_deleted=False),
         "not_removed": Q(removed_at__isnull=True),
-        "not_held": not_held if ref is None else not_held | Q(author_id=ref),
-        "author_not_held": not_held_member(ref, "author_id"),
-        "author_not_suspended": not_suspended("author_id"),
+        "not_held": not_held(ref),
+        "author_not_hidden": ~Q(author_id__in=hidden_members(ref)),
         "no_block": not_blocked(ref, "author_id"),
         "post_visible": Exists(post),
     }

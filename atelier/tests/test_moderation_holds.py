@@ -370,19 +370,24 @@ def test_a_held_member_is_hidden_like_a_suspended_one_but_not_from_themselves(
     assert len(ben_client.get("/api/notifications/").json()) == 1
 
 
-def test_a_held_collective_hides_its_posts_but_from_their_authors_and_its_creator(
+def test_a_held_collective_hides_its_posts_from_all_but_its_creator(
     ana, ana_client, ben, ben_client, cleo, cleo_client, reporters, mod_client
 ):
     channel = ChannelFactory(collective__created_by=ana, collective__visibility="public")
     for member in (ana, ben, cleo):
         MemberFactory(collective=channel.collective, user=member)
     bens = PostFactory(author=ben, channel=channel)
+    assert bens.id in _feed(cleo_client)[0]
     _report_all([client for _, client in reporters[:3]], "collective", channel.collective_id)
+    # As a removed collective's, to its members and their posts' authors alike ...
     assert cleo_client.get(f"/api/posts/{bens.id}/").status_code == 404
-    assert ben_client.get(f"/api/posts/{bens.id}/").status_code == 200  # his own
-    assert ana_client.get(f"/api/posts/{bens.id}/").status_code == 200  # her collective
-    assert bens.id in _feed(ana_client)[0]
+    assert ben_client.get(f"/api/posts/{bens.id}/").status_code == 404
     assert bens.id not in _feed(cleo_client)[0]
+    # ... but its creator, whose collective it is, still sees it all.
+    assert ana_client.get(f"/api/posts/{bens.id}/").status_code == 200
+    assert bens.id in _feed(ana_client)[0]
+    _act(mod_client, target_type="collective", target_id=channel.collective_id, action="dismiss")
+    assert ben_client.get(f"/api/posts/{bens.id}/").status_code == 200
 
 
 def test_a_held_post_leaves_its_authors_profile_count_for_others(
