@@ -489,3 +489,8 @@ TASKS_SCHEDULE_FILE = env_str("TASKS_SCHEDULE_FILE", str(BASE_DIR / "var" / "cel
 MODERATION_APPEAL_DAYS = env_int("MODERATION_APPEAL_DAYS", 30, minimum=1)
 # How long an account counts as new, with the tighter THROTTLE_NEW_* limits (0: never).
 NEW_ACCOUNT_HOURS = env_int("NEW_ACCOUNT_HOURS", 24, minimum=0)
+# A target is held (seen by its author alone until a decision) once its open reports weigh
+# this much (0: never); a reporter's weight falls with their reports dismissed in the last
+# MODERATION_HIDE_DISMISSED_DAYS days (docs/moderation.md, "Holds").
+MODERATION_HIDE_THRESHOLD = env_int("MODERATION_HIDE_THRESHOLD", 3, minimum=0)
+MODERATION_HIDE_DISMISSED_DAYS = env_int("MODERATION_HIDE_DISMISSED_DAYS", 90, minimum=1)

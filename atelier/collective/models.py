@@ -20,6 +20,8 @@ class Collective(models.Model):
     created_at = models.DateTimeField()
     members_count = models.PositiveIntegerField(default=0)
     removed_at = models.DateTimeField(null=True, blank=True)  # by moderation: as if missing
+    # Held after enough reports: as if missing to all but its creator, until a decision.
+    held_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["visibility", "name"], name="collective_vis_name_idx")]

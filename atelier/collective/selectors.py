@@ -22,14 +22,23 @@ def member_collective_ids(user_id: int) -> set[int]:
     )
 
 
+def not_moderated_for(user_id: int | None) -> Q:
+    """A Collective filter: not removed by moderation, and not held after reports unless
+    `user_id` created it (docs/moderation.md): otherwise the collective is as if missing."""
+    not_held = Q(held_at__isnull=True)
+    if user_id is not None:
+        not_held |= Q(created_by_id=user_id)
+    return Q(removed_at__isnull=True) & not_held
+
+
 def visible_collectives(user) -> QuerySet[Collective]:
     """Return the collectives `user` may see: every public one and those they belong to."""
     if not user.is_authenticated:
         return Collective.objects.filter(
-            visibility=Collective.Visibility.PUBLIC, removed_at__isnull=True
+            not_moderated_for(None), visibility=Collective.Visibility.PUBLIC
         )
     return (
-        Collective.objects.filter(removed_at__isnull=True)
+        Collective.objects.filter(not_moderated_for(user.id))
         .filter(Q(visibility=Collective.Visibility.PUBLIC) | Q(members__user=user))
         .distinct()
     )
@@ -48,8 +57,9 @@ def collective_base_queryset(user) -> QuerySet[Collective]:
     role = CollectiveMember.objects.filter(collective_id=OuterRef("pk"), user_id=user.id).values(
         "role"
     )[:1]
-    # A collective removed by moderation is as if missing (docs/moderation.md).
-    live = Collective.objects.filter(removed_at__isnull=True)
+    # A collective removed by moderation, or held (but to its creator), is as if missing
+    # (docs/moderation.md).
+    live = Collective.objects.filter(not_moderated_for(user.id))
     return live.annotate(my_role=Subquery(role)).prefetch_related(
         Prefetch("channels", queryset=Channel.objects.order_by("id"))
     )
@@ -121,7 +131,7 @@ def collectives_to_mute(user, *, muted_ids: list[int]) -> QuerySet[Collective]:
 def collective_visible_to(user_id: int) -> Q:
     """A Collective filter: public, or one `user_id` belongs to (an IN subquery, no DISTINCT)."""
     mine = CollectiveMember.objects.filter(user_id=user_id).values("collective_id")
-    return Q(removed_at__isnull=True) & (
+    return not_moderated_for(user_id) & (
         Q(visibility=Collective.Visibility.PUBLIC) | Q(pk__in=mine)
     )
 

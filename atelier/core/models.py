@@ -32,12 +32,24 @@ class User(AbstractUser):
     relations_version = models.BigIntegerField(default=clock_version, editable=False)
     # Moderation (docs/moderation.md): a suspended member's content is invisible everywhere
     # and they cannot sign in; a limited member's posts leave the feeds of everyone who is
-    # neither their fellow nor in a collective with them.
+    # neither their fellow nor in a collective with them; a held member (reported by
+    # enough members) is hidden like a suspended one from everyone but themselves, until
+    # a decision, and may still sign in.
     suspended_at = models.DateTimeField(null=True, blank=True)
     limited_at = models.DateTimeField(null=True, blank=True)
+    held_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+        indexes = [
+            # The visibility rule reads the suspended and held members on every post
+            # query: a scan of this (nearly always empty) partial index, not of every user.
+            models.Index(
+                fields=["id"],
+                name="user_hidden_idx",
+                condition=models.Q(suspended_at__isnull=False) | models.Q(held_at__isnull=False),
+            ),
+        ]
         constraints = [
             # "Ana" cannot pose as "ana": the database decides, so no race can create both.
             models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),

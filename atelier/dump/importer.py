@@ -38,6 +38,7 @@ from atelier.core.models import Block, User, UserFellow, UserPreference, clock_v
 from atelier.dump.records import DumpError, clean_record, describe_counts
 from atelier.feed import affinity
 from atelier.feed.models import AuthorAffinity, TypeAffinity
+from atelier.moderation import services as moderation_services
 from atelier.moderation.models import Appeal, AuditEntry, Decision, Report
 from atelier.post.models import Appreciation, Comment, Critique, Post, SeenPost
 
@@ -585,6 +586,8 @@ class CommunityLoader:
             with connection.cursor() as cursor:
                 self._deferred.settle(cursor, rest)
         _reset_sequences(imported)
+        # Holds are a function of the open reports (docs/moderation.md, "Holds").
+        moderation_services.restore_holds()
 
     def abort(self) -> None:
         """Stop the copying thread, dropping what it has not written (the import failed)."""

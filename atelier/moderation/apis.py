@@ -120,6 +120,15 @@ class QueueItemSerializer(serializers.Serializer):
     target_id = serializers.IntegerField()
     target_user_id = serializers.IntegerField(allow_null=True)
     reports_count = serializers.IntegerField()
+    weighted_count = serializers.FloatField(
+        help_text="What the open reports filed since the target's latest decision weigh "
+        "toward a hold (each reporter 1 / (1 + their reports dismissed lately)).",
+    )
+    held_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the target was held (seen by its author alone until a decision), "
+        "or null.",
+    )
     first_reported_at = serializers.DateTimeField()
     snapshot = serializers.JSONField()
     reports = StaffReportSerializer(many=True)

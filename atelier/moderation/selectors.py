@@ -1,19 +1,124 @@
-"""Reads of moderation: the queue, my reports, decisions about me, the audit log, and the
-figures of /metrics and the staff dashboard."""
+"""Reads of moderation: the queue, my reports, decisions about me, the audit log, what a
+target's open reports weigh toward a hold, and the figures of /metrics and the staff
+dashboard."""
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from fractions import Fraction
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Min, Q, QuerySet
 from django.utils import timezone
 
+from atelier.collective.models import Collective
+from atelier.core.models import User
 from atelier.core.selectors import is_blocked_either_way
-from atelier.moderation.models import Appeal, AuditEntry, Decision, Report
+from atelier.moderation.models import Appeal, AuditEntry, Decision, Report, TargetType
 from atelier.post.models import Comment, Critique, Post
 from atelier.post.visibility import remarks_visible_to, visible_to
 
 HISTORY_LIMIT = 20
+
+TARGET_MODELS = {
+    TargetType.POST: Post,
+    TargetType.COMMENT: Comment,
+    TargetType.CRITIQUE: Critique,
+    TargetType.USER: User,
+    TargetType.COLLECTIVE: Collective,
+}
+
+
+# --- Holds (docs/moderation.md, "Holds") ----------------------------------------------------
+
+
+def reporter_weight(dismissed: int) -> Fraction:
+    """What one member's open report weighs toward a hold: 1 / (1 + d), where d is how
+    many of their reports staff dismissed in the last MODERATION_HIDE_DISMISSED_DAYS days.
+
+    A member whose reports held up counts fully; one dismissal halves their weight, two
+    make it a third, and a serial false reporter fades toward nothing without a floor, so
+    a few such accounts together cannot hold anything. Dismissals older than the window
+    are forgiven. Exact fractions: three thirds make exactly one.
+    """
+    return Fraction(1, 1 + dismissed)
+
+
+def dismissed_counts(reporter_ids: Iterable[int]) -> dict[int, int]:
+    """{reporter id: their reports dismissed within the window}, for those with any."""
+    ids = set(reporter_ids)
+    if not ids:
+        return {}
+    since = timezone.now() - timedelta(days=settings.MODERATION_HIDE_DISMISSED_DAYS)
+    rows = (
+        Report.objects.filter(
+            reporter_id__in=ids,
+            status=Report.Status.DISMISSED,
+            decision__created_at__gte=since,
+        )
+        .values("reporter_id")
+        .annotate(n=Count("id"))
+        .values_list("reporter_id", "n")
+    )
+    return dict(rows)
+
+
+def _matching(targets: Iterable[tuple[str, int]]) -> Q:
+    match = Q()
+    for target_type, target_id in targets:
+        match |= Q(target_type=target_type, target_id=target_id)
+    return match
+
+
+def hold_weights(targets: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Fraction]:
+    """{(target type, id): what its open reports weigh toward a hold}, three queries for
+    any number of targets.
+
+    Each distinct reporter with an open report filed after the target's latest decision
+    counts `reporter_weight`; reports from before a decision do not (staff have looked at
+    the target since), though they stay open in the queue until resolved.
+    """
+    targets = set(targets)
+    weights = dict.fromkeys(targets, Fraction(0))
+    if not targets:
+        return weights
+    match = _matching(targets)
+    decided = {
+        (row["target_type"], row["target_id"]): row["at"]
+        for row in Decision.objects.filter(match)
+        .values("target_type", "target_id")
+        .annotate(at=Max("created_at"))
+    }
+    counting: dict[tuple[str, int], set[int]] = {}
+    for target_type, target_id, reporter_id, created_at in Report.objects.filter(
+        match, status=Report.Status.OPEN
+    ).values_list("target_type", "target_id", "reporter_id", "created_at"):
+        key = (target_type, target_id)
+        since = decided.get(key)
+        if since is None or created_at > since:
+            counting.setdefault(key, set()).add(reporter_id)
+    dismissed = dismissed_counts(r for reporters in counting.values() for r in reporters)
+    for key, reporters in counting.items():
+        weights[key] = sum(
+            (reporter_weight(dismissed.get(r, 0)) for r in reporters), start=Fraction(0)
+        )
+    return weights
+
+
+def held_since(targets: Iterable[tuple[str, int]]) -> dict[tuple[str, int], object]:
+    """{(target type, id): its `held_at` or None}, one query per target type."""
+    by_type: dict[str, list[int]] = {}
+    for target_type, target_id in targets:
+        by_type.setdefault(target_type, []).append(target_id)
+    held = {}
+    for target_type, ids in by_type.items():
+        rows = TARGET_MODELS[target_type].objects.filter(pk__in=ids).values_list("pk", "held_at")
+        held.update({(target_type, pk): at for pk, at in rows})
+    return held
+
+
+# --- The queue ------------------------------------------------------------------------------
 
 
 def queue_groups(status: str) -> QuerySet:
@@ -28,15 +133,18 @@ def queue_groups(status: str) -> QuerySet:
 
 
 def queue_items(groups: list[dict], status: str) -> list[dict]:
-    """The page's targets with their reports (two queries) and the author's history."""
+    """The page's targets with their reports, their weight toward a hold and whether they
+    are held (a few queries for the page), and the author's history."""
     if not groups:
         return []
-    match = Q()
-    for g in groups:
-        match |= Q(target_type=g["target_type"], target_id=g["target_id"])
+    keys = [(g["target_type"], g["target_id"]) for g in groups]
     reports: dict[tuple, list[Report]] = {}
-    for report in Report.objects.filter(match, status=status).order_by("created_at", "id"):
+    for report in Report.objects.filter(_matching(keys), status=status).order_by(
+        "created_at", "id"
+    ):
         reports.setdefault((report.target_type, report.target_id), []).append(report)
+    weights = hold_weights(keys)
+    held = held_since(keys)
     items = []
     for g in groups:
         key = (g["target_type"], g["target_id"])
@@ -48,6 +156,8 @@ def queue_items(groups: list[dict], status: str) -> list[dict]:
                 "target_id": g["target_id"],
                 "target_user_id": user_id,
                 "reports_count": g["n"],
+                "weighted_count": float(round(weights[key], 2)),
+                "held_at": held.get(key),
                 "first_reported_at": g["first"],
                 "snapshot": these[-1].snapshot if these else {},
                 "reports": these,

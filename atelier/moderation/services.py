@@ -5,9 +5,12 @@ A collective's owner names moderators; they ban members and remove posts from it
 and audit entries moderation's.
 
 Every action runs in one transaction: the state change (removed_at, suspended_at ...), the
-decision, the reports it resolves, the audit entry, the version bump and the notices (sent
-through `core.signals.moderation_notice`, which notifications subscribe to; moderation and
-notification are siblings and import neither the other).
+decision, the reports it resolves, the hold it lifts, the audit entry, the version bump and
+the notices (sent through `core.signals.moderation_notice`, which notifications subscribe
+to; moderation and notification are siblings and import neither the other).
+
+A report that brings its target's open reports to the hold threshold holds the target in
+its own transaction (`recompute_hold`, docs/moderation.md "Holds").
 """
 
 from datetime import timedelta
@@ -34,6 +37,7 @@ from atelier.moderation.models import (
     Report,
     TargetType,
 )
+from atelier.moderation.selectors import TARGET_MODELS, hold_weights
 from atelier.post.models import Comment, Critique, Post
 from atelier.post.visibility import (
     _all,
@@ -72,13 +76,7 @@ REMARK_MODELS = {TargetType.COMMENT: Comment, TargetType.CRITIQUE: Critique}
 
 
 def _model(target_type: str):
-    return {
-        TargetType.POST: Post,
-        TargetType.COMMENT: Comment,
-        TargetType.CRITIQUE: Critique,
-        TargetType.USER: User,
-        TargetType.COLLECTIVE: Collective,
-    }[target_type]
+    return TARGET_MODELS[target_type]
 
 
 def load_target(target_type: str, target_id: int, *, for_update: bool = False):
@@ -148,22 +146,28 @@ def snapshot_of(target_type: str, target) -> dict:
     return {"name": target.name, "visibility": target.visibility}
 
 
-def _without_block(conditions: dict) -> dict:
-    """A rule's conditions minus the block: a block hides someone from you, not from a
-    report (issue 18)."""
-    return {name: q for name, q in conditions.items() if name != "no_block"}
+# Conditions of the rule a report passes over: a block hides someone from you, not from a
+# report (issue 18); a held post or remark is made of reports, and more are welcome (what
+# a held member wrote, or a held collective holds, is reported through the member or the
+# collective meanwhile).
+NOT_FOR_REPORTS = {"no_block", "not_held"}
+
+
+def _for_reports(conditions: dict) -> dict:
+    """A rule's conditions minus those a report passes over (`NOT_FOR_REPORTS`)."""
+    return {name: q for name, q in conditions.items() if name not in NOT_FOR_REPORTS}
 
 
 def reportable_target(reporter, target_type: str, target_id: int):
-    """The target if `reporter` may see it (blocks aside); NotFound otherwise."""
+    """The target if `reporter` may see it (blocks and holds aside); NotFound otherwise."""
     if target_type == TargetType.POST:
-        rule = _all(_without_block(visibility_conditions(reporter)))
+        rule = _all(_for_reports(visibility_conditions(reporter)))
         target = Post.objects.filter(rule, pk=target_id).first()
     elif target_type in REMARK_MODELS:
         model = REMARK_MODELS[target_type]
-        conditions = _without_block(remark_conditions(reporter))
+        conditions = _for_reports(remark_conditions(reporter))
         conditions.pop("post_visible")
-        post_rule = _all(_without_block(visibility_conditions(reporter)))
+        post_rule = _all(_for_reports(visibility_conditions(reporter)))
         posts = Post.objects.filter(post_rule).values("pk")
         target = model.objects.filter(_all(conditions), pk=target_id, post_id__in=posts).first()
     elif target_type == TargetType.USER:
@@ -188,11 +192,14 @@ def report_create(*, reporter, target_type: str, target_id: int, category: str, 
     """File a report, or update my open one on the same target. Returns (report, created).
 
     The partial unique constraint (one open report per reporter and target) decides races:
-    the loser of two concurrent first reports updates the winner's row.
+    the loser of two concurrent first reports updates the winner's row. A new report locks
+    the target's row first, so concurrent reports on one target weigh it one after the
+    other and the one that reaches the threshold holds it, exactly once (`recompute_hold`).
     """
     target = reportable_target(reporter, target_type, target_id)
     if target_type == TargetType.USER and target.pk == reporter.pk:
         raise InvalidInput("You cannot report yourself.", field="target_id")
+    load_target(target_type, target_id, for_update=True)
     existing = (
         Report.objects.select_for_update()
         .filter(reporter=reporter, target_type=target_type, target_id=target_id, status="open")
@@ -210,6 +217,7 @@ def report_create(*, reporter, target_type: str, target_id: int, category: str, 
                     text=text,
                     snapshot=snapshot_of(target_type, target),
                 )
+            recompute_hold(target_type, target_id)
             return report, True
         except IntegrityError:
             existing = Report.objects.select_for_update().get(
@@ -219,6 +227,66 @@ def report_create(*, reporter, target_type: str, target_id: int, category: str, 
     existing.text = text
     existing.save(update_fields=["category", "text", "updated_at"])
     return existing, False
+
+
+# --- Holds ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def recompute_hold(target_type: str, target_id: int) -> bool:
+    """Hold the target when its open reports weigh at least MODERATION_HIDE_THRESHOLD
+    (`selectors.hold_weights`; 0 turns holds off), lift the hold when they do not; return
+    whether it is held. A function of the open reports alone, so an import (whose dump
+    carries no `held_at`) can call it for every target with open reports.
+
+    The target's row is locked first. Starting a hold writes an audit entry (`hold`, no
+    actor) and, like a lifted one, bumps the responsible member's versions, so their
+    cached rankings are rebuilt; every other viewer's cached page re-reads its posts
+    through the rule.
+    """
+    model = _model(target_type)
+    target = model.objects.select_for_update().filter(pk=target_id).first()
+    if target is None:
+        return False
+    threshold = settings.MODERATION_HIDE_THRESHOLD
+    weight = hold_weights([(target_type, target_id)])[(target_type, target_id)]
+    held = threshold > 0 and weight >= threshold
+    if held == (target.held_at is not None):
+        return held
+    model.objects.filter(pk=target_id).update(held_at=timezone.now() if held else None)
+    ranking_inputs_changed(responsible_user_id(target_type, target), relations=True)
+    if held:
+        _audit(
+            actor=None,
+            action="hold",
+            target_type=target_type,
+            target_id=target_id,
+            name=target_name(target_type, target),
+            reason=f"Reports weighing {float(weight):.2f} reached the threshold of {threshold}.",
+        )
+    return held
+
+
+def restore_holds() -> int:
+    """After an import: hold every target whose open reports weigh enough (a dump carries
+    no `held_at`: a hold is a function of the open reports). No audit entry is written and
+    no version bumped: the dump's own audit log already holds the `hold` entries, and a
+    freshly imported database has nothing cached. Returns how many targets are held."""
+    threshold = settings.MODERATION_HIDE_THRESHOLD
+    if threshold <= 0:
+        return 0
+    targets = set(
+        Report.objects.filter(status=Report.Status.OPEN).values_list("target_type", "target_id")
+    )
+    weights = hold_weights(targets)
+    held: dict[str, list[int]] = {}
+    for (target_type, target_id), weight in weights.items():
+        if weight >= threshold:
+            held.setdefault(target_type, []).append(target_id)
+    now = timezone.now()
+    for target_type, ids in held.items():
+        _model(target_type).objects.filter(pk__in=ids, held_at__isnull=True).update(held_at=now)
+    return sum(len(ids) for ids in held.values())
 
 
 # --- Actions --------------------------------------------------------------------------------
@@ -347,6 +415,9 @@ def moderation_act(
     )
     status = Report.Status.DISMISSED if action == Action.DISMISS else Report.Status.RESOLVED
     Report.objects.filter(pk__in=[r.pk for r in chosen]).update(status=status, decision=decision)
+    # Any decision lifts a hold: reports from before it no longer weigh (a removal keeps
+    # the target hidden through removed_at; a dismissal shows it again).
+    recompute_hold(target_type, target_id)
     _audit(
         actor=actor,
         action=action,

@@ -5,15 +5,16 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from atelier.core.models import Block, User
 from atelier.notification.models import Notification
 from atelier.post.models import Post
-from atelier.post.visibility import visible_to
+from atelier.post.visibility import hidden_members, visible_to
 
 
 def notifications_visible_to(user: User) -> QuerySet[Notification]:
     """Return the notifications addressed to `user` that still make sense to show.
 
     Left out: those about a post the user may no longer see (deleted, or in a collective
-    they left: the one visibility rule, atelier/post/visibility.py), and those from someone
-    blocked either way (a block hides the two people from each other). Subqueries only,
+    they left: the one visibility rule, atelier/post/visibility.py), those from someone
+    blocked either way (a block hides the two people from each other), and those from a
+    suspended member or one held after reports (docs/moderation.md). Subqueries only,
     so this stays one query whatever the number of blocks or collectives.
     """
     blocked = Block.objects.filter(blocker=user).values("blocked_id")
@@ -24,7 +25,7 @@ def notifications_visible_to(user: User) -> QuerySet[Notification]:
         .filter(Q(post__isnull=True) | post_visible)
         .exclude(actor_id__in=blocked)
         .exclude(actor_id__in=blockers)
-        .exclude(actor_id__in=User.objects.filter(suspended_at__isnull=False).values("id"))
+        .exclude(actor_id__in=hidden_members(user.id))
     )
 
 

@@ -37,8 +37,10 @@ class Post(models.Model):
     is_deleted = models.BooleanField(default=False)
     deleted_at = models.DateTimeField(null=True, blank=True)
     # Moderation (docs/moderation.md): removed by staff (invisible everywhere, kept for
-    # appeal and audit), and the content warning (null: none).
+    # appeal and audit), held after enough reports (seen by its author alone until a
+    # decision), and the content warning (null: none).
     removed_at = models.DateTimeField(null=True, blank=True)
+    held_at = models.DateTimeField(null=True, blank=True)
     content_warning = models.CharField(max_length=200, null=True, blank=True)
     # True while the warning is one staff set (`mark_sensitive`): the author may not change
     # or remove it until staff unmark it or an appeal reverses the decision.
@@ -129,6 +131,7 @@ class Remark(models.Model):
     created_at = models.DateTimeField()
     is_deleted = models.BooleanField(default=False)
     removed_at = models.DateTimeField(null=True, blank=True)  # by moderation
+    held_at = models.DateTimeField(null=True, blank=True)  # after reports, until a decision
     content_warning = models.CharField(max_length=200, null=True, blank=True)
 
     class Meta:

@@ -43,5 +43,5 @@ class UserMeApi(APIView):
         responses={200: OutputSerializer, 401: UNAUTHENTICATED},
     )
     def get(self, request):
-        user = user_profile_queryset().get(pk=request.user.pk)
+        user = user_profile_queryset(request.user.pk).get(pk=request.user.pk)
         return Response(self.OutputSerializer(user).data)

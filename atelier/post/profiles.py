@@ -19,13 +19,18 @@ def _count_of(queryset) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def user_profile_queryset() -> QuerySet[User]:
-    """Users annotated with `fellows_count` (accepted relations) and `posts_count` (live posts)."""
+def user_profile_queryset(viewer_id: int | None = None) -> QuerySet[User]:
+    """Users annotated with `fellows_count` (accepted relations) and `posts_count` (live
+    posts: a post held after reports counts for its author alone, `viewer_id`)."""
     fellows = UserFellow.objects.filter(
         Q(user_id=OuterRef("pk")) | Q(fellow_user_id=OuterRef("pk")),
         status=UserFellow.Status.ACCEPTED,
     )
     posts = Post.objects.filter(author_id=OuterRef("pk"), is_deleted=False, removed_at__isnull=True)
+    if viewer_id is None:
+        posts = posts.filter(held_at__isnull=True)
+    else:
+        posts = posts.filter(Q(held_at__isnull=True) | Q(author_id=viewer_id))
     return User.objects.annotate(fellows_count=_count_of(fellows), posts_count=_count_of(posts))
 
 
@@ -33,13 +38,17 @@ def get_user_profile(*, viewer: User, user_id: int) -> User:
     """Return the user `user_id` with its counts; Http404 if unknown or blocked either way.
 
     A block hides both people from each other, so the profile answers as if missing; so
-    does a suspension (docs/moderation.md).
+    do a suspension and, to everyone but the member, a hold after reports
+    (docs/moderation.md).
     """
     if not is_storable_id(user_id):
         raise Http404("No user matches the given query.")
     if user_id != viewer.id and is_blocked_either_way(viewer.id, user_id):
         raise Http404("No user matches the given query.")
+    not_held = Q(held_at__isnull=True)
+    if viewer.id is not None:
+        not_held |= Q(pk=viewer.id)
     try:
-        return user_profile_queryset().get(pk=user_id, suspended_at__isnull=True)
+        return user_profile_queryset(viewer.id).get(not_held, pk=user_id, suspended_at__isnull=True)
     except User.DoesNotExist:
         raise Http404("No user matches the given query.") from None

@@ -13,8 +13,8 @@ anonymous user or None (a visitor), a user id, or an `OuterRef` naming a column 
 a viewer id in the query around the post query (for example a notification's recipient).
 
 Each tier is a list of named conditions (`visibility_conditions`, `feed_conditions`): a
-new state (moderation's removed posts and suspended authors for the first tier, limited
-authors for the second) is one more entry there, and every path follows. The table test
+new state (moderation's removed, held posts and suspended authors for the first tier,
+limited authors for the second) is one more entry there, and every path follows. The table test
 (atelier/post/tests/test_visibility_table.py) runs every path against every viewer and
 post state and requires the answers these conditions give.
 """
@@ -64,8 +64,14 @@ def visibility_conditions(viewer, *, as_of=None) -> dict[str, Q]:
     - `no_block`: the author neither blocked by the viewer nor blocking the viewer.
 
     - `not_removed`: not removed by moderation;
-    - `author_not_suspended`: the author is not suspended;
-    - `collective_not_removed`: not in a collective removed by moderation.
+    - `not_held`: not held after reports (docs/moderation.md, "Holds"), unless the viewer
+      is its author: a column of the post row, no subquery;
+    - `author_not_hidden`: the author neither suspended nor held after reports (a held
+      author: unless the viewer);
+    - `collective_not_hidden`: not in a collective removed by moderation, or held after
+      reports (unless the viewer created it).
+    The last two are one NOT IN each whatever the states: PostgreSQL guesses that each
+    `NOT IN` keeps half the rows, and a guess more or less can turn the feed's plans.
     Blocks are two NOT IN subqueries (hashed once per query on PostgreSQL), the audience
     one IN subquery: the same shape the hand-written ranking statement had.
     """
@@ -76,9 +82,10 @@ def visibility_conditions(viewer, *, as_of=None) -> dict[str, Q]:
     conditions = {
         "not_deleted": not_deleted,
         "not_removed": Q(removed_at__isnull=True),
-        "author_not_suspended": not_suspended("author_id"),
-        "collective_not_removed": Q(collective__isnull=True)
-        | ~Q(collective_id__in=Collective.objects.filter(removed_at__isnull=False).values("id")),
+        "not_held": not_held(ref),
+        "author_not_hidden": ~Q(author_id__in=hidden_members(ref)),
+        "collective_not_hidden": Q(collective__isnull=True)
+        | ~Q(collective_id__in=hidden_collectives(ref)),
     }
     if ref is None:
         conditions["audience"] = Q(collective__isnull=True)
@@ -86,6 +93,32 @@ def visibility_conditions(viewer, *, as_of=None) -> dict[str, Q]:
     conditions["audience"] = Q(collective__isnull=True) | Q(collective_id__in=member_of(ref))
     conditions["no_block"] = not_blocked(ref, "author_id")
     return conditions
+
+
+def not_held(ref: ViewerRef) -> Q:
+    """A filter of posts and remarks: not held after reports, or written by the viewer
+    (a visitor wrote nothing)."""
+    held = Q(held_at__isnull=True)
+    return held if ref is None else held | Q(author_id=ref)
+
+
+def hidden_members(ref: ViewerRef):
+    """The ids of the members whose writing the viewer may not see, as a subquery:
+    suspended, or held after reports unless the viewer is that member. Read from a partial
+    index of those few (`user_hidden_idx`), not by a scan of every user."""
+    held = Q(held_at__isnull=False)
+    if ref is not None:
+        held &= ~Q(pk=_inside(ref))
+    return User.objects.filter(Q(suspended_at__isnull=False) | held).values("id")
+
+
+def hidden_collectives(ref: ViewerRef):
+    """The ids of the collectives whose posts the viewer may not see, as a subquery:
+    removed, or held after reports unless the viewer created it."""
+    held = Q(held_at__isnull=False)
+    if ref is not None:
+        held &= ~Q(created_by_id=_inside(ref))
+    return Collective.objects.filter(Q(removed_at__isnull=False) | held).values("id")
 
 
 def not_suspended(field: str) -> Q:
@@ -165,14 +198,16 @@ def feed_conditions(viewer, *, unseen: bool = False, as_of=None) -> dict[str, Q]
 
 def remark_conditions(viewer) -> dict[str, Q]:
     """Every condition a comment or critique must meet to be shown to `viewer`, by name:
-    not deleted, not removed by moderation, its author neither suspended nor blocked either
-    way, and its post visible to the viewer."""
+    not deleted, not removed by moderation, not held after reports unless the viewer wrote
+    it, its author neither suspended nor held (unless the viewer) nor blocked either way,
+    and its post visible to the viewer."""
     ref = viewer_ref(viewer)
     post = Post.objects.filter(pk=OuterRef("post_id")).filter(visible_to(_inside(ref)))
     return {
         "not_deleted": Q(is_deleted=False),
         "not_removed": Q(removed_at__isnull=True),
-        "author_not_suspended": not_suspended("author_id"),
+        "not_held": not_held(ref),
+        "author_not_hidden": ~Q(author_id__in=hidden_members(ref)),
         "no_block": not_blocked(ref, "author_id"),
         "post_visible": Exists(post),
     }

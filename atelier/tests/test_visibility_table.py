@@ -17,7 +17,8 @@ To add a path (a new endpoint, page or selector that shows posts): write its ans
 function and add one line to PATHS. docs/visibility.md says more.
 
 REMARK_TABLE does the same for comments and critiques (REMARK_PATHS): a remark is shown
-iff its post is visible, it is not deleted, and its author is not blocked either way.
+iff its post is visible, it is not deleted, and its author is not blocked either way (and
+moderation's states: removed, suspended, held).
 """
 
 import dataclasses
@@ -55,7 +56,7 @@ VIEWERS = (
     "member",  # signed in, no relation to the author
     "fellow",  # the author's fellow
     "insider",  # a member of every collective the author posts in
-    "former",  # left the private collective (still in the public one)
+    "former",  # left the private collective (still in the public one); held after reports
     "blocked",  # an insider the author blocked
     "blocking",  # an insider who blocked the author
     "staff",  # staff, no relation: staff sees what a member sees
@@ -79,6 +80,13 @@ TABLE = {
     "suspended_author": ("-",   "-",   "-",   "-",    "-",   "-",    "-",     "-",  "-"),
     "limited_author":  ("V",    "V",   "F",   "F",    "F",   "F",    "F",     "V",  "V"),
     "removed_collective": ("-", "-",   "-",   "-",    "-",   "-",    "-",     "-",  "-"),
+    # Holds after reports (docs/moderation.md, "Holds"): a post of member's held; a post of
+    # former's, a member held; a post of ava's in a collective the insider created, held.
+    # Each is seen by its author alone (a held collective by its creator too); staff read
+    # the queue's snapshot instead.
+    "held":            ("-",    "F",   "-",   "-",    "-",   "-",    "-",     "-",  "-"),
+    "held_author":     ("-",    "-",   "-",   "-",    "F",   "-",    "-",     "-",  "-"),
+    "held_collective": ("-",    "-",   "-",   "F",    "-",   "-",    "-",     "-",  "-"),
 }
 # fmt: on
 TIERS = {"visible": "VFS", "feed": "FS", "unseen": "F"}
@@ -125,7 +133,8 @@ def _build_world(media_root: str) -> World:
     private = ChannelFactory(collective__visibility="private")
     quiet = ChannelFactory(collective__visibility="public")
     gone = ChannelFactory(collective__visibility="public")
-    for channel in (public, private, quiet, gone):
+    held = ChannelFactory(collective__visibility="public", collective__created_by=users["insider"])
+    for channel in (public, private, quiet, gone, held):
         MemberFactory(collective=channel.collective, user=ava)
         for name in ("insider", "blocked", "blocking"):
             MemberFactory(collective=channel.collective, user=users[name])
@@ -149,18 +158,27 @@ def _build_world(media_root: str) -> World:
     FellowFactory(user=lim, fellow_user=users["fellow"])
     MemberFactory(collective=public.collective, user=lim)
     Collective.objects.filter(pk=gone.collective_id).update(removed_at=now)
-    authors = {"suspended_author": sue, "limited_author": lim}
+    Collective.objects.filter(pk=held.collective_id).update(held_at=now)
+    User.objects.filter(pk=users["former"].pk).update(held_at=now)
+    authors = {
+        "suspended_author": sue,
+        "limited_author": lim,
+        "held": users["member"],
+        "held_author": users["former"],
+    }
     channels = {
         "public_channel": public,
         "private_channel": private,
         "muted": quiet,
         "removed_collective": gone,
+        "held_collective": held,
     }
     posts = {}
     for i, state in enumerate(TABLE):
         posts[state] = PostFactory(
             author=authors.get(state, ava),
             removed_at=now if state == "removed" else None,
+            held_at=now if state == "held" else None,
             title=f"{state} post",
             channel=channels.get(state),
             is_deleted=state == "deleted",
@@ -527,6 +545,9 @@ REMARK_TABLE = {
     "on_private_post": ("-",    "-",   "-",   "+",    "-",   "-",    "-",     "-",  "-"),
     "removed":         ("-",    "-",   "-",   "-",    "-",   "-",    "-",     "-",  "-"),
     "by_suspended":    ("-",    "-",   "-",   "-",    "-",   "-",    "-",     "-",  "-"),
+    # Holds: member's remark, held; a remark by former, a member held.
+    "held":            ("-",    "+",   "-",   "-",    "-",   "-",    "-",     "-",  "-"),
+    "by_held":         ("-",    "-",   "-",   "-",    "+",   "-",    "-",     "-",  "-"),
 }
 # fmt: on
 
@@ -597,6 +618,10 @@ def test_every_remark_path_gives_the_tables_answer(world, name):
         "by_suspended": factory(
             post=public, author=User.objects.get(username="sue"), text=f"{kind} by sue"
         ),
+        "held": factory(
+            post=public, author=world.users["member"], text=f"held {kind}", held_at=timezone.now()
+        ),
+        "by_held": factory(post=public, author=world.users["former"], text=f"{kind} by former"),
     }
     wrong = []
     for state, cells in REMARK_TABLE.items():

@@ -263,3 +263,24 @@ def test_dash_writes_stdout_and_the_summary_to_stderr(capsys):
     captured = capsys.readouterr()
     assert captured.out.startswith('{"kind":"user"')
     assert "Exported" in captured.err and "Exported" not in captured.out
+
+
+def test_a_hold_comes_back_from_the_open_reports(tmp_path):
+    """A dump carries no `held_at`: the import holds again what the open reports hold."""
+    author = UserFactory(username="held_author")
+    held, other = PostFactory(author=author), PostFactory(author=author)
+    for name in ("r1", "r2", "r3"):
+        _report(UserFactory(username=name), "post", held)
+    _report(UserFactory(username="r4"), "post", other)  # one report: not held
+    assert Post.objects.get(pk=held.pk).held_at is not None
+    path = tmp_path / "held.jsonl"
+    export(path)
+    holds_logged = AuditEntry.objects.filter(action="hold").count()
+
+    empty_the_database()
+    call_command("import_community", str(path), stdout=io.StringIO())
+
+    assert Post.objects.get(pk=held.pk).held_at is not None
+    assert Post.objects.get(pk=other.pk).held_at is None
+    # The dump's own log already has the hold; the import adds no second entry.
+    assert AuditEntry.objects.filter(action="hold").count() == holds_logged == 1
