@@ -335,6 +335,16 @@ def test_the_log_in_page_tells_a_suspended_member_why(suspended_ana):
     assert "do not match" in wrong.content.decode() and "suspended" not in wrong.content.decode()
 
 
+@pytest.mark.parametrize("door", ["/admin/login/", "/api-auth/login/"])
+def test_the_other_log_in_forms_answer_a_suspended_account_with_a_403(suspended_ana, door):
+    User.objects.filter(pk=suspended_ana.pk).update(is_staff=True)
+    response = Client().post(door, {"username": "ana", "password": PASSWORD})
+    assert response.status_code == 403
+    assert "This account is suspended." in response.content.decode()
+    wrong = Client().post(door, {"username": "ana", "password": "nope"})
+    assert wrong.status_code == 200 and "suspended" not in wrong.content.decode()
+
+
 def test_a_right_password_of_a_suspended_account_is_no_failed_attempt(suspended_ana, monkeypatch):
     from rest_framework.throttling import SimpleRateThrottle
 
