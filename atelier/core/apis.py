@@ -117,6 +117,10 @@ class TokenApi(APIView):
         responses={
             200: OutputSerializer,
             400: OpenApiResponse(description="Missing fields or bad credentials."),
+            403: OpenApiResponse(
+                description="The right password of a suspended account: "
+                '`{"detail": "This account is suspended.", suspended_at, decision, appeal}`.'
+            ),
             429: THROTTLED,
         },
         auth=[],

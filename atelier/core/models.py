@@ -5,6 +5,7 @@ import time
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Greatest, Least, Lower
+from django.utils.crypto import salted_hmac
 
 from atelier.core.choices import ArtistType
 
@@ -38,6 +39,9 @@ class User(AbstractUser):
     suspended_at = models.DateTimeField(null=True, blank=True)
     limited_at = models.DateTimeField(null=True, blank=True)
     held_at = models.DateTimeField(null=True, blank=True)
+    # Mixed into the session's auth hash: bumping it (a suspension does) ends every session
+    # the member has, for good: lifting the suspension does not bring one back.
+    session_generation = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -54,6 +58,17 @@ class User(AbstractUser):
             # "Ana" cannot pose as "ana": the database decides, so no race can create both.
             models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
         ]
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's hash of the password, with the session generation mixed in once it is
+        not 0: generation 0 gives exactly Django's hash, so the sessions that existed before
+        the field did stay valid; SECRET_KEY_FALLBACKS keep working (Django's
+        get_session_auth_fallback_hash calls this with each fallback secret)."""
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        value = f"{self.password}\x00{self.session_generation}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 class UserFellow(models.Model):

@@ -13,6 +13,9 @@ them. Sent with `send`, never `send_robust`: a failing receiver rolls the write 
   moderation (a features app, which no sibling may import) tells a member about a report
   decided, a decision about them or an appeal decided; notifications listen. Defined here
   so that neither app imports the other (docs/moderation.md).
+- suspension_statement(sender=None, user): asked by the log-in backend when a suspended
+  member gives the right password; a receiver returns a dict to add to the answer
+  (moderation: the suspension's decision and how to appeal it), or None.
 """
 
 from django.dispatch import Signal
@@ -23,3 +26,4 @@ fellow_requested = Signal()
 fellow_accepted = Signal()
 fellow_removed = Signal()
 blocks_changed = Signal()
+suspension_statement = Signal()

@@ -126,8 +126,37 @@ class UserThrottle(HardenedThrottle, UserRateThrottle):
     pass
 
 
+class ScopedLimited(Throttled):
+    """A scoped limit reached, said in words: "You may file at most 60 reports an hour." """
+
+    default_code = "rate_limited"
+    extra_detail_singular = "Try again in {wait} second."
+    extra_detail_plural = "Try again in {wait} seconds."
+
+    def __init__(self, *, sentence: str, num_requests: int, duration: int, wait: int):
+        period = _PERIOD_WORDS.get(duration, f"in {duration} seconds")
+        super().__init__(wait=wait, detail=f"You may {sentence % num_requests} {period}.")
+
+
 class ScopedThrottle(HardenedThrottle, ScopedRateThrottle):
-    """Per user (or client address) and the view's `throttle_scope`, e.g. `upload`."""
+    """Per user (or client address) and the view's `throttle_scope`, e.g. `upload`.
+
+    A view's `throttle_sentence` ("file at most %d reports") makes the 429 say which limit
+    was reached (ScopedLimited) instead of DRF's "Request was throttled".
+    """
+
+    def allow_request(self, request, view) -> bool:
+        if super().allow_request(request, view):
+            return True
+        sentence = getattr(view, "throttle_sentence", None)
+        if sentence is None:
+            return False
+        raise ScopedLimited(
+            sentence=sentence,
+            num_requests=self.num_requests,
+            duration=self.duration,
+            wait=max(1, math.ceil(self.wait() or 1)),
+        )
 
 
 class AuthThrottle(HardenedThrottle, SimpleRateThrottle):

@@ -5,10 +5,11 @@ staff, except the two a member uses about decisions concerning them (the list of
 decisions about me and the appeal of one).
 """
 
+from django.contrib.auth import authenticate
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,10 +22,19 @@ from atelier.core.api import (
     StrictCharField,
     id_list_field,
 )
-from atelier.core.exceptions import NotFound
+from atelier.core.auth_backend import AccountSuspended
+from atelier.core.exceptions import InvalidInput, InvalidState, NotFound
+from atelier.core.serializers import UserRefSerializer
 from atelier.core.throttling import ScopedThrottle, UserThrottle
 from atelier.moderation import selectors, services
-from atelier.moderation.models import Action, Appeal, Category, Report, TargetType
+from atelier.moderation.models import (
+    AUDIT_ACTIONS,
+    Action,
+    Appeal,
+    Category,
+    Report,
+    TargetType,
+)
 
 
 class IsStaffOr404(BasePermission):
@@ -213,6 +223,7 @@ class ReportCreateApi(APIView):
 
     throttle_classes = [UserThrottle, ScopedThrottle]
     throttle_scope = "report"
+    throttle_sentence = "file at most %d reports"  # the 429 says so (core.throttling)
 
     @extend_schema_serializer(component_name="ReportInput")
     class InputSerializer(serializers.Serializer):
@@ -352,6 +363,42 @@ class AppealDecideApi(APIView):
         return Response(_appeal_data(appeal), status=status.HTTP_201_CREATED)
 
 
+class StaffAppealSerializer(AppealSerializer):
+    """An appeal as staff read it: the decision appealed and who appealed."""
+
+    decision = StaffDecisionSerializer()
+    appellant = UserRefSerializer()
+
+    def to_representation(self, appeal):
+        body = super().to_representation(appeal)
+        body["outcome"] = appeal.outcome or None
+        return body
+
+
+class AppealListApi(APIView):
+    """GET /api/moderation/appeals/?status=open|decided: appeals for staff to decide."""
+
+    permission_classes = STAFF
+
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=["open", "decided"], default="open")
+
+    @extend_schema(
+        parameters=[FilterSerializer, PageQuery],
+        responses={
+            200: _page_serializer("StaffAppealPage", StaffAppealSerializer),
+            400: BAD_INPUT,
+            401: UNAUTHENTICATED,
+            404: NOT_FOUND,
+        },
+    )
+    def get(self, request):
+        f = self.FilterSerializer(data=request.query_params)
+        f.is_valid(raise_exception=True)
+        items, envelope = paged(request, selectors.appeals(f.validated_data["status"]))
+        return Response({**envelope, "results": StaffAppealSerializer(items, many=True).data})
+
+
 class AuditLogApi(APIView):
     """GET /api/moderation/log/: the audit log, newest first, filtered."""
 
@@ -360,7 +407,9 @@ class AuditLogApi(APIView):
     class FilterSerializer(serializers.Serializer):
         actor = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
         target_type = serializers.ChoiceField(choices=TargetType.choices, required=False)
-        action = StrictCharField(required=False, max_length=30)
+        # Empty values count as missing, as everywhere in the API (the log page sends its
+        # empty choices that way); an unknown action is a 400, not an empty page.
+        action = serializers.ChoiceField(choices=AUDIT_ACTIONS, required=False)
 
     @extend_schema(
         parameters=[FilterSerializer, PageQuery],
@@ -419,3 +468,42 @@ class AppealCreateApi(APIView):
             user=request.user, decision_id=pk, text=serializer.validated_data["text"]
         )
         return Response(_appeal_data(appeal), status=status.HTTP_201_CREATED)
+
+
+class SuspensionAppealApi(APIView):
+    """POST /api/moderation/suspension-appeal/: a suspended member, who cannot log in,
+    appeals the suspension with their username and password."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []  # the credentials are in the body; no session, no CSRF
+
+    @extend_schema_serializer(component_name="SuspensionAppealInput")
+    class InputSerializer(serializers.Serializer):
+        username = StrictCharField(max_length=150)
+        password = StrictCharField(
+            max_length=128, trim_whitespace=False, style={"input_type": "password"}
+        )
+        text = StrictCharField(max_length=5_000)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: AppealSerializer, 400: BAD_INPUT, 429: THROTTLED},
+        auth=[],
+    )
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        appeal = self.appeal(request, **serializer.validated_data)
+        return Response(_appeal_data(appeal), status=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def appeal(request, *, username: str, password: str, text: str) -> Appeal:
+        """Check the credentials (counted by the log-in limits like any log-in, in the
+        authentication backend), then appeal the suspension (also the log-in page's)."""
+        try:
+            user = authenticate(request=request, username=username, password=password)
+        except AccountSuspended as suspended:
+            return services.suspension_appeal_create(user=suspended.user, text=text)
+        if user is None:
+            raise InvalidInput("Unable to log in with the provided credentials.")
+        raise InvalidState("This account is not suspended; log in to appeal a decision.")

@@ -39,6 +39,25 @@ class Action(models.TextChoices):
     DISMISS = "dismiss", "Dismiss"
 
 
+class AuditOnlyAction(models.TextChoices):
+    """What the audit log records besides the actions (Action): appeals decided, writes
+    through the Django admin, a collective's moderators named and members banned."""
+
+    APPEAL_UPHOLD = "appeal_uphold"
+    APPEAL_REVERSE = "appeal_reverse"
+    ADMIN_ADD = "admin_add"
+    ADMIN_CHANGE = "admin_change"
+    ADMIN_DELETE = "admin_delete"
+    MODERATOR_ADD = "moderator_add"
+    MODERATOR_REMOVE = "moderator_remove"
+    BAN = "ban"
+    UNBAN = "unban"
+
+
+# Every action an audit entry can carry (the log's `action` filter takes these only).
+AUDIT_ACTIONS = [*Action.values, *AuditOnlyAction.values]
+
+
 class Decision(models.Model):
     """One action on a target, by staff or a collective's moderators, with its statement of
     reasons (DSA Art. 17)."""

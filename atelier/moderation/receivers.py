@@ -4,7 +4,7 @@ moderation-relevant object goes into the audit log (docs/moderation.md, "The adm
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION
 from django.contrib.contenttypes.models import ContentType
 
-from atelier.moderation.models import AuditEntry
+from atelier.moderation.models import AuditEntry, AuditOnlyAction
 
 # The objects whose admin writes are audited, by "app_label.model", with the target type
 # their entries carry. Their ModelAdmins log each write on its own (core.admin's
@@ -24,7 +24,11 @@ ADMIN_TARGETS = {
     "moderation.decision": "decision",
     "moderation.appeal": "appeal",
 }
-ADMIN_ACTIONS = {ADDITION: "admin_add", CHANGE: "admin_change", DELETION: "admin_delete"}
+ADMIN_ACTIONS = {
+    ADDITION: AuditOnlyAction.ADMIN_ADD,
+    CHANGE: AuditOnlyAction.ADMIN_CHANGE,
+    DELETION: AuditOnlyAction.ADMIN_DELETE,
+}
 _DEFAULT_REASONS = {ADDITION: "Added in the admin.", DELETION: "Deleted in the admin."}
 
 

@@ -299,13 +299,18 @@ def my_open_report(user, target_type: str, target_id: int) -> Report | None:
     ).first()
 
 
+def appeals(status: str) -> QuerySet[Appeal]:
+    """Appeals with their decisions and appellants: `open` ones (waiting for staff) oldest
+    first, `decided` ones most recently decided first (the staff page and the API)."""
+    qs = Appeal.objects.select_related("decision", "appellant", "decision__actor")
+    if status == "open":
+        return qs.filter(outcome="").order_by("created_at", "id")
+    return qs.exclude(outcome="").order_by("-decided_at", "-id")
+
+
 def open_appeals() -> QuerySet[Appeal]:
     """Appeals waiting for staff, oldest first, with their decisions and appellants."""
-    return (
-        Appeal.objects.filter(outcome="")
-        .select_related("decision", "appellant", "decision__actor")
-        .order_by("created_at", "id")
-    )
+    return appeals("open")
 
 
 def audit_actors() -> list[tuple[int, str]]:

@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -29,9 +29,11 @@ from atelier.core.exceptions import InvalidInput, InvalidState, NotAllowed, NotF
 from atelier.core.models import User
 from atelier.core.versions import ranking_inputs_changed
 from atelier.moderation.models import (
+    AUDIT_ACTIONS,
     Action,
     Appeal,
     AuditEntry,
+    AuditOnlyAction,
     Category,
     Decision,
     Report,
@@ -291,8 +293,57 @@ def restore_holds() -> int:
 
 # --- Actions --------------------------------------------------------------------------------
 
+# The state each action needs its target in ("This post is not removed."): an action that
+# would change nothing is refused, so no decision, notice or resolved report says otherwise.
+_STATE_WORDS = {
+    TargetType.POST: "post",
+    TargetType.COMMENT: "comment",
+    TargetType.CRITIQUE: "critique",
+    TargetType.USER: "member",
+    TargetType.COLLECTIVE: "collective",
+}
+
+
+def _marked_sensitive(target_type: str, target) -> bool:
+    """A post is marked by the moderators (its author's own warning is the author's); a
+    comment or critique has no warning of its author's, so any warning is a mark."""
+    if target_type == TargetType.POST:
+        return target.content_warning_by_staff
+    return bool(target.content_warning)
+
+
+def action_refusal(target_type: str, target, action: str) -> str | None:
+    """Why `action` would change nothing on `target` (the row as locked), or None.
+
+    The one check of staff actions (moderation_act) and of a collective's moderators
+    (collective_post_act, which acts through moderation_act). Warning and dismissing
+    change no state and are never refused here.
+    """
+    word = _STATE_WORDS[target_type]
+    if target_type == TargetType.USER:
+        states = {
+            Action.SUSPEND: (target.suspended_at is None, "is suspended already"),
+            Action.UNSUSPEND: (target.suspended_at is not None, "is not suspended"),
+            Action.LIMIT: (target.limited_at is None, "is limited already"),
+            Action.UNLIMIT: (target.limited_at is not None, "is not limited"),
+        }
+    else:
+        removed = target.removed_at is not None
+        states = {
+            Action.REMOVE: (not removed, "is removed already"),
+            Action.RESTORE: (removed, "is not removed"),
+        }
+        if target_type != TargetType.COLLECTIVE:
+            marked = _marked_sensitive(target_type, target)
+            states[Action.MARK_SENSITIVE] = (not marked, "is marked sensitive already")
+            states[Action.UNMARK_SENSITIVE] = (marked, "is not marked sensitive")
+    allowed, state = states.get(action, (True, ""))
+    return None if allowed else f"This {word} {state}."
+
 
 def _audit(*, actor, action: str, target_type: str, target_id: int, name: str, reason: str):
+    if action not in AUDIT_ACTIONS:  # the log's filter knows these only (models.AUDIT_ACTIONS)
+        raise ValueError(f"Unknown audit action {action!r}.")
     AuditEntry.objects.create(
         actor=actor,
         actor_name=actor.username if actor is not None else "",
@@ -302,6 +353,23 @@ def _audit(*, actor, action: str, target_type: str, target_id: int, name: str, r
         target_name=name[:200],
         reason=reason,
     )
+
+
+def _authors_warning_before_mark(post: Post) -> str | None:
+    """The author's warning that the post's standing mark replaced, if it replaced one."""
+    mark = (
+        Decision.objects.filter(
+            target_type=TargetType.POST,
+            target_id=post.pk,
+            action=Action.MARK_SENSITIVE,
+            reversed_at__isnull=True,
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if mark is None or mark.previous.get("content_warning_by_staff"):
+        return None
+    return mark.previous.get("content_warning") or None
 
 
 def _apply(target_type: str, target, action: str, *, warning: str | None) -> dict:
@@ -323,6 +391,9 @@ def _apply(target_type: str, target, action: str, *, warning: str | None) -> dic
                 # (post.services.post_update) until it is unmarked or reversed.
                 previous["content_warning_by_staff"] = target.content_warning_by_staff
                 changes["content_warning_by_staff"] = marked
+                if not marked:
+                    # Unmarking gives back the author's own warning the mark replaced.
+                    changes["content_warning"] = _authors_warning_before_mark(target)
             model.objects.filter(pk=target.pk).update(**changes)
         ranking_inputs_changed(target.author_id, relations=True)
     elif target_type == TargetType.COLLECTIVE:
@@ -336,9 +407,14 @@ def _apply(target_type: str, target, action: str, *, warning: str | None) -> dic
         elif action == Action.UNLIMIT:
             users.update(limited_at=None)
         elif action == Action.SUSPEND:
-            # Sessions end (session and token authentication refuse an inactive user) and
-            # the API tokens are revoked at once.
-            users.update(suspended_at=now, is_active=False)
+            # Sessions end for good (the new session generation changes the hash every
+            # session was signed with, so lifting the suspension brings none back) and the
+            # API tokens are revoked at once.
+            users.update(
+                suspended_at=now,
+                is_active=False,
+                session_generation=F("session_generation") + 1,
+            )
             Token.objects.filter(user_id=target.pk).delete()
         elif action == Action.UNSUSPEND:
             users.update(suspended_at=None, is_active=True)
@@ -386,6 +462,9 @@ def moderation_act(
     target = load_target(target_type, target_id, for_update=True)
     if target_type == TargetType.USER and target.pk == actor.pk:
         raise InvalidInput("You cannot act on your own account.", field="target_id")
+    refusal = action_refusal(target_type, target, action)
+    if refusal is not None:
+        raise InvalidState(refusal)
     open_reports = Report.objects.select_for_update().filter(
         target_type=target_type, target_id=target_id, status=Report.Status.OPEN
     )
@@ -465,6 +544,55 @@ def appeal_create(*, user, decision_id: int, text: str) -> Appeal:
     if refusal is not None:
         raise InvalidState(refusal)
     return Appeal.objects.create(decision=decision, appellant=user, text=text)
+
+
+def suspension_decision(user) -> Decision | None:
+    """The decision that suspended `user` (the latest suspension not reversed), if any."""
+    return (
+        Decision.objects.filter(
+            target_type=TargetType.USER,
+            target_id=user.pk,
+            action=Action.SUSPEND,
+            reversed_at__isnull=True,
+        )
+        .select_related("appeal")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def suspension_statement(sender, *, user, **kwargs) -> dict:
+    """Receiver of core.signals.suspension_statement: what a suspended member is told at
+    log-in (the log-in backend asks; core imports no moderation)."""
+    decision = suspension_decision(user)
+    if decision is None:
+        return {"decision": None, "appeal": None}
+    appeal = getattr(decision, "appeal", None)
+    return {
+        "decision": {
+            "id": decision.pk,
+            "category": decision.category,
+            "reason": decision.reason,
+            "created_at": decision.created_at.isoformat(),
+        },
+        "appeal": {
+            # None (not appealed), "open" (waiting), or the outcome with its reason.
+            "status": (appeal.outcome or "open") if appeal else None,
+            "outcome_reason": appeal.reason if appeal and appeal.outcome else "",
+            "until": appeal_deadline(decision).isoformat(),
+            "refused": appeal_refusal(decision),
+            "how": "POST /api/moderation/suspension-appeal/ with username, password and "
+            "text, or the appeal form of the log-in page.",
+        },
+    }
+
+
+def suspension_appeal_create(*, user, text: str) -> Appeal:
+    """A suspended member (who cannot log in) appeals the decision that suspended them."""
+    decision = suspension_decision(user)
+    if decision is None:
+        raise InvalidState("There is no suspension to appeal.")
+    return appeal_create(user=user, decision_id=decision.pk, text=text)
 
 
 @transaction.atomic
@@ -553,7 +681,7 @@ def collective_moderator_add(
     if created:
         _audit(
             actor=actor,
-            action="moderator_add",
+            action=AuditOnlyAction.MODERATOR_ADD,
             target_type=TargetType.USER,
             target_id=user.pk,
             name=_in_collective(user, collective),
@@ -570,7 +698,7 @@ def collective_moderator_remove(*, actor, collective: Collective, user: User) ->
     if removed:
         _audit(
             actor=actor,
-            action="moderator_remove",
+            action=AuditOnlyAction.MODERATOR_REMOVE,
             target_type=TargetType.USER,
             target_id=user.pk,
             name=_in_collective(user, collective),
@@ -600,7 +728,7 @@ def collective_ban(
     if created:
         _audit(
             actor=actor,
-            action="ban",
+            action=AuditOnlyAction.BAN,
             target_type=TargetType.USER,
             target_id=user.pk,
             name=_in_collective(user, collective),
@@ -617,7 +745,7 @@ def collective_unban(*, actor, collective: Collective, user: User) -> bool:
     if lifted:
         _audit(
             actor=actor,
-            action="unban",
+            action=AuditOnlyAction.UNBAN,
             target_type=TargetType.USER,
             target_id=user.pk,
             name=_in_collective(user, collective),
@@ -658,11 +786,10 @@ def collective_post_act(
     )
     if post is None:
         raise NotFound("No post of this collective matches the given query.")
-    if action == Action.REMOVE and post.removed_at is not None:
-        raise InvalidState("This post is removed already.")
+    refusal = action_refusal(TargetType.POST, post, action)
+    if refusal is not None:
+        raise InvalidState(refusal)
     if action == Action.RESTORE:
-        if post.removed_at is None:
-            raise InvalidState("This post is not removed.")
         removal = (
             Decision.objects.filter(
                 target_type=TargetType.POST,

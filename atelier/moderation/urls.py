@@ -9,10 +9,16 @@ urlpatterns = [
     path("reports/mine/", apis.MyReportsApi.as_view(), name="report-mine"),
     path("moderation/reports/", apis.QueueApi.as_view(), name="moderation-queue"),
     path("moderation/actions/", apis.ActionApi.as_view(), name="moderation-actions"),
+    path("moderation/appeals/", apis.AppealListApi.as_view(), name="moderation-appeals"),
     path(
         "moderation/appeals/<int:pk>/decide/",
         apis.AppealDecideApi.as_view(),
         name="moderation-appeal-decide",
+    ),
+    path(
+        "moderation/suspension-appeal/",
+        apis.SuspensionAppealApi.as_view(),
+        name="moderation-suspension-appeal",
     ),
     path("moderation/log/", apis.AuditLogApi.as_view(), name="moderation-log"),
     path("moderation/decisions/", apis.MyDecisionsApi.as_view(), name="moderation-decisions"),

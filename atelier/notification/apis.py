@@ -30,7 +30,8 @@ class NotificationListApi(APIView):
 
     @extend_schema_serializer(component_name="Notification")
     class OutputSerializer(serializers.ModelSerializer):
-        actor = UserRefSerializer()
+        # Null for a moderation notice (decision, report_decided, appeal_decided).
+        actor = UserRefSerializer(allow_null=True)
         post = serializers.IntegerField(source="post_id", allow_null=True)
         created_at = serializers.DateTimeField(source="notified_at")
         target = serializers.SerializerMethodField()

@@ -21,7 +21,11 @@ class Notification(models.Model):
     notified_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Who caused it; null for a moderation notice (the moderators act as one, and no staff
+    # member or collective moderator is named to the member: docs/moderation.md).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     post = models.ForeignKey(
         "post.Post", on_delete=models.CASCADE, null=True, blank=True, related_name="+"

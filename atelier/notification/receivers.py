@@ -33,9 +33,11 @@ def _fellow_accepted(sender, *, relation, actor, **kwargs) -> None:
 
 
 def _moderation_notice(sender, *, recipient_id, actor_id, kind, target_type, target_id, **kw):
+    # No actor: the moderators act as one, so the notice names none of them (nor does
+    # blocking a staff member hide a decision about you).
     Notification.objects.create(
         notified_to_id=recipient_id,
-        actor_id=actor_id,
+        actor_id=None,
         kind=kind,
         target_type=target_type,
         target_id=target_id,

@@ -261,7 +261,7 @@ def test_suspension_ends_sessions_and_tokens_and_hides_everything(
     login = APIClient().post(
         "/api/auth/token/", {"username": "ana", "password": "pw-ana-123"}, format="json"
     )
-    assert login.status_code == 400
+    assert login.status_code == 403  # the right password: told of the suspension
     assert post.id not in _feed_ids(ben_client)
     assert ben_client.get(f"/api/posts/{post.id}/").status_code == 404
     remarks = ben_client.get(f"/api/posts/{other.id}/comments/").content.decode()

@@ -11,7 +11,6 @@ Staff pages answer as the `/api/moderation/` paths do: a visitor gets a 401 page
 log-in link), a member who is not staff a 404.
 """
 
-import math
 from functools import wraps
 
 from django.contrib import messages
@@ -25,7 +24,7 @@ from rest_framework.exceptions import ValidationError
 
 from atelier.core.exceptions import DomainError, NotFound
 from atelier.core.selectors import users_with_ids
-from atelier.core.throttling import ScopedThrottle
+from atelier.core.throttling import ScopedLimited, ScopedThrottle
 from atelier.moderation import selectors, services
 from atelier.moderation.apis import (
     ActionApi,
@@ -33,6 +32,7 @@ from atelier.moderation.apis import (
     AppealDecideApi,
     AuditLogApi,
     ReportCreateApi,
+    SuspensionAppealApi,
 )
 from atelier.web.views import TARGET_WORDS, _form_errors
 
@@ -128,12 +128,13 @@ def report_page(request, target_type: str, pk: int):
             "category": request.POST.get("category", ""),
             "text": request.POST.get("text", ""),
         }
-        throttle = ScopedThrottle()
-        if not throttle.allow_request(request, ReportCreateApi):
-            wait = max(1, math.ceil(throttle.wait() or 1))
-            errors = {"detail": [f"Too many reports. Try again in {wait} seconds."]}
+        try:
+            # The API's limit, in the API's words (ReportCreateApi.throttle_sentence).
+            ScopedThrottle().allow_request(request, ReportCreateApi)
+        except ScopedLimited as limited:
+            errors = {"detail": [str(limited.detail)]}
             response = _render_report(request, target_type, target, values, errors, status=429)
-            response["Retry-After"] = str(wait)
+            response["Retry-After"] = str(limited.wait)
             return response
         data = ReportCreateApi.InputSerializer(
             data={
@@ -406,6 +407,26 @@ def moderation_log_page(request):
 
 
 # --- The affected member ------------------------------------------------------------------------
+
+
+@require_http_methods(["POST"])
+def suspension_appeal_page(request):
+    """A suspended member, who cannot log in, appeals the suspension from the log-in page
+    with their username and password (POST /api/moderation/suspension-appeal/'s
+    serializer and service; the log-in limits count the attempt)."""
+    data = SuspensionAppealApi.InputSerializer(
+        data={name: request.POST.get(name, "") for name in ("username", "password", "text")}
+    )
+    errors: dict[str, list[str]] = {}
+    sent = False
+    try:
+        data.is_valid(raise_exception=True)
+        SuspensionAppealApi.appeal(request, **data.validated_data)
+        sent = True
+    except (ValidationError, DomainError) as error:
+        errors = _form_errors(error)
+    context = {"sent": sent, "errors": errors}
+    return render(request, "web/suspension_appeal.html", context, status=201 if sent else 400)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

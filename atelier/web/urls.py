@@ -17,6 +17,11 @@ urlpatterns = [
     path("collectives/<int:pk>/", views.collective_page, name="collective"),
     path("signup/", views.signup_page, name="signup"),
     path("login/", views.LoginView.as_view(), name="login"),
+    path(
+        "login/appeal/",
+        moderation_views.suspension_appeal_page,
+        name="suspension-appeal",
+    ),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("dashboard/", views.dashboard_page, name="dashboard"),
     path("report/<str:target_type>/<int:pk>/", moderation_views.report_page, name="report"),

@@ -41,7 +41,7 @@ from atelier.collective.selectors import (
     moderation_role,
 )
 from atelier.core.apis import RegisterApi
-from atelier.core.auth_backend import BACKEND_PATH
+from atelier.core.auth_backend import BACKEND_PATH, AccountSuspended
 from atelier.core.choices import ArtistType, PostType
 from atelier.core.exceptions import DomainError, NotFound
 from atelier.core.selectors import (
@@ -712,6 +712,15 @@ class LoginView(auth_views.LoginView):
         # The log-in limits live in the authentication backend, shared by every door.
         try:
             return super().post(request, *args, **kwargs)
+        except AccountSuspended as suspended:
+            # The right password of a suspended account: why, and how to appeal.
+            form = self.get_form_class()(request)
+            context = self.get_context_data(
+                form=form,
+                suspension=suspended.statement,
+                suspended_username=request.POST.get("username", "")[:150],
+            )
+            return self.render_to_response(context, status=403)
         except LoginLimited as limited:
             # An unbound form: a bound one would check the password when rendered.
             form = self.get_form_class()(request)

@@ -409,7 +409,8 @@ class World:
         status, headers, _ = cleo.call(a, "/notifications/", session=True)
         assert status == 302 and "/login/" in headers["Location"]
         login = {"username": cleo.username, "password": PASSWORD}
-        assert Member("x").status(a, "/api/auth/token/", method="POST", payload=login) == 400
+        # The right password is told of the suspension (403), not "wrong password".
+        assert Member("x").status(a, "/api/auth/token/", method="POST", payload=login) == 403
         after = feed(ben, a)
         assert hers not in ids(after) and after["ranking"]["cached"] is cached
         assert ben.status(a, f"/api/posts/{hers}/") == 404

@@ -278,7 +278,7 @@ def test_the_page_and_the_api_share_the_report_rate(client, ana, ben, post, monk
 
     assert response.status_code == 429
     assert int(response["Retry-After"]) >= 1
-    assert "Too many reports" in page
+    assert "You may file at most 2 reports a minute. Try again in" in page
     assert Report.objects.get(target_id=post.id).category == "spam"
 
 
