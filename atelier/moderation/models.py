@@ -41,7 +41,8 @@ class Action(models.TextChoices):
 
 class AuditOnlyAction(models.TextChoices):
     """What the audit log records besides the actions (Action): appeals decided, writes
-    through the Django admin, a collective's moderators named and members banned."""
+    through the Django admin, a collective's moderators named and members banned, and a
+    target held after reports (no actor: docs/moderation.md, "Holds")."""
 
     APPEAL_UPHOLD = "appeal_uphold"
     APPEAL_REVERSE = "appeal_reverse"
@@ -52,6 +53,7 @@ class AuditOnlyAction(models.TextChoices):
     MODERATOR_REMOVE = "moderator_remove"
     BAN = "ban"
     UNBAN = "unban"
+    HOLD = "hold"
 
 
 # Every action an audit entry can carry (the log's `action` filter takes these only).
