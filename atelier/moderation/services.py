@@ -34,6 +34,8 @@ from atelier.moderation.models import (
     Report,
     TargetType,
 )
+from atelier.post import selectors as post_selectors
+from atelier.post import services as post_services
 from atelier.post.models import Comment, Critique, Post
 from atelier.post.visibility import (
     _all,
@@ -276,7 +278,17 @@ def _apply(target_type: str, target, action: str, *, warning: str | None) -> dic
             users.update(suspended_at=None, is_active=True)
         if action != Action.WARN:
             ranking_inputs_changed(target.pk, relations=True)
+    _recount(target_type, target, action)
     return previous
+
+
+def _recount(target_type: str, target, action: str) -> None:
+    """Keep the posts' remark counters to the counted remarks (post.visibility): a remark
+    removed or restored, a member suspended or back (their remarks on every post)."""
+    if target_type in REMARK_MODELS and action in (Action.REMOVE, Action.RESTORE):
+        post_services.recount_remarks([target.post_id])
+    elif target_type == TargetType.USER and action in (Action.SUSPEND, Action.UNSUSPEND):
+        post_services.recount_remarks(post_selectors.posts_remarked_by(target.pk))
 
 
 def _notice(kind: str, recipient_id, actor, target_type: str, target_id: int) -> None:

@@ -163,16 +163,31 @@ def feed_conditions(viewer, *, unseen: bool = False, as_of=None) -> dict[str, Q]
     return conditions
 
 
-def remark_conditions(viewer) -> dict[str, Q]:
-    """Every condition a comment or critique must meet to be shown to `viewer`, by name:
-    not deleted, not removed by moderation, its author neither suspended nor blocked either
-    way, and its post visible to the viewer."""
-    ref = viewer_ref(viewer)
-    post = Post.objects.filter(pk=OuterRef("post_id")).filter(visible_to(_inside(ref)))
+def counted_remark_conditions() -> dict[str, Q]:
+    """What makes a comment or critique count on its post (`comment_count`,
+    `critique_count`) and show to anyone who may see the post: not deleted, not removed by
+    moderation, its author not suspended. The remark rule below is these plus the viewer's
+    own (blocks, the post visible to them)."""
     return {
         "not_deleted": Q(is_deleted=False),
         "not_removed": Q(removed_at__isnull=True),
         "author_not_suspended": not_suspended("author_id"),
+    }
+
+
+def counted_remark() -> Q:
+    """A `Comment` or `Critique` filter: the remarks a post's counters count."""
+    return _all(counted_remark_conditions())
+
+
+def remark_conditions(viewer) -> dict[str, Q]:
+    """Every condition a comment or critique must meet to be shown to `viewer`, by name:
+    the counted ones (not deleted, not removed by moderation, its author not suspended),
+    its author not blocked either way, and its post visible to the viewer."""
+    ref = viewer_ref(viewer)
+    post = Post.objects.filter(pk=OuterRef("post_id")).filter(visible_to(_inside(ref)))
+    return {
+        **counted_remark_conditions(),
         "no_block": not_blocked(ref, "author_id"),
         "post_visible": Exists(post),
     }
