@@ -24,7 +24,7 @@ from atelier.collective.selectors import MODERATOR, OWNER, moderation_role
 from atelier.core import signals as core_signals
 from atelier.core.exceptions import InvalidInput, InvalidState, NotAllowed, NotFound
 from atelier.core.models import User
-from atelier.core.versions import ranking_inputs_changed
+from atelier.core.versions import ranking_inputs_changed, visibility_changed
 from atelier.moderation.models import (
     Action,
     Appeal,
@@ -68,6 +68,16 @@ REVERSAL = {
     Action.MARK_SENSITIVE: Action.UNMARK_SENSITIVE,
 }
 REMARK_MODELS = {TargetType.COMMENT: Comment, TargetType.CRITIQUE: Critique}
+# The actions that hide content from others or show it again: each moves the visibility
+# epoch, so every viewer's cached ranking is rebuilt (docs/moderation.md, "Cached pages").
+SHOWS_OR_HIDES = {
+    Action.REMOVE,
+    Action.RESTORE,
+    Action.LIMIT,
+    Action.UNLIMIT,
+    Action.SUSPEND,
+    Action.UNSUSPEND,
+}
 
 
 # --- Targets --------------------------------------------------------------------------------
@@ -279,6 +289,8 @@ def _apply(target_type: str, target, action: str, *, warning: str | None) -> dic
         if action != Action.WARN:
             ranking_inputs_changed(target.pk, relations=True)
     _recount(target_type, target, action)
+    if action in SHOWS_OR_HIDES:
+        visibility_changed()
     return previous
 
 
