@@ -166,3 +166,20 @@ class ThrottleFallbackEntry(models.Model):
 
     def __str__(self) -> str:
         return self.cache_key
+
+
+class VisibilityEpoch(models.Model):
+    """One row (id 1): a counter every moderation change to what anyone may see moves on.
+
+    Every ranked feed snapshot is named by it (atelier/feed/cache.py), so a removal, a
+    restore, a suspension or a limit, and their reversals, retire every cached ranking at
+    once: each viewer's next feed read rebuilds from the committed state. Bumped inside the
+    moderation transaction (`core.versions.visibility_changed`), read by the feed with one
+    primary-key lookup. Starts from the clock, as the users' versions do, so the snapshots
+    of a replaced database never match.
+    """
+
+    value = models.BigIntegerField(default=clock_version)
+
+    def __str__(self) -> str:
+        return f"visibility epoch {self.value}"

@@ -1,14 +1,20 @@
-"""The per-user version counters that name every cached feed, and the one way to bump them.
+"""The version counters that name every cached feed, and the one way to bump each.
 
-They live on `core.User` (`feed_version`, `relations_version`) so that every write, from
-any app, can move them in its own transaction without knowing the feed: core is the
-ground and imports no other app. Why the bump must sit inside the write's transaction is
-argued in atelier/feed/versions.py, which reads them.
+The per-user ones live on `core.User` (`feed_version`, `relations_version`) so that every
+write, from any app, can move them in its own transaction without knowing the feed: core
+is the ground and imports no other app. Why the bump must sit inside the write's
+transaction is argued in atelier/feed/versions.py, which reads them.
+
+The visibility epoch (`core.VisibilityEpoch`, one row) is the global one: a moderation
+change to what anyone may see moves it (`visibility_changed`), and with it the name of
+every viewer's ranked snapshot.
 """
 
 from django.db.models import F
 
-from atelier.core.models import User
+from atelier.core.models import User, VisibilityEpoch
+
+EPOCH_ROW = 1
 
 
 def bump(*user_ids: int | None, relations: bool = False) -> None:
@@ -41,3 +47,28 @@ def read(user_id: int) -> tuple[int, int]:
     """The user's (feed version, relations version) as committed now (one query)."""
     row = User.objects.filter(id=user_id).values_list("feed_version", "relations_version")
     return row.get()
+
+
+def visibility_changed() -> None:
+    """Retire every viewer's cached ranking: move the visibility epoch on, in this transaction.
+
+    Call it inside the transaction of any moderation change that hides or shows content to
+    others (a removal or restore, a suspension, a limit, their reversals, a target held or
+    released): the epoch names every ranked snapshot, so once this commits, each viewer's
+    next feed read rebuilds from the committed state, in any process, with Redis up or
+    down. The row stays locked until the transaction ends (moderation actions queue on it,
+    which is cheap for something this rare): call it last, after the target's own locks.
+    """
+    if VisibilityEpoch.objects.filter(pk=EPOCH_ROW).update(value=F("value") + 1):
+        return
+    # No row (a database flushed by a test): create it from the clock, which differs from
+    # the 0 read meanwhile; a concurrent creator wins and this one moves it on.
+    _, created = VisibilityEpoch.objects.get_or_create(pk=EPOCH_ROW)
+    if not created:
+        VisibilityEpoch.objects.filter(pk=EPOCH_ROW).update(value=F("value") + 1)
+
+
+def visibility_epoch() -> int:
+    """The visibility epoch as committed now (one primary-key read; 0 before any row)."""
+    row = VisibilityEpoch.objects.filter(pk=EPOCH_ROW).values_list("value", flat=True)
+    return row.first() or 0

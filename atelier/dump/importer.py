@@ -41,6 +41,7 @@ from atelier.feed.models import AuthorAffinity, TypeAffinity
 from atelier.moderation import services as moderation_services
 from atelier.moderation.models import Appeal, AuditEntry, Decision, Report
 from atelier.post.models import Appreciation, Comment, Critique, Post, SeenPost
+from atelier.post.visibility import counted_remark
 
 DEFAULT_BATCH_SIZE = 5_000
 
@@ -572,6 +573,9 @@ class CommunityLoader:
             self._flush(table)
         self._writer.close()
         imported = [table.model for table in self._tables]
+        # Holds are a function of the open reports (docs/moderation.md, "Holds"); before
+        # the recount, which leaves held remarks out.
+        moderation_services.restore_holds()
         with _work_mem("64MB"):  # the grouping below hashes millions of rows
             _recount_posts(fresh=True)
             _recount_members()
@@ -586,8 +590,6 @@ class CommunityLoader:
             with connection.cursor() as cursor:
                 self._deferred.settle(cursor, rest)
         _reset_sequences(imported)
-        # Holds are a function of the open reports (docs/moderation.md, "Holds").
-        moderation_services.restore_holds()
 
     def abort(self) -> None:
         """Stop the copying thread, dropping what it has not written (the import failed)."""
@@ -979,7 +981,8 @@ def _unusable_password() -> str:
 
 
 def _recount_posts(*, fresh: bool = False) -> None:
-    """Set every post's counters from the rows (non-deleted remarks only).
+    """Set every post's counters from the rows (remarks: the counted ones, as the post's
+    services count them: `post.visibility.counted_remark`).
 
     `fresh`: every post was just written with zero counters (the import), so on PostgreSQL
     only the posts that have rows need an update.
@@ -989,8 +992,8 @@ def _recount_posts(*, fresh: bool = False) -> None:
             hearts_count=_count_per_post(Appreciation, kind=Appreciation.Kind.HEART),
             praise_count=_count_per_post(Appreciation, kind=Appreciation.Kind.PRAISE),
             trophy_count=_count_per_post(Appreciation, kind=Appreciation.Kind.TROPHY),
-            comment_count=_count_per_post(Comment, is_deleted=False),
-            critique_count=_count_per_post(Critique, is_deleted=False),
+            comment_count=_count_per_post(Comment, counted_remark()),
+            critique_count=_count_per_post(Critique, counted_remark()),
         )
         return
     # PostgreSQL, whose tables have no secondary index yet (see _DeferredIndexes): each
@@ -1003,6 +1006,9 @@ def _recount_posts(*, fresh: bool = False) -> None:
         "comment": q(Comment._meta.db_table),
         "critique": q(Critique._meta.db_table),
     }
+    # The remark counts per post, from the one rule (its SQL, as the ORM writes it).
+    comments, comment_params = _counted_per_post_sql(Comment)
+    critiques, critique_params = _counted_per_post_sql(Critique)
     with connection.cursor() as cursor:
         if not fresh:
             cursor.execute(
@@ -1027,23 +1033,36 @@ def _recount_posts(*, fresh: bool = False) -> None:
                            0 AS comments, 0 AS critiques
                     FROM {appr} GROUP BY post_id
                     UNION ALL
-                    SELECT post_id, 0, 0, 0, COUNT(*), 0 FROM {comment}
-                    WHERE NOT is_deleted GROUP BY post_id
+                    SELECT post_id, 0, 0, 0, n, 0 FROM ({comments}) AS cm
                     UNION ALL
-                    SELECT post_id, 0, 0, 0, 0, COUNT(*) FROM {critique}
-                    WHERE NOT is_deleted GROUP BY post_id
+                    SELECT post_id, 0, 0, 0, 0, n FROM ({critiques}) AS cr
                 ) AS parts
                 GROUP BY post_id
             ) AS c
             WHERE p.id = c.post_id
-            """.format(**tables),
-            [Appreciation.Kind.HEART, Appreciation.Kind.PRAISE, Appreciation.Kind.TROPHY],
+            """.format(**tables, comments=comments, critiques=critiques),
+            [Appreciation.Kind.HEART, Appreciation.Kind.PRAISE, Appreciation.Kind.TROPHY]
+            + comment_params
+            + critique_params,
         )
 
 
-def _count_per_post(model: type[models.Model], **match: Any) -> Coalesce:
+def _counted_per_post_sql(model: type[models.Model]) -> tuple[str, list]:
+    """(SQL, params) of `post_id, n`: the counted remarks of `model` per post."""
     rows = (
-        model.objects.filter(post=OuterRef("pk"), **match)
+        model.objects.filter(counted_remark())
+        .order_by()
+        .values("post_id")
+        .annotate(n=Count("pk"))
+        .values("post_id", "n")
+    )
+    sql, params = rows.query.sql_with_params()
+    return sql, list(params)
+
+
+def _count_per_post(model: type[models.Model], *conditions: Any, **match: Any) -> Coalesce:
+    rows = (
+        model.objects.filter(*conditions, post=OuterRef("pk"), **match)
         .order_by()
         .values("post")
         .annotate(n=Count("pk"))

@@ -2,9 +2,10 @@
 
 Layers (see docs/feed.md, "Caching"): the viewer's building blocks (`relations`: fellow and
 collective counts and preferences), named by their relations version, and the ranked
-snapshot, named by their feed version and the configuration version. The versions live in
-the database (atelier/feed/versions.py), so a key can only be built from committed state:
-nothing here is ever deleted to invalidate, and a Redis outage cannot lose a bump.
+snapshot, named by their feed version, the configuration version and the visibility epoch
+(moved on by moderation). The versions live in the database (atelier/feed/versions.py), so
+a key can only be built from committed state: nothing here is ever deleted to invalidate,
+and a Redis outage cannot lose a bump.
 
 Every key carries SCHEMA: a deploy that changes the shape of a cached value bumps it, and
 old values are then never read (so never unpickled into the new code).
@@ -30,26 +31,31 @@ def relations_key(user_id: int, relations_version: int) -> str:
 
 @dataclass(frozen=True)
 class SnapshotToken:
-    """Names one ranked snapshot: the viewer's feed version and the configuration version.
+    """Names one ranked snapshot: the viewer's feed version, the configuration version and
+    the visibility epoch (moved on by every moderation change to what anyone may see).
 
-    Carried by `next`/`previous` as `snapshot=v<feed version>e<schema>.<config version>` so
-    a client keeps paging through the snapshot it started on.
+    Carried by `next`/`previous` as `snapshot=v<feed version>e<schema>.<config version>.
+    <epoch>` so a client keeps paging through the snapshot it started on; a token from
+    before a moderation change (an older epoch) is served like an expired one: from the
+    current snapshot (atelier/feed/service.py).
     """
 
     feed_version: int
     config_version: int
+    epoch: int
     schema: int = SCHEMA
 
     def __str__(self) -> str:
-        return f"v{self.feed_version}e{self.schema}.{self.config_version}"
+        return f"v{self.feed_version}e{self.schema}.{self.config_version}.{self.epoch}"
 
     @classmethod
     def parse(cls, text: str) -> "SnapshotToken | None":
         """The token, or None if it is malformed or from another cache schema."""
-        head, _, config = text.partition(".")
+        head, _, rest = text.partition(".")
+        config, _, epoch = rest.partition(".")
         version, _, schema = head.removeprefix("v").partition("e")
         try:
-            token = cls(int(version), int(config), int(schema))
+            token = cls(int(version), int(config), int(epoch), int(schema))
         except ValueError:
             return None
         return token if token.schema == SCHEMA else None
@@ -57,7 +63,7 @@ class SnapshotToken:
     def key(self, user_id: int, unseen: bool) -> str:
         return (
             f"feed:s{self.schema}:snapshot:{user_id}:{self.feed_version}:"
-            f"c{self.config_version}:{'u' if unseen else 'a'}"
+            f"c{self.config_version}:m{self.epoch}:{'u' if unseen else 'a'}"
         )
 
     def lock_key(self, user_id: int, unseen: bool) -> str:

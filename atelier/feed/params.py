@@ -45,7 +45,9 @@ class FeedQuerySerializer(serializers.Serializer):
         required=False, default=False, help_text="true: leave out posts I have already seen"
     )
     snapshot = serializers.RegexField(
-        r"^v\d{1,20}e\d{1,20}\.\d{1,10}$",
+        # The epoch part is optional: a token from before it existed pages on like an
+        # expired one (from the current snapshot) instead of failing.
+        r"^v\d{1,20}e\d{1,20}\.\d{1,10}(\.\d{1,20})?$",
         required=False,
         help_text="Opaque; carried by `next`/`previous` to page through one ranked snapshot.",
     )

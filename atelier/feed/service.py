@@ -85,17 +85,24 @@ def _snapshot(
     token: str | None,
     now: datetime | None,
 ) -> tuple[Snapshot, feed_cache.SnapshotToken, bool]:
-    """Return (snapshot, its token, cached): the one named by `token` if still cached, else
-    the current one, built by one request at a time (the others wait for it briefly)."""
+    """Return (snapshot, its token, cached): the one named by `token` if still cached and
+    ranked under the current visibility epoch, else the current one, built by one request
+    at a time (the others wait for it briefly).
+
+    A token from before a moderation change (an older epoch) is answered like an expired
+    one, from the current snapshot: what moderation hid or showed again is then ranked and
+    counted as it is now, at the price of a page that may repeat or skip a post.
+    """
     cache = feed_cache.cache
+    epoch = versions.visibility_epoch()
     requested = feed_cache.SnapshotToken.parse(token) if token and not refresh else None
-    if requested is not None:
+    if requested is not None and requested.epoch == epoch:
         snapshot = cache.get(requested.key(user.id, unseen))
         if snapshot is not None:
             feed_cache.record("snapshot", True)
             return snapshot, requested, True
     feed_version, relations_version = versions.of(user)
-    current = feed_cache.SnapshotToken(feed_version, r.version)
+    current = feed_cache.SnapshotToken(feed_version, r.version, epoch)
     key = current.key(user.id, unseen)
     if not refresh:
         snapshot = cache.get(key)

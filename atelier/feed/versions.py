@@ -8,11 +8,15 @@ data and the new version together, or neither), and read with the request at no 
 A Redis stall therefore cannot lose a bump, and no process can serve a ranking cached
 under a version older than the last committed change.
 
+One more counter names every snapshot: the global visibility epoch, which a moderation
+change to what anyone may see moves on (`core.versions.visibility_changed`), so every
+viewer's next read rebuilds; it costs one primary-key read per personalized feed request.
+
 The writer is core's (atelier/core/versions.py): any app bumps them inside its own
 transaction without importing the feed, and the feed only reads them.
 """
 
-from atelier.core.versions import bump, read  # noqa: F401  (the writer, and a reader)
+from atelier.core.versions import bump, read, visibility_epoch  # noqa: F401  (writer, readers)
 
 
 def of(user) -> tuple[int, int]:

@@ -27,7 +27,7 @@ from atelier.collective.selectors import MODERATOR, OWNER, moderation_role
 from atelier.core import signals as core_signals
 from atelier.core.exceptions import InvalidInput, InvalidState, NotAllowed, NotFound
 from atelier.core.models import User
-from atelier.core.versions import ranking_inputs_changed
+from atelier.core.versions import ranking_inputs_changed, visibility_changed
 from atelier.moderation.models import (
     AUDIT_ACTIONS,
     Action,
@@ -40,6 +40,8 @@ from atelier.moderation.models import (
     TargetType,
 )
 from atelier.moderation.selectors import TARGET_MODELS, hold_weights
+from atelier.post import selectors as post_selectors
+from atelier.post import services as post_services
 from atelier.post.models import Comment, Critique, Post
 from atelier.post.visibility import (
     _all,
@@ -72,6 +74,16 @@ REVERSAL = {
     Action.MARK_SENSITIVE: Action.UNMARK_SENSITIVE,
 }
 REMARK_MODELS = {TargetType.COMMENT: Comment, TargetType.CRITIQUE: Critique}
+# The actions that hide content from others or show it again: each moves the visibility
+# epoch, so every viewer's cached ranking is rebuilt (docs/moderation.md, "Cached pages").
+SHOWS_OR_HIDES = {
+    Action.REMOVE,
+    Action.RESTORE,
+    Action.LIMIT,
+    Action.UNLIMIT,
+    Action.SUSPEND,
+    Action.UNSUSPEND,
+}
 
 
 # --- Targets --------------------------------------------------------------------------------
@@ -257,6 +269,10 @@ def recompute_hold(target_type: str, target_id: int) -> bool:
         return held
     model.objects.filter(pk=target_id).update(held_at=timezone.now() if held else None)
     ranking_inputs_changed(responsible_user_id(target_type, target), relations=True)
+    # A held remark, or a held member's remarks, leave the counters; every cached ranking
+    # is retired, as for a removal.
+    _recount_remarks_of(target_type, target)
+    visibility_changed()
     if held:
         _audit(
             actor=None,
@@ -420,7 +436,27 @@ def _apply(target_type: str, target, action: str, *, warning: str | None) -> dic
             users.update(suspended_at=None, is_active=True)
         if action != Action.WARN:
             ranking_inputs_changed(target.pk, relations=True)
+    _recount(target_type, target, action)
+    if action in SHOWS_OR_HIDES:
+        visibility_changed()
     return previous
+
+
+def _recount(target_type: str, target, action: str) -> None:
+    """Keep the posts' remark counters to the counted remarks (post.visibility): a remark
+    removed or restored, a member suspended or back (their remarks on every post)."""
+    if target_type in REMARK_MODELS and action in (Action.REMOVE, Action.RESTORE):
+        _recount_remarks_of(target_type, target)
+    elif target_type == TargetType.USER and action in (Action.SUSPEND, Action.UNSUSPEND):
+        _recount_remarks_of(target_type, target)
+
+
+def _recount_remarks_of(target_type: str, target) -> None:
+    """Recount the posts a remark, or a member's remarks, count on (nothing for others)."""
+    if target_type in REMARK_MODELS:
+        post_services.recount_remarks([target.post_id])
+    elif target_type == TargetType.USER:
+        post_services.recount_remarks(post_selectors.posts_remarked_by(target.pk))
 
 
 def _notice(kind: str, recipient_id, actor, target_type: str, target_id: int) -> None:

@@ -68,6 +68,13 @@ def get_live_remark(*, model: type[Comment] | type[Critique], post: Post, remark
     return remark
 
 
+def posts_remarked_by(author_id: int) -> list[int]:
+    """The ids of the posts `author_id` has commented on or critiqued (any state)."""
+    comments = Comment.objects.filter(author_id=author_id).values_list("post_id", flat=True)
+    critiques = Critique.objects.filter(author_id=author_id).values_list("post_id", flat=True)
+    return sorted(set(comments) | set(critiques))
+
+
 def appreciation_kinds_given(*, user, post: Post) -> set[str]:
     """The kinds of appreciation ("heart", "praise", "trophy") `user` has given `post`."""
     if user is None or not user.is_authenticated:

@@ -1,7 +1,8 @@
 """Writes on posts: create, soft delete, appreciations, remarks, seen and hidden marks."""
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from atelier.collective.models import Channel
@@ -12,6 +13,7 @@ from atelier.core.throttling import new_account_limit
 from atelier.core.versions import ranking_inputs_changed
 from atelier.post import attachments, signals
 from atelier.post.models import Appreciation, Comment, Critique, HiddenPost, Post, SeenPost
+from atelier.post.visibility import counted_remark
 
 # The counter column each appreciation kind and remark model keeps on Post.
 APPRECIATION_COUNTER = {
@@ -264,15 +266,47 @@ def remark_soft_delete(*, kind: str, remark: Comment | Critique) -> None:
         REMARK_MODELS[kind].objects.filter(pk=remark.pk, is_deleted=False).update(is_deleted=True)
     )
     if updated:
-        counter = REMARK_COUNTER[kind]
-        Post.objects.filter(pk=remark.post_id, **{f"{counter}__gt": 0}).update(
-            **{counter: F(counter) - 1}
-        )
+        # Counted again rather than decremented: a remark moderation removed was no longer
+        # counted, and its author may still delete it.
+        recount_remarks([remark.post_id])
         signals.remark_deleted.send(
             REMARK_MODELS[kind], kind=kind, remark=remark, post_author_id=remark.post.author_id
         )
         if kind == "comment":
             ranking_inputs_changed(remark.author_id)
+
+
+def _counted_per_post(model) -> Coalesce:
+    rows = (
+        model.objects.filter(counted_remark(), post_id=OuterRef("pk"))
+        .order_by()
+        .values("post_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
+def recount_remarks(post_ids) -> None:
+    """Set the posts' `comment_count` and `critique_count` from their counted remarks
+    (`visibility.counted_remark`: not deleted, not removed, author not suspended).
+
+    Called in the transaction of every change that makes remarks count or stop counting
+    other than a new one (which adds 1): a deletion, moderation's removal or restore of a
+    remark, a member's suspension or its end. The posts are locked first, in id order, so
+    the counts are read after any concurrent remark on them has committed (a new remark
+    adds its 1 under the same lock) and two recounts cannot deadlock.
+    """
+    ids = sorted(set(post_ids))
+    if not ids:
+        return
+    # No savepoint: inside the caller's transaction it costs two queries, not four.
+    with transaction.atomic(savepoint=False):
+        locked = Post.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+        list(locked.values_list("pk"))
+        Post.objects.filter(pk__in=ids).update(
+            comment_count=_counted_per_post(Comment), critique_count=_counted_per_post(Critique)
+        )
 
 
 @transaction.atomic

@@ -196,6 +196,31 @@ def feed_conditions(viewer, *, unseen: bool = False, as_of=None) -> dict[str, Q]
     return conditions
 
 
+def _remark_own_conditions(ref: ViewerRef) -> dict[str, Q]:
+    """The conditions on the remark row and its author: not deleted, not removed by
+    moderation, not held after reports unless the viewer wrote it, its author neither
+    suspended nor held (unless the viewer)."""
+    return {
+        "not_deleted": Q(is_deleted=False),
+        "not_removed": Q(removed_at__isnull=True),
+        "not_held": not_held(ref),
+        "author_not_hidden": ~Q(author_id__in=hidden_members(ref)),
+    }
+
+
+def counted_remark_conditions() -> dict[str, Q]:
+    """What makes a comment or critique count on its post (`comment_count`,
+    `critique_count`): the remark's own conditions as nobody in particular sees them (not
+    deleted, not removed, not held, its author neither suspended nor held). The remark rule
+    below is the viewer's version of these plus blocks and the post visible to them."""
+    return _remark_own_conditions(None)
+
+
+def counted_remark() -> Q:
+    """A `Comment` or `Critique` filter: the remarks a post's counters count."""
+    return _all(counted_remark_conditions())
+
+
 def remark_conditions(viewer) -> dict[str, Q]:
     """Every condition a comment or critique must meet to be shown to `viewer`, by name:
     not deleted, not removed by moderation, not held after reports unless the viewer wrote
@@ -204,10 +229,7 @@ def remark_conditions(viewer) -> dict[str, Q]:
     ref = viewer_ref(viewer)
     post = Post.objects.filter(pk=OuterRef("post_id")).filter(visible_to(_inside(ref)))
     return {
-        "not_deleted": Q(is_deleted=False),
-        "not_removed": Q(removed_at__isnull=True),
-        "not_held": not_held(ref),
-        "author_not_hidden": ~Q(author_id__in=hidden_members(ref)),
+        **_remark_own_conditions(ref),
         "no_block": not_blocked(ref, "author_id"),
         "post_visible": Exists(post),
     }

@@ -168,9 +168,10 @@ def test_deleting_a_comment(ana, ana_client, bens_post, bens_other_post, django_
     ana_client.post(f"/api/posts/{bens_other_post.id}/comments/", {"text": "stays"})
     remark = ana_client.post(f"/api/posts/{bens_post.id}/comments/", {"text": "goes"}).json()
 
-    # token, post, the comment, BEGIN, soft delete, counter, affinity row, feed version,
-    # COMMIT (the post's author comes with the post: no second look at it).
-    with django_assert_num_queries(9):
+    # token, post, the comment, BEGIN, soft delete, the post locked and its counters
+    # recounted (a removed remark was no longer counted: post.services.recount_remarks),
+    # affinity row, feed version, COMMIT (the post's author comes with the post).
+    with django_assert_num_queries(10):
         response = ana_client.delete(f"/api/posts/{bens_post.id}/comments/{remark['id']}/")
 
     assert response.status_code == 204

@@ -16,7 +16,7 @@ from atelier.feed.config import CONFIG_CACHE_KEY, load_ranking, save_ranking
 from atelier.feed.models import RankingConfig
 from atelier.feed.tests.helpers import get_feed, get_url, ids, post, server_now
 from atelier.feed.tests.reference import API_WEIGHTS, reference_feed
-from atelier.feed.versions import calc_version
+from atelier.feed.versions import calc_version, visibility_epoch
 
 THREADS = 8
 
@@ -153,14 +153,17 @@ def test_a_page_cached_before_a_cache_outage_is_not_served_after_a_write_during_
 
 
 def test_the_snapshot_token_formats_and_parses_itself():
-    token = SnapshotToken(feed_version=1234, config_version=7)
+    token = SnapshotToken(feed_version=1234, config_version=7, epoch=99)
 
     assert SnapshotToken.parse(str(token)) == token
-    assert str(token) == f"v1234e{SCHEMA}.7"
-    assert SnapshotToken.parse(f"v1234e{SCHEMA + 1}.7") is None  # another deploy's shape
+    assert str(token) == f"v1234e{SCHEMA}.7.99"
+    assert SnapshotToken.parse(f"v1234e{SCHEMA + 1}.7.99") is None  # another deploy's shape
     assert SnapshotToken.parse("v1234.7") is None
+    assert SnapshotToken.parse(f"v1234e{SCHEMA}.7") is None  # before the epoch: expired
     assert f":s{SCHEMA}:" in token.key(5, unseen=False)
     assert token.key(5, unseen=False) != token.key(5, unseen=True)
+    # Another visibility epoch (a moderation change since) names another snapshot.
+    assert token.key(5, unseen=False) != SnapshotToken(1234, 7, 100).key(5, unseen=False)
 
 
 # --- The build lock ---------------------------------------------------------------------------
@@ -171,7 +174,9 @@ def test_invalidate_cache_does_not_release_another_requests_build_lock(ana, ana_
     post(ben, 1)
     r = load_ranking()
     ana.refresh_from_db()
-    lock = SnapshotToken(ana.feed_version, r.version).lock_key(ana.id, unseen=False)
+    lock = SnapshotToken(ana.feed_version, r.version, visibility_epoch()).lock_key(
+        ana.id, unseen=False
+    )
     assert cache.add(lock, 1, timeout=30)  # another request is building this snapshot
 
     assert get_feed(ana_client, invalidate_cache=True)["ranking"]["cached"] is False
