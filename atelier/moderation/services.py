@@ -254,9 +254,8 @@ def recompute_hold(target_type: str, target_id: int) -> bool:
     carries no `held_at`) can call it for every target with open reports.
 
     The target's row is locked first. Starting a hold writes an audit entry (`hold`, no
-    actor) and, like a lifted one, bumps the responsible member's versions, so their
-    cached rankings are rebuilt; every other viewer's cached page re-reads its posts
-    through the rule.
+    actor); starting or lifting one bumps the responsible member's versions, recounts the
+    remarks it hides and moves the visibility epoch, so every cached ranking is rebuilt.
     """
     model = _model(target_type)
     target = model.objects.select_for_update().filter(pk=target_id).first()
