@@ -270,9 +270,7 @@ class RemarkListCreateApi(APIView):
     # The body each kind takes and the object it answers with (urls.py gives each kind's
     # operations these shapes in the schema through `kind_schema`).
     input_serializers = {
-        "comment": extend_schema_serializer(component_name="CommentInput")(
-            CommentInputSerializer
-        ),
+        "comment": extend_schema_serializer(component_name="CommentInput")(CommentInputSerializer),
         "critique": extend_schema_serializer(component_name="CritiqueInput")(
             CritiqueInputSerializer
         ),
