@@ -183,7 +183,15 @@ def _remarks(kind: str, model: type[Comment] | type[Critique]) -> Iterator[dict[
         "id", "author_id", "post_id", "text", "created_at", "is_deleted", "removed_at",
         "content_warning",
     )  # fmt: skip
-    for row in _rows(model.objects, *fields):
+    if model is Critique:
+        for row in _rows(model.objects, *fields):
+            yield records.remark_record(kind, *row)
+        return
+    # The importer wants a reply's top comment on an earlier line: the top comments first,
+    # then the replies (a reply only ever names a top comment, whatever the ids' order).
+    for row in _rows(model.objects.filter(reply_to__isnull=True), *fields):
+        yield records.remark_record(kind, *row)
+    for row in _rows(model.objects.filter(reply_to__isnull=False), *fields, "reply_to_id"):
         yield records.remark_record(kind, *row)
 
 

@@ -407,6 +407,8 @@ class CommunityLoader:
             kind: set() for kind in ("heart", "praise", "trophy")
         }
         self._remark_ids: dict[str, set[int]] = {"comment": set(), "critique": set()}
+        # The post of each top comment so far: what a reply may answer (docs/import.md).
+        self._top_comment_post: dict[int, int] = {}
         self._preference_users: set[int] = set()
         self._seen: set[tuple[int, int]] = set()
         self._decisions: set[int] = set()
@@ -457,7 +459,7 @@ class CommunityLoader:
             "content_warning",
         )  # fmt: skip
         self._remark_tables = {
-            "comment": _Table(Comment, remark_columns),
+            "comment": _Table(Comment, (*remark_columns, "reply_to_id")),
             "critique": _Table(Critique, remark_columns),
         }
         self._preference_table = _Table(
@@ -831,7 +833,7 @@ class CommunityLoader:
         )
 
     def _remark(self, kind: str, values: tuple, line: int) -> None:
-        remark_id, user_id, post_id, text, created_at, is_deleted, removed_at, warning = values
+        remark_id, user_id, post_id, text, created_at, is_deleted, removed_at, warning = values[:8]
         ids = self._remark_ids[kind]
         if remark_id in ids:
             raise DumpError(line, f"duplicate {kind} id {remark_id}")
@@ -840,10 +842,33 @@ class CommunityLoader:
         if post_id not in self._post_author_type:
             self._author_and_type(post_id, kind, line)  # raises
         ids.add(remark_id)
-        self._append(
-            self._remark_tables[kind],
-            (remark_id, post_id, user_id, text, created_at, is_deleted, removed_at, warning),
-        )
+        row = (remark_id, post_id, user_id, text, created_at, is_deleted, removed_at, warning)
+        if kind == "comment":
+            reply_to = values[8]
+            if reply_to is None:
+                self._top_comment_post[remark_id] = post_id
+            else:
+                self._check_reply(reply_to, post_id, line)
+            row = (*row, reply_to)
+        self._append(self._remark_tables[kind], row)
+
+    def _check_reply(self, reply_to: int, post_id: int, line: int) -> None:
+        """A reply answers a top comment of its own post, defined on an earlier line."""
+        parent_post = self._top_comment_post.get(reply_to)
+        if parent_post is None:
+            if reply_to in self._remark_ids["comment"]:
+                raise DumpError(
+                    line, f"comment replies to comment {reply_to}, which is itself a reply"
+                )
+            raise DumpError(
+                line, f"comment replies to comment {reply_to}, which no earlier line defines"
+            )
+        if parent_post != post_id:
+            raise DumpError(
+                line,
+                f"comment replies to comment {reply_to}, which is on post {parent_post}, "
+                f"not post {post_id}",
+            )
 
     def _preference(self, kind: str, values: tuple, line: int) -> None:
         user_id, post_types, artist_types, muted, blocked, show_sensitive = values

@@ -279,7 +279,10 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
         Field("content_warning_by_staff", boolean, False, False),
     ),
     **{kind: _appreciation() for kind in APPRECIATION_KINDS},
-    **{kind: _remark() for kind in REMARK_KINDS},
+    # A comment may answer a top comment of the same post, defined on an earlier line
+    # (docs/import.md); critiques are not threaded.
+    "comment": (*_remark(), Field("reply_to", optional_identifier, False)),
+    "critique": _remark(),
     "preference": (
         Field("user", identifier),
         Field("preferred_post_types", choice_list(PostType.values), False, ()),
@@ -606,6 +609,7 @@ def remark_record(
     is_deleted: bool = False,
     removed_at: datetime | None = None,
     content_warning: str | None = None,
+    reply_to: int | None = None,
 ) -> dict[str, Any]:
     record = {
         "kind": kind,
@@ -618,6 +622,8 @@ def remark_record(
     if is_deleted:
         record["is_deleted"] = True
     _moderated(record, removed_at, content_warning)
+    if reply_to is not None:
+        record["reply_to"] = reply_to
     return record
 
 

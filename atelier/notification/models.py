@@ -11,6 +11,7 @@ class Notification(models.Model):
         TROPHY = "trophy"
         COMMENT = "comment"
         CRITIQUE = "critique"
+        REPLY = "reply"  # an answer to my comment (post: the post it is on)
         FELLOW_REQUEST = "fellow_request"
         FELLOW_ACCEPT = "fellow_accept"
         # Moderation (docs/moderation.md): the target is named by target_type/target_id.

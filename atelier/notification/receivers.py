@@ -14,7 +14,19 @@ def _appreciation_added(sender, *, user, post, kind, **kwargs) -> None:
     notification_create(recipient_id=post.author_id, actor_id=user.id, kind=kind, post_id=post.pk)
 
 
-def _remark_created(sender, *, kind, post, author, **kwargs) -> None:
+def _remark_created(sender, *, kind, post, author, answered=None, **kwargs) -> None:
+    """The post's author hears of a new comment or critique; the author of the comment a
+    reply answers hears of the reply. When those are one person, the reply says it all:
+    one notification, not two."""
+    if answered is not None:
+        notification_create(
+            recipient_id=answered.author_id,
+            actor_id=author.id,
+            kind=Notification.Kind.REPLY,
+            post_id=post.pk,
+        )
+        if answered.author_id == post.author_id:
+            return
     notification_create(recipient_id=post.author_id, actor_id=author.id, kind=kind, post_id=post.pk)
 
 

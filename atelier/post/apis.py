@@ -33,7 +33,7 @@ from atelier.post.selectors import (
     visible_posts,
     visible_remarks,
 )
-from atelier.post.serializers import PostOutputSerializer, RemarkOutputSerializer
+from atelier.post.serializers import REMARK_OUTPUT, PostOutputSerializer
 
 NOT_FOUND = OpenApiResponse(description="No such post, or not visible to you.")
 
@@ -245,44 +245,70 @@ def _counts(post: Post) -> dict:
     }
 
 
+class CommentInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    text = StrictCharField(max_length=10_000)
+    reply_to = IdField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=(
+            "The comment this one answers: a comment of the same post that you may read. "
+            "A reply to a reply answers its thread's top comment."
+        ),
+    )
+
+
+class CritiqueInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    # Critiques are not threaded: `reply_to` is an unknown field here.
+    text = StrictCharField(max_length=10_000)
+
+
 class RemarkListCreateApi(APIView):
     """Comments or critiques of a post (the kind comes from the URL)."""
 
     kind: str = ""
+    # The body each kind takes and the object it answers with (urls.py gives each kind's
+    # operations these shapes in the schema through `kind_schema`).
+    input_serializers = {
+        "comment": extend_schema_serializer(component_name="CommentInput")(CommentInputSerializer),
+        "critique": extend_schema_serializer(component_name="CritiqueInput")(
+            CritiqueInputSerializer
+        ),
+    }
 
-    @extend_schema_serializer(component_name="RemarkInput")
-    class InputSerializer(serializers.Serializer):
-        text = StrictCharField(max_length=10_000)
+    @classmethod
+    def kind_schema(cls, kind: str) -> dict[str, dict]:
+        output = REMARK_OUTPUT[kind]
+        return {
+            "get": {"responses": {200: output(many=True), 401: UNAUTHENTICATED, 404: NOT_FOUND}},
+            "post": {
+                "request": cls.input_serializers[kind],
+                "responses": {
+                    201: output,
+                    400: BAD_INPUT,
+                    401: UNAUTHENTICATED,
+                    404: NOT_FOUND,
+                    429: NEW_ACCOUNT_LIMITED,
+                },
+            },
+        }
 
-    @extend_schema(
-        summary="List, oldest first",
-        responses={200: RemarkOutputSerializer(many=True), 401: UNAUTHENTICATED, 404: NOT_FOUND},
-    )
+    @extend_schema(summary="List, oldest first")
     def get(self, request, pk: int):
         post = get_visible_post(request.user, pk)
         model = services.REMARK_MODELS[self.kind]
         remarks = visible_remarks(model=model, post=post, viewer=request.user)
-        return Response(RemarkOutputSerializer(remarks, many=True).data)
+        return Response(REMARK_OUTPUT[self.kind](remarks, many=True).data)
 
-    @extend_schema(
-        summary="Write one",
-        request=InputSerializer,
-        responses={
-            201: RemarkOutputSerializer,
-            400: BAD_INPUT,
-            401: UNAUTHENTICATED,
-            404: NOT_FOUND,
-            429: NEW_ACCOUNT_LIMITED,
-        },
-    )
+    @extend_schema(summary="Write one")
     def post(self, request, pk: int):
         post = get_visible_post(request.user, pk)
-        data = self.InputSerializer(data=request.data)
+        data = self.input_serializers[self.kind](data=request.data)
         data.is_valid(raise_exception=True)
         remark = services.remark_create(
-            kind=self.kind, author=request.user, post=post, text=data.validated_data["text"]
+            kind=self.kind, author=request.user, post=post, **data.validated_data
         )
-        return Response(RemarkOutputSerializer(remark).data, status=status.HTTP_201_CREATED)
+        return Response(REMARK_OUTPUT[self.kind](remark).data, status=status.HTTP_201_CREATED)
 
 
 class RemarkDetailApi(APIView):

@@ -142,6 +142,16 @@ class Remark(models.Model):
 
 
 class Comment(Remark):
+    # The top comment of the thread this one answers (docs/api.md "Comments"), or null for
+    # a top comment: one level of threading, so it never names a reply (the service points a
+    # reply to a reply at its thread's top). Comments are soft-deleted, so the rows stay;
+    # only a hard delete (the account of the top comment's author deleted, which cascades)
+    # removes one, and then its replies become top comments rather than blocking it.
+    # The foreign key's index serves that SET NULL and nothing else.
+    reply_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
     class Meta:
         indexes = [
             models.Index(

@@ -57,6 +57,19 @@ def visible_remarks(*, model: type[Comment] | type[Critique], post: Post, viewer
     )
 
 
+def answerable_comment(*, viewer, post: Post, comment_id: int) -> Comment | None:
+    """The comment `comment_id` of `post` that `viewer` may answer, or None: one they may
+    read (the one remark rule), so a deleted, removed or blocked-either-way comment is as
+    unknown as a missing one or one on another post."""
+    if not is_storable_id(comment_id):
+        return None
+    return (
+        Comment.objects.filter(remarks_visible_to(viewer), pk=comment_id, post=post)
+        .only("id", "author_id", "reply_to_id")
+        .first()
+    )
+
+
 def get_live_remark(*, model: type[Comment] | type[Critique], post: Post, remark_id: int):
     """Return the live comment or critique `remark_id` of `post`; Http404 otherwise."""
     if not is_storable_id(remark_id):

@@ -52,9 +52,23 @@ class PostOutputSerializer(serializers.ModelSerializer):
 
 
 class RemarkOutputSerializer(serializers.Serializer):
-    """A comment or critique: `{id, author, text, created_at}`."""
+    """A critique: `{id, author, text, created_at}` (a comment adds `reply_to`)."""
 
     id = serializers.IntegerField()
     author = UserRefSerializer()
     text = serializers.CharField()
     created_at = serializers.DateTimeField()
+
+
+class CommentOutputSerializer(RemarkOutputSerializer):
+    """A comment: a remark and `reply_to`, the id of its thread's top comment or null."""
+
+    reply_to = serializers.IntegerField(
+        source="reply_to_id",
+        allow_null=True,
+        help_text="The top comment this one answers (one level of threading), or null.",
+    )
+
+
+# The output shape of each kind of remark: only comments have replies.
+REMARK_OUTPUT = {"comment": CommentOutputSerializer, "critique": RemarkOutputSerializer}

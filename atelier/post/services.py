@@ -8,11 +8,12 @@ from django.utils import timezone
 from atelier.collective.models import Channel
 from atelier.collective.selectors import membership
 from atelier.collective.services import refuse_banned
-from atelier.core.exceptions import NotAllowed
+from atelier.core.exceptions import InvalidInput, NotAllowed
 from atelier.core.throttling import new_account_limit
 from atelier.core.versions import ranking_inputs_changed
 from atelier.post import attachments, signals
 from atelier.post.models import Appreciation, Comment, Critique, HiddenPost, Post, SeenPost
+from atelier.post.selectors import answerable_comment
 from atelier.post.visibility import counted_remark
 
 # The counter column each appreciation kind and remark model keeps on Post.
@@ -29,6 +30,25 @@ class NotAMember(NotAllowed):
     """The author is not a member of the channel's collective: 403."""
 
     default_message = "You are not a member of this channel's collective."
+
+
+class UnknownReplyTarget(InvalidInput):
+    """`reply_to` names no comment of this post that the author may read: 400. Missing,
+    deleted, removed, on another post or hidden by a block all read the same."""
+
+    default_message = "No such comment on this post."
+
+    def __init__(self):
+        super().__init__(field="reply_to")
+
+
+class RepliesAreForComments(InvalidInput):
+    """Only comments are threaded; a critique answers the post: 400."""
+
+    default_message = "Only comments can answer a comment."
+
+    def __init__(self):
+        super().__init__(field="reply_to")
 
 
 @transaction.atomic
@@ -236,19 +256,42 @@ def _delete_appreciation(*, user_id: int, post_id: int, kind: str) -> bool:
 
 
 @transaction.atomic
-def remark_create(*, kind: str, author, post: Post, text: str) -> Comment | Critique:
+def remark_create(
+    *, kind: str, author, post: Post, text: str, reply_to: int | None = None
+) -> Comment | Critique:
     """Add a comment or critique to `post` and count it. Raises NewAccountLimited when a new
-    account has reached its limit (comments and critiques count together)."""
+    account has reached its limit (comments and critiques count together).
+
+    `reply_to` (comments only) names the comment answered; the new comment points at the
+    top comment of that one's thread (one level of threading). Raises UnknownReplyTarget
+    when `author` may not read such a comment of `post`, RepliesAreForComments for a
+    critique.
+    """
+    answered = None
+    fields = {}
+    if reply_to is not None:
+        if kind != "comment":
+            raise RepliesAreForComments
+        answered = answerable_comment(viewer=author, post=post, comment_id=reply_to)
+        if answered is None:
+            raise UnknownReplyTarget
+        fields["reply_to_id"] = answered.reply_to_id or answered.id
     with new_account_limit(author, "comment"):
         remark = REMARK_MODELS[kind].objects.create(
-            author=author, post=post, text=text, created_at=timezone.now()
+            author=author, post=post, text=text, created_at=timezone.now(), **fields
         )
         counter = REMARK_COUNTER[kind]
         Post.objects.filter(pk=post.pk).update(**{counter: F(counter) + 1})
         # The feed's affinity counters (a comment is the ranking's `conversation`) and the
-        # author's notification, in this transaction.
+        # notifications of the post's author and of the answered comment's, in this
+        # transaction.
         signals.remark_created.send(
-            REMARK_MODELS[kind], kind=kind, remark=remark, post=post, author=author
+            REMARK_MODELS[kind],
+            kind=kind,
+            remark=remark,
+            post=post,
+            author=author,
+            answered=answered,
         )
         if kind == "comment":
             ranking_inputs_changed(author.id)

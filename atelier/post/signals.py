@@ -8,7 +8,9 @@ and nothing the ranking depends on can be lost between the write and its consequ
 - post_removed(sender=Post, post): the author deleted the post (soft delete, once).
 - appreciation_added(sender=Appreciation, user, post, kind, at): a new appreciation.
 - appreciation_removed(sender=Appreciation, user, post, kind): one was withdrawn.
-- remark_created(sender=Comment or Critique, kind, remark, post, author): a new remark.
+- remark_created(sender=Comment or Critique, kind, remark, post, author, answered): a new
+  remark; `answered` is the comment it answers (as the author named it, so possibly a
+  reply itself) or None.
 - remark_deleted(sender=Comment or Critique, kind, remark, post_author_id): a remark was
   soft-deleted (sent once, by the request that deleted it).
 

@@ -9,8 +9,10 @@ from atelier.post import apis, profile_apis
 def _kind_view(base, kind: str, op: str):
     view = type(f"{kind.title()}{base.__name__}", (base,), {"kind": kind})
     # One view class per kind, each with its own operation ids in the schema.
+    # A base may give each kind its own request and response shapes (`kind_schema`).
+    shapes = base.kind_schema(kind) if hasattr(base, "kind_schema") else {}
     operations = {
-        method: extend_schema(operation_id=f"{op}_{kind}_{method}")
+        method: extend_schema(operation_id=f"{op}_{kind}_{method}", **shapes.get(method, {}))
         for method in ("get", "post", "delete")
         if hasattr(base, method)
     }

@@ -178,24 +178,45 @@ def post_page(request, pk: int):
         kind = request.POST.get("kind", "")
         if kind not in REMARK_KINDS:
             raise Http404("No such kind of remark.")
-        # The API's serializer: the same rules (blank, length, NUL) and the same messages.
+        # The API's serializer: the same rules (blank, length, NUL, reply_to) and the same
+        # messages. A reply form sends `reply_to` (a comment id); the comment form none.
         text = request.POST.get("text", "")
-        data = RemarkListCreateApi.InputSerializer(data={"text": text})
+        fields = {"text": text}
+        raw_reply_to = request.POST.get("reply_to")
+        if raw_reply_to is not None:
+            fields["reply_to"] = _form_id(raw_reply_to)
+        data = RemarkListCreateApi.input_serializers[kind](data=fields)
+        # Which form the error and the draft go back to: the reply form of the comment
+        # answered when it still shows, else the comment form (urls carry its anchor).
+        form = kind
         if data.is_valid():
             try:
-                post_services.remark_create(
-                    kind=kind, author=request.user, post=post, text=data.validated_data["text"]
+                remark = post_services.remark_create(
+                    kind=kind, author=request.user, post=post, **data.validated_data
                 )
             except NewAccountLimited as limited:
                 # The API's 429, as a message above the kept draft.
                 errors[kind] = str(limited.detail)
                 retry_after = limited.wait
+                form = _reply_form(kind, data.validated_data.get("reply_to"))
+            except post_services.UnknownReplyTarget as unknown:
+                # The comment went (deleted, removed, blocked): the draft moves to the
+                # comment form, with why.
+                errors[kind] = unknown.message
             else:
-                return redirect(f"{request.path}#{kind}s")
+                # A reply is shown where it went (under its top comment), the rest at the
+                # head of their list.
+                anchor = f"{kind}-{remark.id}" if remark_is_reply(remark) else f"{kind}s"
+                return redirect(f"{request.path}#{anchor}")
         else:
-            errors[kind] = " ".join(_messages(data.errors.get("text", [])))
+            messages = [m for field in ("text", "reply_to") for m in data.errors.get(field, [])]
+            errors[kind] = " ".join(_messages(messages))
+            if "reply_to" not in data.errors:
+                form = _reply_form(kind, fields.get("reply_to"))
+        if form != kind:
+            errors[form] = errors.pop(kind)
         # A NUL cannot be shown back in HTML; the rest of the draft is kept.
-        drafts[kind] = text.replace("\x00", "")
+        drafts[form] = text.replace("\x00", "")
         status = 400 if retry_after is None else 429
     response = _render_post_page(request, post, errors=errors, drafts=drafts, status=status)
     if retry_after is not None:
@@ -203,9 +224,44 @@ def post_page(request, pk: int):
     return response
 
 
+def remark_is_reply(remark) -> bool:
+    return getattr(remark, "reply_to_id", None) is not None
+
+
+def _form_id(raw: str):
+    """A form's id field for an API serializer: digits as an int, anything else as sent
+    (the serializer refuses it with the API's message)."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 20 else raw
+
+
+def _reply_form(kind: str, reply_to) -> str:
+    """The name of the form a remark came from: "reply-<id>" for a reply, else `kind`."""
+    return f"reply-{reply_to}" if isinstance(reply_to, int) else kind
+
+
+def threads(comments: list) -> list:
+    """Comments grouped for the page: the top comments, oldest first, each with its
+    `replies` (oldest first). A reply whose top comment is not shown (deleted, removed,
+    blocked) stands on its own in its place, marked `orphan`. The API's list stays flat."""
+    tops = {c.id: c for c in comments if c.reply_to_id is None}
+    shown = []
+    for comment in comments:
+        comment.replies = []
+        comment.orphan = False
+    for comment in comments:
+        top = tops.get(comment.reply_to_id) if comment.reply_to_id is not None else None
+        if top is not None:
+            top.replies.append(comment)
+        else:
+            comment.orphan = comment.reply_to_id is not None
+            shown.append(comment)
+    return shown
+
+
 def _render_post_page(request, post, *, errors: dict, drafts: dict, status: int):
     """The post page, with the errors and drafts of a refused form (`errors` and `drafts`
-    by form: "comment", "critique", "content_warning")."""
+    by form: "comment", "critique", "content_warning", or "reply-<id>" for the reply form
+    under comment <id>)."""
     attach_media_lists([post])
     remarks = {}
     given: set[str] = set()
@@ -223,11 +279,31 @@ def _render_post_page(request, post, *, errors: dict, drafts: dict, status: int)
         {"kind": kind, "label": label, "count": counts[kind], "given": kind in given}
         for kind, label in APPRECIATION_LABELS.items()
     ]
+    reply_forms = {
+        int(form.removeprefix("reply-")): {
+            "error": errors.get(form, ""),
+            "draft": drafts.get(form, ""),
+        }
+        for form in {*errors, *drafts}
+        if form.startswith("reply-")
+    }
+    for comment in remarks.get("comment", []):
+        comment.reply_form = reply_forms.pop(comment.id, None)
+    for gone in reply_forms.values():
+        # A reply form under a comment no longer shown: its draft comes back in the
+        # comment form, so nothing typed is lost.
+        errors.setdefault("comment", gone["error"])
+        drafts.setdefault("comment", gone["draft"])
+    # Comments in threads (a reply under its top comment); critiques as they come.
+    shown = {
+        kind: threads(items) if kind == "comment" else items for kind, items in remarks.items()
+    }
     sections = [
         {
             "kind": kind,
             "title": "Comments" if kind == "comment" else "Critiques",
-            "items": remarks.get(kind, []),
+            "count": len(remarks.get(kind, [])),
+            "items": shown.get(kind, []),
             "error": errors.get(kind, ""),
             "draft": drafts.get(kind, ""),
             "prompt": "Say something kind" if kind == "comment" else "What works, what could",
@@ -578,6 +654,7 @@ NOTIFICATION_TEXT = {
     "trophy": "gave a trophy to",
     "comment": "commented on",
     "critique": "wrote a critique of",
+    "reply": "replied to",
     "fellow_request": "asked to be your fellow",
     "fellow_accept": "accepted your fellow request",
 }

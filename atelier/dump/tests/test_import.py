@@ -48,6 +48,9 @@ def community() -> list[dict]:
         {"kind": "comment", "id": 5, "user": 20, "post": 100, "text": "Lovely", "created_at": T},
         {"kind": "comment", "id": 6, "user": 30, "post": 100, "text": "gone", "created_at": T,
          "is_deleted": True},
+        {"kind": "comment", "id": 4, "user": 10, "post": 100, "text": "Thanks", "created_at": T,
+         "reply_to": 5},
+        {"kind": "comment", "id": 3, "user": 10, "post": 200, "text": "Top", "created_at": T},
         {"kind": "critique", "id": 9, "user": 30, "post": 200, "text": "Crop it",
          "created_at": T},
         {"kind": "preference", "user": 20, "preferred_post_types": ["poem"],
@@ -73,7 +76,12 @@ def test_import_keeps_ids_and_links(write_dump):
 
     assert sorted(User.objects.values_list("id", flat=True)) == [10, 20, 30]
     assert sorted(Post.objects.values_list("id", flat=True)) == [100, 200]
-    assert list(Comment.objects.order_by("id").values_list("id", flat=True)) == [5, 6]
+    assert list(Comment.objects.order_by("id").values_list("id", "reply_to")) == [
+        (3, None),
+        (4, 5),
+        (5, None),
+        (6, None),
+    ]
     assert list(Critique.objects.values_list("id", flat=True)) == [9]
     channel_post = Post.objects.get(id=100)
     assert (channel_post.channel_id, channel_post.collective_id) == (70, 7)
@@ -88,8 +96,8 @@ def test_counters_are_recomputed_not_read(write_dump):
     import_dump(write_dump(community()))
 
     counters = ("hearts_count", "praise_count", "trophy_count", "comment_count", "critique_count")
-    assert Post.objects.filter(id=100).values_list(*counters).get() == (1, 1, 0, 1, 0)
-    assert Post.objects.filter(id=200).values_list(*counters).get() == (1, 0, 1, 0, 1)
+    assert Post.objects.filter(id=100).values_list(*counters).get() == (1, 1, 0, 2, 0)
+    assert Post.objects.filter(id=200).values_list(*counters).get() == (1, 0, 1, 1, 1)
     assert Collective.objects.get(id=7).members_count == 2
 
 
@@ -251,6 +259,19 @@ BAD_LINES = {
                           "title": "t", "created_at": T},
     "duplicate comment id": {"kind": "comment", "id": 5, "user": 10, "post": 100, "text": "x",
                              "created_at": T},
+    "reply to a missing comment": {"kind": "comment", "id": 8, "user": 10, "post": 100,
+                                   "text": "x", "created_at": T, "reply_to": 99},
+    "reply to a comment on another post": {"kind": "comment", "id": 8, "user": 10,
+                                           "post": 100, "text": "x", "created_at": T,
+                                           "reply_to": 3},
+    "reply to a reply": {"kind": "comment", "id": 8, "user": 10, "post": 100, "text": "x",
+                         "created_at": T, "reply_to": 4},
+    "reply to a critique": {"kind": "comment", "id": 8, "user": 10, "post": 200, "text": "x",
+                            "created_at": T, "reply_to": 9},
+    "reply_to on a critique": {"kind": "critique", "id": 10, "user": 10, "post": 200,
+                               "text": "x", "created_at": T, "reply_to": 3},
+    "string reply_to": {"kind": "comment", "id": 8, "user": 10, "post": 100, "text": "x",
+                        "created_at": T, "reply_to": "5"},
     "duplicate heart": {"kind": "heart", "user": 20, "post": 100, "created_at": T},
     "duplicate member": {"kind": "member", "user": 20, "collective": 7, "role": "member",
                          "joined_at": T},
@@ -460,3 +481,36 @@ def test_a_failure_on_the_copying_thread_aborts_the_import(write_dump, monkeypat
     assert calls.count(Post) == 1
     assert_nothing_imported()
     assert _indexes_and_constraints() == before
+
+
+@pytest.mark.parametrize(
+    ("reply_to", "post", "message"),
+    [
+        (99, 100, "comment replies to comment 99, which no earlier line defines"),
+        (3, 100, "comment replies to comment 3, which is on post 200, not post 100"),
+        (4, 100, "comment replies to comment 4, which is itself a reply"),
+    ],
+)
+def test_a_reply_must_answer_an_earlier_top_comment_of_its_post(
+    write_dump, reply_to, post, message
+):
+    records = community()
+    bad = {"kind": "comment", "id": 8, "user": 10, "post": post, "text": "x", "created_at": T,
+           "reply_to": reply_to}  # fmt: skip
+    position = next(i for i, r in enumerate(records) if r["kind"] == "critique")
+
+    with pytest.raises(CommandError, match=rf"line {position + 1}: {message}"):
+        import_dump(write_dump([*records[:position], bad, *records[position:]]))
+    assert_nothing_imported()
+
+
+def test_a_reply_before_its_top_comment_is_refused(write_dump):
+    records = community()
+    reply = next(r for r in records if r.get("reply_to") == 5)
+    records.remove(reply)
+    first_comment = next(i for i, r in enumerate(records) if r["kind"] == "comment")
+    records.insert(first_comment, reply)
+
+    with pytest.raises(CommandError, match="replies to comment 5, which no earlier line"):
+        import_dump(write_dump(records))
+    assert_nothing_imported()

@@ -60,8 +60,13 @@ def build_community() -> None:
     for kind in ("heart", "praise", "trophy"):
         AppreciationFactory(user=ben, post=public, kind=kind)
     AppreciationFactory(user=ana, post=in_channel)
-    CommentFactory(author=ben, post=public, text="Lovely\nline two")
+    lovely = CommentFactory(author=ben, post=public, text="Lovely\nline two")
     CommentFactory(author=cleo, post=public, is_deleted=True)
+    # A reply with an id below its top comment's: the export still puts the top first.
+    CommentFactory(id=lovely.id + 1000, author=ana, post=public, text="Thanks", reply_to=None)
+    top = Comment.objects.get(id=lovely.id + 1000)
+    CommentFactory(id=lovely.id + 500, author=ben, post=public, text="Agreed", reply_to=top)
+    CommentFactory(author=cleo, post=public, text="Me too", reply_to=lovely)
     CritiqueFactory(author=ana, post=in_channel)
     preference = UserPreference.objects.create(
         user=ana, preferred_post_types=["poem", "image"], preferred_artist_types=["writer"]
@@ -192,6 +197,9 @@ def test_export_import_export_round_trips(tmp_path):
     assert User.objects.get(username="ana").password == passwords["ana"]
     assert not User.objects.get(username="cleo").has_usable_password()
     assert Post.objects.get(title="Tide").hearts_count == 1
+    replies = dict(Comment.objects.filter(reply_to__isnull=False).values_list("text", "reply_to"))
+    tops = dict(Comment.objects.filter(reply_to__isnull=True).values_list("text", "id"))
+    assert replies == {"Agreed": tops["Thanks"], "Me too": tops["Lovely\nline two"]}
 
 
 def test_moderation_round_trips_with_its_links_and_states(tmp_path):

@@ -43,7 +43,7 @@ def focused(page) -> str:
 # ---- The top bar -------------------------------------------------------------------------
 
 NAV_LINKS = {
-    "ana": ["Feed", "Collectives", "Notifications", "New post", "@ana", "Log out"],
+    "ana": ["Feed", "Collectives", "Notifications", "New post", "@ana", "Log out", "Dark mode"],
     "stella": [
         "Feed",
         "Collectives",
@@ -53,6 +53,7 @@ NAV_LINKS = {
         "Moderation",
         "@stella",
         "Log out",
+        "Dark mode",
     ],
 }
 

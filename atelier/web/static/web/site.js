@@ -1,6 +1,7 @@
-/* Every page: placeholder colours, character counters and the phone menu. Each is an
- * enhancement: without JavaScript the page still works (no colour behind a loading
- * picture, no counter, a menu that closes only when its button is pressed again). */
+/* Every page: placeholder colours, character counters, the phone menu and the light or
+ * dark toggle. Each is an enhancement: without JavaScript the page still works (no colour
+ * behind a loading picture, no counter, a menu that closes only when its button is pressed
+ * again, the system's light or dark and no toggle). */
 (function () {
   "use strict";
 
@@ -122,8 +123,42 @@
     else window.addEventListener("load", restore, { once: true });
   }
 
+  // ---- Light or dark ---------------------------------------------------------------------
+
+  // The top bar's toggle flips the theme and remembers the choice (theme.js applies it on
+  // the next page before it paints). Until the reader chooses, the system's
+  // prefers-color-scheme rules, and the toggle shows which one that is.
+  var THEME_KEY = "atelier-theme";
+  var systemDark = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+
+  function currentTheme() {
+    var chosen = document.documentElement.getAttribute("data-theme");
+    if (chosen === "light" || chosen === "dark") return chosen;
+    return systemDark && systemDark.matches ? "dark" : "light";
+  }
+
+  function wireThemeToggle(button) {
+    function show() {
+      button.setAttribute("aria-pressed", currentTheme() === "dark" ? "true" : "false");
+    }
+    button.addEventListener("click", function () {
+      var next = currentTheme() === "dark" ? "light" : "dark";
+      document.documentElement.setAttribute("data-theme", next);
+      try {
+        window.localStorage.setItem(THEME_KEY, next);
+      } catch (error) {
+        /* storage off: the choice holds for this page only */
+      }
+      show();
+    });
+    if (systemDark && systemDark.addEventListener) systemDark.addEventListener("change", show);
+    show();
+    button.hidden = false;
+  }
+
   paintPlaceholders(document);
   addCounters(document);
+  document.querySelectorAll("[data-theme-toggle]").forEach(wireThemeToggle);
   document.querySelectorAll("details.navmenu").forEach(wireMenu);
   rememberFocus();
 
