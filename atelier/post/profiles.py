@@ -29,6 +29,17 @@ def user_profile_queryset() -> QuerySet[User]:
     return User.objects.annotate(fellows_count=_count_of(fellows), posts_count=_count_of(posts))
 
 
+def is_member_visible_to(viewer, member: User) -> bool:
+    """The one rule for seeing a member (their profile, their avatar): not suspended, and
+    no block between them and the viewer either way. A visitor (None or anonymous) sees
+    every member who is not suspended (docs/moderation.md)."""
+    if member.suspended_at is not None:
+        return False
+    if viewer is None or not viewer.is_authenticated or viewer.id == member.id:
+        return True
+    return not is_blocked_either_way(viewer.id, member.id)
+
+
 def get_user_profile(*, viewer: User, user_id: int) -> User:
     """Return the user `user_id` with its counts; Http404 if unknown or blocked either way.
 
@@ -37,9 +48,7 @@ def get_user_profile(*, viewer: User, user_id: int) -> User:
     """
     if not is_storable_id(user_id):
         raise Http404("No user matches the given query.")
-    if user_id != viewer.id and is_blocked_either_way(viewer.id, user_id):
+    user = user_profile_queryset().filter(pk=user_id).first()
+    if user is None or not is_member_visible_to(viewer, user):
         raise Http404("No user matches the given query.")
-    try:
-        return user_profile_queryset().get(pk=user_id, suspended_at__isnull=True)
-    except User.DoesNotExist:
-        raise Http404("No user matches the given query.") from None
+    return user

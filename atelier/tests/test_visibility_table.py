@@ -134,9 +134,7 @@ def _build_world(media_root: str) -> World:
         MemberFactory(collective=channel.collective, user=users["banned"])
         # The factories write no counter; the leave and the ban below take one off it.
         collective = Collective.objects.get(pk=channel.collective_id)
-        Collective.objects.filter(pk=collective.pk).update(
-            members_count=collective.members.count()
-        )
+        Collective.objects.filter(pk=collective.pk).update(members_count=collective.members.count())
     collective_leave(collective=private.collective, user=users["former"])
     for channel in (public, private):  # the ban's write, as moderation's service makes it
         member_ban(
