@@ -97,7 +97,8 @@ class UserMeApi(APIView):
 
         class Meta(UserProfileOutputSerializer.Meta):
             fields = [*UserProfileOutputSerializer.Meta.fields, "avatar_media", "email"]
-            read_only_fields = fields
+            # Not `email`: a read-only model field loses allow_blank, and "" is an answer.
+            read_only_fields = UserProfileOutputSerializer.Meta.fields
 
         @extend_schema_field(serializers.IntegerField(allow_null=True))
         def get_avatar_media(self, user: User) -> int | None:
