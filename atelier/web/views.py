@@ -720,6 +720,7 @@ def profile_settings_page(request):
     The form is checked by PATCH /api/users/me/'s serializer and saved by the same
     services; an uploaded avatar goes through the media pipeline like any upload."""
     errors: dict[str, list[str]] = {}
+    status = 400
     if request.method == "POST":
         fields = {
             "display_name": request.POST.get("display_name", ""),
@@ -740,6 +741,9 @@ def profile_settings_page(request):
             profile_update(user=request.user, **values)
         except UploadRejected as rejected:
             errors = {"avatar": [rejected.message]}
+        except NewAccountLimited as limited:  # the API's 429, as a message on the form
+            errors = {"avatar": [str(limited.detail)]}
+            status = 429
         except (ValidationError, DomainError) as error:
             errors = _form_errors(error)
         else:
@@ -752,7 +756,7 @@ def profile_settings_page(request):
         "max_display_name": MAX_DISPLAY_NAME,
         "max_bio": MAX_BIO,
     }
-    return render(request, "web/profile_settings.html", context, status=400 if errors else 200)
+    return render(request, "web/profile_settings.html", context, status=status if errors else 200)
 
 
 class LoginView(auth_views.LoginView):
