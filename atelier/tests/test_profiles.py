@@ -321,3 +321,30 @@ def test_other_users_not_touched(ana_client, ben):
     ben.refresh_from_db()
     assert (ben.display_name, ben.bio) == ("", "")
     assert UserFactory(username="dora").display_name == ""
+
+
+def test_authors_profiles_cost_the_feed_no_query(ben_client, ana, cleo):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for author in (ana, cleo):
+        PostFactory.create_batch(3, author=author)
+
+    def feed_queries() -> int:
+        cache.clear()  # both reads build the page the same way
+        with CaptureQueriesContext(connection) as queries:
+            response = ben_client.get("/api/posts/?ordering=chronological")
+        assert response.status_code == 200
+        return len(queries)
+
+    feed_queries()  # the first read of a viewer does one-off work; measure the next ones
+    before = feed_queries()
+    User.objects.filter(pk__in=[ana.pk, cleo.pk]).update(
+        display_name="Someone", bio="b" * 1000, avatar_file="m/ab/abc-256sq.webp"
+    )
+    after = feed_queries()
+
+    assert after == before
+    authors = ben_client.get("/api/posts/?ordering=chronological").json()["results"]
+    assert {a["author"]["avatar"] for a in authors} == {"/media/m/ab/abc-256sq.webp"}
