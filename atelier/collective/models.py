@@ -37,9 +37,7 @@ class Channel(models.Model):
     class Meta:
         constraints = [
             # "Studio" and "studio" would only confuse: unique regardless of case.
-            models.UniqueConstraint(
-                "collective", Lower("name"), name="channel_unique_name_ci"
-            ),
+            models.UniqueConstraint("collective", Lower("name"), name="channel_unique_name_ci"),
         ]
 
     def __str__(self) -> str:

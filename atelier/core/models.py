@@ -42,6 +42,14 @@ class User(AbstractUser):
     # Mixed into the session's auth hash: bumping it (a suspension does) ends every session
     # the member has, for good: lifting the suspension does not bring one back.
     session_generation = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    # The profile (docs/api.md "Users"): plain text, "" for none. A blank display name
+    # falls back to the username wherever a name is shown.
+    display_name = models.CharField(max_length=50, blank=True, default="", db_default="")
+    bio = models.TextField(blank=True, default="", db_default="")
+    # The stored name of the member's square avatar (a variant the media app makes of one
+    # of their pictures), "" for none. Kept on the user row so that every user object
+    # carries its avatar URL without a join; who may fetch the file is media's rule.
+    avatar_file = models.CharField(max_length=200, blank=True, default="", db_default="")
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

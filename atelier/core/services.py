@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from atelier.core import signals
+from atelier.core import avatars, signals
 from atelier.core.choices import ArtistType
 from atelier.core.exceptions import InvalidInput, InvalidState, NotFound
 from atelier.core.models import Block, User, UserFellow
@@ -214,3 +214,28 @@ def blocks_replace(*, user: User, blocked_ids: set[int]) -> set[int]:
     if removed or added:
         signals.blocks_changed.send(Block, blocker_id=user.id, added=added, removed=removed)
     return removed | added
+
+
+_UNSET = object()
+
+
+@transaction.atomic
+def profile_update(*, user: User, display_name=_UNSET, bio=_UNSET, avatar=_UNSET) -> User:
+    """Change the given profile fields of `user` (docs/api.md "Users"): a display name and a
+    bio (plain text, already trimmed and bounded by the serializer; "" or None clears), an
+    avatar (the id of a picture of mine whose square variant becomes the avatar; None
+    clears). The square variant is made by the media app, through core.avatars."""
+    changes: dict[str, str] = {}
+    if display_name is not _UNSET:
+        changes["display_name"] = display_name or ""
+    if bio is not _UNSET:
+        changes["bio"] = bio or ""
+    if avatar is not _UNSET:
+        changes["avatar_file"] = (
+            "" if avatar is None else avatars.square_for(owner=user, media_id=avatar)
+        )
+    if changes:
+        User.objects.filter(pk=user.pk).update(**changes)
+        for field, value in changes.items():
+            setattr(user, field, value)
+    return user

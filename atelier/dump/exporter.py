@@ -28,7 +28,7 @@ from atelier.core.models import Block, User, UserFellow, UserPreference
 from atelier.dump import records
 from atelier.dump.records import describe_counts, format_time
 from atelier.moderation.models import Appeal, AuditEntry, Decision, Report
-from atelier.post.models import Appreciation, Comment, Critique, Post, SeenPost
+from atelier.post.models import Appreciation, Comment, Critique, PinnedPost, Post, SeenPost
 
 CHUNK_SIZE = 5_000
 
@@ -84,6 +84,7 @@ def community_records() -> Iterator[dict[str, Any]]:
     yield from _remarks("critique", Critique)
     yield from _preferences()
     yield from _seen()
+    yield from _pins()
     yield from _decisions()
     yield from _reports()
     yield from _appeals()
@@ -98,10 +99,11 @@ def _users() -> Iterator[dict[str, Any]]:
     fields = (
         "id", "username", "password", "artist_type", "date_joined", "email", "first_name",
         "last_name", "is_active", "is_staff", "is_superuser", "suspended_at", "limited_at",
+        "display_name", "bio",
     )  # fmt: skip
     for (user_id, username, password, artist_type, date_joined, email, first_name, last_name,
          is_active, is_staff, is_superuser, suspended_at,
-         limited_at) in _rows(User.objects, *fields):  # fmt: skip
+         limited_at, display_name, bio) in _rows(User.objects, *fields):  # fmt: skip
         record: dict[str, Any] = {"kind": "user", "id": user_id, "username": username}
         # An unusable password is random noise; leaving it out re-creates one on import.
         if password and not password.startswith(UNUSABLE_PASSWORD_PREFIX):
@@ -124,6 +126,10 @@ def _users() -> Iterator[dict[str, Any]]:
             record["suspended_at"] = format_time(suspended_at)
         if limited_at is not None:
             record["limited_at"] = format_time(limited_at)
+        if display_name:
+            record["display_name"] = display_name
+        if bio:
+            record["bio"] = bio
         yield record
 
 
@@ -238,6 +244,11 @@ def _preferences() -> Iterator[dict[str, Any]]:
             blocked.get(user_id, []),
             show_sensitive,
         )
+
+
+def _pins() -> Iterator[dict[str, Any]]:
+    for row in _rows(PinnedPost.objects, "user_id", "post_id", "position"):
+        yield records.pin_record(*row)
 
 
 def _seen() -> Iterator[dict[str, Any]]:

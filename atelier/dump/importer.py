@@ -40,7 +40,7 @@ from atelier.feed import affinity
 from atelier.feed.models import AuthorAffinity, TypeAffinity
 from atelier.moderation import services as moderation_services
 from atelier.moderation.models import Appeal, AuditEntry, Decision, Report
-from atelier.post.models import Appreciation, Comment, Critique, Post, SeenPost
+from atelier.post.models import Appreciation, Comment, Critique, PinnedPost, Post, SeenPost
 from atelier.post.visibility import counted_remark
 
 DEFAULT_BATCH_SIZE = 5_000
@@ -51,7 +51,7 @@ _STAGES = {
     "user": 0, "collective": 1, "channel": 2, "member": 3, "moderator": 3, "ban": 3,
     "fellow": 4, "post": 5,
     "heart": 6, "praise": 6, "trophy": 6, "comment": 7, "critique": 7, "preference": 8,
-    "seen": 9, "decision": 10, "report": 11, "appeal": 12, "audit_entry": 13,
+    "seen": 9, "pin": 9, "decision": 10, "report": 11, "appeal": 12, "audit_entry": 13,
 }  # fmt: skip
 
 
@@ -411,6 +411,7 @@ class CommunityLoader:
         self._top_comment_post: dict[int, int] = {}
         self._preference_users: set[int] = set()
         self._seen: set[tuple[int, int]] = set()
+        self._pins: set[tuple[int, int]] = set()  # (user, post) and (user, -1 - position)
         self._decisions: set[int] = set()
         self._appealed: set[int] = set()  # decisions with an appeal (one each)
         self._report_ids: set[int] = set()
@@ -423,7 +424,8 @@ class CommunityLoader:
             User,
             ("id", "username", "password", "artist_type", "date_joined", "email", "first_name",
              "last_name", "is_active", "is_staff", "is_superuser", "suspended_at",
-             "limited_at", "feed_version", "relations_version"),
+             "limited_at", "feed_version", "relations_version", "display_name", "bio",
+             "avatar_file"),
         )  # fmt: skip
         self._collective_table = _Table(
             Collective,
@@ -477,6 +479,7 @@ class CommunityLoader:
         self._muted_table = _Table(self._muted_model, ("userpreference_id", "collective_id"))
         self._block_table = _Table(Block, ("blocker_id", "blocked_id", "created_at"))
         self._seen_table = _Table(SeenPost, ("user_id", "post_id", "seen_at"))
+        self._pin_table = _Table(PinnedPost, ("user_id", "post_id", "position"))
         self._decision_table = _Table(
             Decision,
             ("id", "actor_id", "target_type", "target_id", "affected_user_id", "action",
@@ -504,8 +507,8 @@ class CommunityLoader:
             self._moderator_table, self._ban_table, self._fellow_table, self._post_table,
             self._appreciation_table,
             *self._remark_tables.values(), self._preference_table, self._muted_table,
-            self._block_table, self._seen_table, self._decision_table, self._report_table,
-            self._appeal_table, self._audit_table,
+            self._block_table, self._seen_table, self._pin_table, self._decision_table,
+            self._report_table, self._appeal_table, self._audit_table,
         )  # fmt: skip
 
         # Tables settled as soon as the file moves past their kind (see _moved_on).
@@ -535,6 +538,7 @@ class CommunityLoader:
             "critique": self._remark,
             "preference": self._preference,
             "seen": self._seen_mark,
+            "pin": self._pin,
             "decision": self._decision,
             "report": self._report,
             "appeal": self._appeal,
@@ -663,7 +667,7 @@ class CommunityLoader:
     def _user(self, kind: str, values: tuple, line: int) -> None:
         (user_id, username, password, password_hash, artist_type, date_joined, email,
          first_name, last_name, is_active, is_staff, is_superuser, suspended_at,
-         limited_at) = values  # fmt: skip
+         limited_at, display_name, bio) = values  # fmt: skip
         if user_id in self._users:
             raise DumpError(line, f"duplicate user id {user_id}")
         # Usernames are unique regardless of case (a constraint on lower(username)).
@@ -690,7 +694,7 @@ class CommunityLoader:
             self._user_table,
             (user_id, username, stored, artist_type, date_joined, email, first_name, last_name,
              is_active, is_staff, is_superuser, suspended_at, limited_at, self._version,
-             self._version),
+             self._version, " ".join(display_name.split()), bio.strip(), ""),
         )  # fmt: skip
 
     def _hash(self, password: str) -> str:
@@ -909,6 +913,19 @@ class CommunityLoader:
             raise DumpError(line, f"duplicate seen mark: user {user_id} on post {post_id}")
         self._seen.add((user_id, post_id))
         self._append(self._seen_table, (user_id, post_id, seen_at))
+
+    def _pin(self, kind: str, values: tuple, line: int) -> None:
+        user_id, post_id, position = values
+        self._require_user(user_id, kind, line)
+        author_id, _post_type = self._author_and_type(post_id, kind, line)
+        if author_id != user_id:
+            raise DumpError(line, f"user {user_id} cannot pin post {post_id}: not theirs")
+        if (user_id, post_id) in self._pins:
+            raise DumpError(line, f"duplicate pin: user {user_id} on post {post_id}")
+        if (user_id, -1 - position) in self._pins:
+            raise DumpError(line, f"user {user_id} has two pins at position {position}")
+        self._pins.update({(user_id, post_id), (user_id, -1 - position)})
+        self._append(self._pin_table, (user_id, post_id, position))
 
     # --- moderation (docs/moderation.md) -----------------------------------------------
     # Targets are loose (type, id) pairs, as in the database (a decision or an audit entry

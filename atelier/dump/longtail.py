@@ -26,8 +26,7 @@ def _zipf_weights(n: int, rng: np.random.Generator, exponent: float = 1.0) -> np
 
 def _iso(seconds: np.ndarray) -> list[str]:
     return [
-        datetime.fromtimestamp(float(s), tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        for s in seconds
+        datetime.fromtimestamp(float(s), tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ") for s in seconds
     ]
 
 

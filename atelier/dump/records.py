@@ -18,6 +18,7 @@ from atelier.collective.models import Collective, CollectiveMember
 from atelier.core.choices import ArtistType, PostType
 from atelier.core.models import UserFellow
 from atelier.moderation.models import Action, Appeal, Category, Report, TargetType
+from atelier.post.services import MAX_PINS
 
 MAX_ID = 2**63 - 1  # a PostgreSQL bigint
 MAX_REMARK_LENGTH = 10_000  # Remark.text's max_length, which the database does not enforce
@@ -32,7 +33,7 @@ REMARK_KINDS = ("comment", "critique")
 MODERATION_KINDS = ("decision", "report", "appeal", "audit_entry")
 KIND_ORDER = (
     "user", "collective", "channel", "member", "moderator", "ban", "fellow", "post",
-    *APPRECIATION_KINDS, *REMARK_KINDS, "preference", "seen", *MODERATION_KINDS,
+    *APPRECIATION_KINDS, *REMARK_KINDS, "preference", "seen", "pin", *MODERATION_KINDS,
 )  # fmt: skip
 
 # Django's UnicodeUsernameValidator: what registration accepts, so every imported user
@@ -136,6 +137,13 @@ def choice_list(values: Iterable[str]) -> Check:
     return check
 
 
+def pin_position(value: Any) -> int:
+    """A pinned post's place on the profile: 0, 1 or 2."""
+    if type(value) is not int or not 0 <= value < MAX_PINS:
+        raise ValueError(f"must be an integer from 0 to {MAX_PINS - 1}, got {value!r}")
+    return value
+
+
 def identifier_list(value: Any) -> list[int]:
     if type(value) is not list:
         raise ValueError(f"must be a list of ids, got {value!r}")
@@ -222,6 +230,10 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
         Field("is_superuser", boolean, False, False),
         Field("suspended_at", optional_timestamp, False),
         Field("limited_at", optional_timestamp, False),
+        # The profile (docs/api.md "Users"); the avatar is a media file, and media are
+        # not in the dump.
+        Field("display_name", text(50), False, ""),
+        Field("bio", text(1000), False, ""),
     ),
     "fellow": (
         Field("from", identifier),
@@ -292,6 +304,8 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
         Field("show_sensitive_content", boolean, False, False),
     ),
     "seen": (Field("user", identifier), Field("post", identifier), Field("seen_at", timestamp)),
+    # A post pinned on its author's profile: at most 3 a member, `position` 0..2.
+    "pin": (Field("user", identifier), Field("post", identifier), Field("position", pin_position)),
     # Moderation (docs/moderation.md). A target is a loose (type, id) pair, as in the
     # database: the post, remark, user or collective may have been deleted since.
     "decision": (
@@ -646,6 +660,10 @@ def preference_record(
     if show_sensitive_content:
         record["show_sensitive_content"] = True
     return record
+
+
+def pin_record(user_id: int, post_id: int, position: int) -> dict[str, Any]:
+    return {"kind": "pin", "user": user_id, "post": post_id, "position": position}
 
 
 def seen_record(user_id: int, post_id: int, seen_at: datetime) -> dict[str, Any]:

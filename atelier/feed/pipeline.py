@@ -91,9 +91,7 @@ class Snapshot:
         weighted = contributions(self.points[rows.start : rows.stop], r)
 
         def per_name(values) -> dict[str, float]:
-            return {
-                name: float(v) for name, v in zip(NAMES, values, strict=True) if name in names
-            }
+            return {name: float(v) for name, v in zip(NAMES, values, strict=True) if name in names}
 
         return [
             Scored(

@@ -16,17 +16,19 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from atelier.core.api import RejectUnknownFieldsMixin, StrictCharField
 from atelier.core.throttling import ScopedThrottle, UserThrottle
 from atelier.media import services, storage
 from atelier.media.processing import UploadRejected
 from atelier.media.selectors import (
-    can_view_media,
+    can_view_media_file,
     get_visible_media,
-    is_public_media,
+    is_public_file,
     media_for_file,
 )
 from atelier.media.serializers import MediaOutputSerializer
 
+MAX_ALT_TEXT = 1000
 NOT_FOUND = OpenApiResponse(description="No such media, or not visible to you.")
 UNAUTHENTICATED = OpenApiResponse(description="Not authenticated.")
 # Multipart overhead allowed on top of the largest file before the body is even read.
@@ -100,6 +102,33 @@ class MediaDetailApi(APIView):
             raise Http404("No media matches the given query.")
         return Response(MediaOutputSerializer(media).data)
 
+    @extend_schema_serializer(component_name="MediaUpdateInput")
+    class UpdateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+        alt_text = StrictCharField(max_length=MAX_ALT_TEXT, allow_blank=True, trim_whitespace=True)
+
+    @extend_schema(
+        operation_id="media_update",
+        summary='Set the alt text of my upload (`{alt_text}`; "" clears it)',
+        request=UpdateSerializer,
+        responses={
+            200: MediaOutputSerializer,
+            400: OpenApiResponse(description="Over 1000 characters, a NUL, an unknown field."),
+            401: UNAUTHENTICATED,
+            403: OpenApiResponse(description="Not mine (attached to a post I can see)."),
+            404: NOT_FOUND,
+        },
+    )
+    def patch(self, request, pk: int):
+        media = get_visible_media(request.user, pk)
+        if media is None:
+            raise Http404("No media matches the given query.")
+        if media.owner_id != request.user.id:
+            raise PermissionDenied("Only the uploader can describe it.")
+        data = self.UpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        media = services.media_describe(media=media, alt_text=data.validated_data["alt_text"])
+        return Response(MediaOutputSerializer(media).data)
+
     @extend_schema(
         operation_id="media_delete",
         summary="Delete my upload that is not attached to a post",
@@ -116,6 +145,8 @@ class MediaDetailApi(APIView):
             raise Http404("No media matches the given query.")
         if media.owner_id != request.user.id:
             raise PermissionDenied("Only the uploader can delete it.")
+        if media.square and media.square == request.user.avatar_file:
+            raise PermissionDenied("It is your avatar; choose another one first.")
         if not services.media_delete(media=media):
             raise PermissionDenied("It is attached to a post; delete the post instead.")
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -149,9 +180,9 @@ class MediaFileView(APIView):
         if not storage.is_stored_name(name):
             raise Http404("No such file.")
         media = media_for_file(name)
-        if media is None or not can_view_media(request.user, media):
+        if media is None or not can_view_media_file(request.user, media, name):
             raise Http404("No such file.")
-        public = is_public_media(media)
+        public = is_public_file(media, name)
         try:
             local_path = default_storage.path(name)
         except NotImplementedError:  # an object store: send the viewer to a signed URL

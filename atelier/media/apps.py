@@ -11,9 +11,10 @@ class MediaConfig(AppConfig):
     def ready(self) -> None:
         from drf_spectacular.utils import extend_schema_field
 
+        from atelier.core import avatars
         from atelier.media.selectors import attach_media_lists
         from atelier.media.serializers import MediaOutputSerializer
-        from atelier.media.services import media_attach
+        from atelier.media.services import avatar_media_id, avatar_square, media_attach
         from atelier.post import attachments
         from atelier.post.serializers import PostOutputSerializer
 
@@ -24,4 +25,6 @@ class MediaConfig(AppConfig):
             attach_lists=attach_media_lists,
             output=lambda media: MediaOutputSerializer(media, many=True).data,
         )
+        # Core keeps a member's avatar as a file name; the square is made here.
+        avatars.register(square_for=avatar_square, media_of=avatar_media_id)
         extend_schema_field(MediaOutputSerializer(many=True))(PostOutputSerializer.get_media)

@@ -32,6 +32,10 @@ class Media(models.Model):
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     placeholder = models.CharField(max_length=40)
+    # Describes the picture to who cannot see it: the `alt` of every <img> of it.
+    alt_text = models.TextField(blank=True, default="", db_default="")
+    # The 256 px square WebP made when the picture is chosen as an avatar ("" until then).
+    square = models.CharField(max_length=200, blank=True, default="", db_default="", db_index=True)
     created_at = models.DateTimeField(db_index=True)
 
     class Meta:
@@ -45,4 +49,4 @@ class Media(models.Model):
 
     def stored_names(self) -> list[str]:
         """Every file in storage that belongs to this upload."""
-        return [name for name in (self.file, self.thumbnail) if name]
+        return [name for name in (self.file, self.thumbnail, self.square) if name]

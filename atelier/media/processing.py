@@ -32,6 +32,8 @@ AV_TYPES = {
 }
 DISPLAY_SIZE = 1600
 THUMBNAIL_SIZE = 480
+# The side of an avatar: a centred square crop, made when a picture is chosen as one.
+AVATAR_SIZE = 256
 WEBP_QUALITY = 82
 # Shown behind audio and video that have no cover.
 AV_PLACEHOLDER = {"audio": "#3b3350", "video": "#1f2a33"}
@@ -192,3 +194,13 @@ def process_image_upload(upload) -> ProcessedImage:
         raise UploadRejected("A cover must be a JPEG, PNG, WebP or GIF image.")
     check_size(upload, "image")
     return process_image(upload)
+
+
+def square_variant(stored) -> bytes:
+    """The AVATAR_SIZE px square WebP of a stored display variant (a file object): the
+    largest centred square, scaled down (never up)."""
+    with Image.open(stored, formats=("WEBP",)) as image:
+        image.load()
+        side = min(image.width, image.height, AVATAR_SIZE)
+        square = ImageOps.fit(image, (side, side), Image.Resampling.LANCZOS)
+    return _webp(square)

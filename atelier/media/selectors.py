@@ -5,12 +5,34 @@ from collections.abc import Iterable
 from django.db.models import Q
 
 from atelier.media.models import Media
+from atelier.post.profiles import is_member_visible_to
 from atelier.post.selectors import is_post_visible_to
 
 
 def media_base_queryset():
     """The one queryset media reads start from (the post decides visibility)."""
-    return Media.objects.select_related("post")
+    return Media.objects.select_related("post", "owner")
+
+
+def is_avatar_file(media: Media, name: str) -> bool:
+    """True if `name` is the square variant that is now its owner's avatar."""
+    return bool(media.square) and name == media.square == media.owner.avatar_file
+
+
+def can_view_media_file(user, media: Media, name: str) -> bool:
+    """The one rule for a stored file (docs/media.md): a member's current avatar is seen by
+    whoever may see the member (post.profiles.is_member_visible_to: not suspended, no
+    block either way, visitors included); every other file follows its media."""
+    if is_avatar_file(media, name) and is_member_visible_to(user, media.owner):
+        return True
+    return can_view_media(user, media)
+
+
+def is_public_file(media: Media, name: str) -> bool:
+    """True if a visitor may see the file `name` of `media` (it may sit in a shared cache)."""
+    if is_avatar_file(media, name):
+        return is_member_visible_to(None, media.owner)
+    return is_public_media(media)
 
 
 def can_view_media(user, media: Media) -> bool:
@@ -37,8 +59,8 @@ def get_visible_media(user, media_id: int) -> Media | None:
 
 
 def media_for_file(name: str) -> Media | None:
-    """The upload that stored file `name` (its main file or its thumbnail)."""
-    return media_base_queryset().filter(Q(file=name) | Q(thumbnail=name)).first()
+    """The upload that stored file `name` (its main file, thumbnail or square)."""
+    return media_base_queryset().filter(Q(file=name) | Q(thumbnail=name) | Q(square=name)).first()
 
 
 def attach_media_lists(posts: Iterable) -> None:
@@ -55,3 +77,10 @@ def attach_media_lists(posts: Iterable) -> None:
             by_post.setdefault(media.post_id, []).append(media)
     for post in posts:
         post.attached_media = by_post.get(post.id, [])
+
+
+def images_of(owner, *, limit: int = 24):
+    """`owner`'s latest pictures, newest first (to choose an avatar from)."""
+    return Media.objects.filter(owner=owner, kind=Media.Kind.IMAGE).order_by("-created_at", "-id")[
+        :limit
+    ]

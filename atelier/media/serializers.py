@@ -1,5 +1,5 @@
 """The media object of docs/api.md: `{id, kind, url, thumbnail_url, width, height, placeholder,
-content_type, size}`."""
+content_type, size, alt_text}`."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -24,6 +24,7 @@ class MediaOutputSerializer(serializers.ModelSerializer):
             "placeholder",
             "content_type",
             "size",
+            "alt_text",
         ]
         read_only_fields = fields
 

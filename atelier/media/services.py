@@ -8,6 +8,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from atelier.core.avatars import AvatarNotUsable
+from atelier.core.models import User
 from atelier.core.throttling import new_account_limit
 from atelier.media import processing, storage
 from atelier.media.models import Media
@@ -122,10 +124,57 @@ def media_store_processed(*, owner_id: int, processed: processing.ProcessedImage
         raise
 
 
+def media_describe(*, media: Media, alt_text: str) -> Media:
+    """Set the alt text of an upload (its owner's; checked by the caller)."""
+    Media.objects.filter(pk=media.pk).update(alt_text=alt_text)
+    media.alt_text = alt_text
+    return media
+
+
+def avatar_square(*, owner, media_id: int) -> str:
+    """The stored name of the square avatar variant of `owner`'s picture `media_id`, made
+    from its 1600 px variant the first time it is chosen (docs/media.md, "Avatars");
+    AvatarNotUsable for an unknown id, someone else's upload, or audio and video."""
+    media = Media.objects.filter(pk=media_id, owner=owner).first()
+    if media is None or media.kind != Media.Kind.IMAGE:
+        raise AvatarNotUsable()
+    if media.square:
+        return media.square
+    try:
+        with default_storage.open(media.file, "rb") as stored:
+            data = processing.square_variant(stored)
+    except Exception:  # noqa: BLE001 - a file gone from storage, or unreadable
+        raise AvatarNotUsable("This picture can no longer be read; upload it again.") from None
+    stem = media.file.rsplit(".", 1)[0]
+    name = storage.save_bytes(f"{stem}-{processing.AVATAR_SIZE}sq.webp", data)
+    # Conditional: of two requests racing to make it, one keeps its file.
+    if not Media.objects.filter(pk=media.pk, square="").update(square=name):
+        storage.delete_files([name])
+        return Media.objects.values_list("square", flat=True).get(pk=media.pk)
+    return name
+
+
+def avatar_media_id(user) -> int | None:
+    """The id of the media whose square is `user`'s avatar."""
+    return (
+        Media.objects.filter(owner_id=user.pk, square=user.avatar_file)
+        .values_list("id", flat=True)
+        .first()
+    )
+
+
+def _avatars():
+    """The square names that are some member's avatar (kept by delete and prune)."""
+    return User.objects.exclude(avatar_file="").values("avatar_file")
+
+
 @transaction.atomic
 def media_delete(*, media: Media) -> bool:
-    """Delete an unattached upload and, after commit, its files; False if it is attached."""
-    deleted, _ = Media.objects.filter(pk=media.pk, post__isnull=True).delete()
+    """Delete an unattached upload and, after commit, its files; False if it is attached
+    or is its owner's avatar."""
+    deleted, _ = (
+        Media.objects.filter(pk=media.pk, post__isnull=True).exclude(square__in=_avatars()).delete()
+    )
     if not deleted:
         return False
     names = media.stored_names()
@@ -147,7 +196,9 @@ def media_prune(*, older_than: timedelta = timedelta(days=1), dry_run: bool = Fa
     result = PruneResult()
     groups = {
         "of_deleted_posts": Media.objects.filter(post__is_deleted=True),
-        "unattached": Media.objects.filter(post__isnull=True, created_at__lt=cutoff),
+        "unattached": Media.objects.filter(post__isnull=True, created_at__lt=cutoff).exclude(
+            square__in=_avatars()
+        ),
     }
     for field, queryset in groups.items():
         for media in queryset.iterator(chunk_size=500):
@@ -171,11 +222,13 @@ def _sweep_orphans(cutoff, *, dry_run: bool) -> int:
     for folder in folders:
         prefix = f"m/{folder}/"
         _, files = default_storage.listdir(prefix)
-        known = set(
-            Media.objects.filter(file__startswith=prefix).values_list("file", flat=True)
-        ) | set(
-            Media.objects.filter(thumbnail__startswith=prefix).values_list("thumbnail", flat=True)
-        )
+        known = set()
+        for field in ("file", "thumbnail", "square"):
+            known |= set(
+                Media.objects.filter(**{f"{field}__startswith": prefix}).values_list(
+                    field, flat=True
+                )
+            )
         for filename in files:
             name = prefix + filename
             if name in known:

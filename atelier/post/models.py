@@ -198,3 +198,22 @@ class HiddenPost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} hid {self.post_id}"
+
+
+class PinnedPost(models.Model):
+    """One of at most MAX_PINS of a member's own posts, shown first on their profile."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "post"], name="pinned_once"),
+            models.UniqueConstraint(fields=["user", "position"], name="pinned_position_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} pinned {self.post_id}"

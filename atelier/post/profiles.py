@@ -34,6 +34,22 @@ def user_profile_queryset(viewer_id: int | None = None) -> QuerySet[User]:
     return User.objects.annotate(fellows_count=_count_of(fellows), posts_count=_count_of(posts))
 
 
+def is_member_visible_to(viewer, member: User) -> bool:
+    """The one rule for seeing a member (their profile, their avatar): not suspended, not
+    held after reports unless the viewer is that member, and no block between them and the
+    viewer either way. A visitor (None or anonymous) sees every member who is neither
+    suspended nor held (docs/moderation.md)."""
+    if member.suspended_at is not None:
+        return False
+    if viewer is None or not viewer.is_authenticated:
+        return member.held_at is None
+    if viewer.id == member.id:
+        return True
+    if member.held_at is not None:
+        return False
+    return not is_blocked_either_way(viewer.id, member.id)
+
+
 def get_user_profile(*, viewer: User, user_id: int) -> User:
     """Return the user `user_id` with its counts; Http404 if unknown or blocked either way.
 
@@ -43,12 +59,7 @@ def get_user_profile(*, viewer: User, user_id: int) -> User:
     """
     if not is_storable_id(user_id):
         raise Http404("No user matches the given query.")
-    if user_id != viewer.id and is_blocked_either_way(viewer.id, user_id):
+    user = user_profile_queryset(viewer.id).filter(pk=user_id).first()
+    if user is None or not is_member_visible_to(viewer, user):
         raise Http404("No user matches the given query.")
-    not_held = Q(held_at__isnull=True)
-    if viewer.id is not None:
-        not_held |= Q(pk=viewer.id)
-    try:
-        return user_profile_queryset(viewer.id).get(not_held, pk=user_id, suspended_at__isnull=True)
-    except User.DoesNotExist:
-        raise Http404("No user matches the given query.") from None
+    return user

@@ -5,7 +5,7 @@ from django.http import Http404
 
 from atelier.core.api import is_storable_id
 from atelier.post import attachments
-from atelier.post.models import Appreciation, Comment, Critique, Post
+from atelier.post.models import Appreciation, Comment, Critique, PinnedPost, Post
 from atelier.post.visibility import remarks_visible_to, visible_to
 
 
@@ -148,3 +148,22 @@ def post_meta(viewer, ids: list[int]) -> dict[str, dict]:
             "media": attachments.media_of(post),
         }
     return answer
+
+
+def pinned_posts(viewer, author_id: int) -> list[Post]:
+    """The posts `author_id` pinned (at most MAX_PINS), in their order, that `viewer` may
+    see: the pins go through the one visibility rule like the grid does."""
+    order = dict(PinnedPost.objects.filter(user_id=author_id).values_list("post_id", "position"))
+    if not order:
+        return []
+    posts = visible_posts(viewer).filter(author_id=author_id, id__in=list(order))
+    return sorted(posts, key=lambda post: order[post.id])
+
+
+def pinned_post_ids(user_id: int) -> list[int]:
+    """The ids `user_id` pinned, in order (whatever their state now)."""
+    return list(
+        PinnedPost.objects.filter(user_id=user_id)
+        .order_by("position")
+        .values_list("post_id", flat=True)
+    )

@@ -12,8 +12,16 @@ from atelier.core.exceptions import InvalidInput, NotAllowed
 from atelier.core.throttling import new_account_limit
 from atelier.core.versions import ranking_inputs_changed
 from atelier.post import attachments, signals
-from atelier.post.models import Appreciation, Comment, Critique, HiddenPost, Post, SeenPost
-from atelier.post.selectors import answerable_comment
+from atelier.post.models import (
+    Appreciation,
+    Comment,
+    Critique,
+    HiddenPost,
+    PinnedPost,
+    Post,
+    SeenPost,
+)
+from atelier.post.selectors import answerable_comment, visible_posts
 from atelier.post.visibility import counted_remark
 
 # The counter column each appreciation kind and remark model keeps on Post.
@@ -380,3 +388,28 @@ def post_unhide(*, user, post_id: int) -> None:
     """Undo a hide."""
     HiddenPost.objects.filter(user=user, post_id=post_id).delete()
     ranking_inputs_changed(user.id)
+
+
+# At most this many posts pinned on a profile (docs/api.md "Users").
+MAX_PINS = 3
+
+
+@transaction.atomic
+def pins_replace(*, user, post_ids: list[int]) -> list[int]:
+    """Pin exactly `post_ids` (in order) on `user`'s profile: each one of their own posts
+    that they can see (not deleted nor removed). InvalidInput on `pinned_posts` otherwise."""
+    ids = list(dict.fromkeys(post_ids))
+    if len(ids) > MAX_PINS:
+        raise InvalidInput(f"At most {MAX_PINS} posts can be pinned.", field="pinned_posts")
+    mine = set(
+        visible_posts(user).filter(author_id=user.id, id__in=ids).values_list("id", flat=True)
+    )
+    missing = [post_id for post_id in ids if post_id not in mine]
+    if missing:
+        raise InvalidInput(f"Post {missing[0]} is not one of your posts.", field="pinned_posts")
+    PinnedPost.objects.filter(user_id=user.id).delete()
+    PinnedPost.objects.bulk_create(
+        PinnedPost(user_id=user.id, post_id=post_id, position=position)
+        for position, post_id in enumerate(ids)
+    )
+    return ids

@@ -7,4 +7,5 @@ an app's tests come from that app's conftest.
 """
 
 from atelier.core.tests.conftest import feed_bumps  # noqa: F401
+from atelier.media.tests.conftest import stored_files  # noqa: F401
 from atelier.post.tests.conftest import bens_post, invisible_post  # noqa: F401

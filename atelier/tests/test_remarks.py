@@ -45,7 +45,13 @@ def test_write_is_201_with_the_remark_and_counted(ana, ana_client, bens_post, ki
     remark = kind.model.objects.get()
     expected = {
         "id": remark.id,
-        "author": {"id": ana.id, "username": "ana", "artist_type": "writer"},
+        "author": {
+            "id": ana.id,
+            "username": "ana",
+            "display_name": None,
+            "artist_type": "writer",
+            "avatar": None,
+        },
         "text": "Strong light.",
         "created_at": body["created_at"],
     }
@@ -94,7 +100,13 @@ def test_list_is_oldest_first_without_deleted_ones(ana, ben, cleo, ana_client, b
     assert [r["id"] for r in body] == [oldest.id, middle.id, newest.id]
     expected = {
         "id": oldest.id,
-        "author": {"id": cleo.id, "username": "cleo", "artist_type": "musician"},
+        "author": {
+            "id": cleo.id,
+            "username": "cleo",
+            "display_name": None,
+            "artist_type": "musician",
+            "avatar": None,
+        },
         "text": "a",
         "created_at": body[0]["created_at"],
     }

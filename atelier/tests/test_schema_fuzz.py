@@ -98,6 +98,7 @@ ID_OWNERS = {
     "/api/collectives/": "collective",
     "/api/galleries/": "gallery",
     "/api/posts/": "post",
+    "/api/media/": "media",
     "/api/moderation/": "decision",  # a decision or an appeal: the body is read first
 }
 
@@ -162,7 +163,19 @@ def owned(community):
         # Hers: the author's edit (PATCH) answers anyone else 403 before reading the body.
         "post": Post.objects.get(author=ana).pk,
         "decision": 1,
+        # Her upload: describing someone else's is a 403 before the body is read.
+        "media": _upload_of(ana).pk,
     }
+
+
+def _upload_of(user):
+    from PIL import Image
+
+    from atelier.media import processing
+    from atelier.media.services import media_store_processed
+
+    processed = processing.variants(Image.new("RGB", (20, 20), (9, 9, 9)))
+    return media_store_processed(owner_id=user.pk, processed=processed)
 
 
 @pytest.mark.parametrize("method, path, field, value", _json_body_cases())

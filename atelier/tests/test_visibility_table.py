@@ -46,7 +46,7 @@ from atelier.feed.selectors import feed_queryset, posts_by_id
 from atelier.gallery.tests.factories import GalleryFactory, GalleryItemFactory
 from atelier.media.models import Media
 from atelier.notification.tests.factories import NotificationFactory
-from atelier.post.models import HiddenPost, Post, SeenPost
+from atelier.post.models import HiddenPost, PinnedPost, Post, SeenPost
 from atelier.post.selectors import is_post_visible_to, visible_posts
 from atelier.post.tests.factories import CommentFactory, CritiqueFactory, PostFactory
 from atelier.post.visibility import visible_to
@@ -143,9 +143,7 @@ def _build_world(media_root: str) -> World:
         MemberFactory(collective=channel.collective, user=users["banned"])
         # The factories write no counter; the leave and the ban below take one off it.
         collective = Collective.objects.get(pk=channel.collective_id)
-        Collective.objects.filter(pk=collective.pk).update(
-            members_count=collective.members.count()
-        )
+        Collective.objects.filter(pk=collective.pk).update(members_count=collective.members.count())
     collective_leave(collective=private.collective, user=users["former"])
     for channel in (public, private):  # the ban's write, as moderation's service makes it
         member_ban(
@@ -316,6 +314,33 @@ def _page_contains(url: Callable[[World, Post], str | None], marker: str):
     return ask
 
 
+def _pinned(post: Post) -> Post:
+    """Pin `post` on its author's profile (as a row: the service refuses a deleted one)."""
+    PinnedPost.objects.get_or_create(
+        user_id=post.author_id, post=post, defaults={"position": post.id}
+    )
+    return post
+
+
+def _profile_pins_api(w, viewer, post):
+    """GET /api/users/{author}/'s `pinned_posts` (a 404 profile shows none)."""
+    _pinned(post)
+    answer = w.client(viewer).get(f"/api/users/{post.author_id}/")
+    if answer.status_code == 404:
+        return False
+    assert answer.status_code == 200, answer.content
+    return post.id in {p["id"] for p in answer.json()["pinned_posts"]}
+
+
+def _profile_pins_page(w, viewer, post):
+    _pinned(post)
+    answer = w.client(viewer).get(f"/users/{post.author_id}/")
+    if answer.status_code == 404:
+        return False
+    assert answer.status_code == 200, answer.status_code
+    return f'id="pinned-{post.id}"' in answer.content.decode()
+
+
 def _post_page(w, viewer, post):
     return _status(w.client(viewer).get(f"/posts/{post.id}/"))
 
@@ -475,6 +500,9 @@ PATHS = {
     # The pages (a visitor may open a post page; the others ask them to log in).
     "page_post": Path("visible", _post_page),
     "page_profile": Path("visible", _page(lambda w, p: f"/users/{p.author_id}/")),
+    # A member's pinned posts (docs/api.md "Users"): through the same rule as the grid.
+    "api_profile_pins": Path("visible", _signed_in(_profile_pins_api)),
+    "page_profile_pins": Path("visible", _signed_in(_profile_pins_page)),
     "page_collective": Path("visible", _page(_collective_url)),
     # The report page names only what the reader may see (a block hides the post's title
     # but not the form: docs/moderation.md); a post they cannot see at all is a 404.

@@ -13,6 +13,7 @@ urlpatterns = [
     path("users/<int:pk>/", views.profile_page, name="profile"),
     path("notifications/", views.notifications_page, name="notifications"),
     path("settings/", views.settings_page, name="settings"),
+    path("settings/profile/", views.profile_settings_page, name="profile_settings"),
     path("collectives/", views.collectives_page, name="collectives"),
     path("collectives/<int:pk>/", views.collective_page, name="collective"),
     path("signup/", views.signup_page, name="signup"),

@@ -54,12 +54,14 @@ from atelier.core.services import (
     InvalidState,
     fellow_request_accept,
     fellow_request_decline,
+    profile_update,
     user_register,
 )
 from atelier.core.throttling import AuthThrottle, LoginLimited, NewAccountLimited
 from atelier.feed.config import load_ranking
-from atelier.media.selectors import attach_media_lists
-from atelier.media.services import MAX_MEDIA_PER_POST
+from atelier.media.processing import UploadRejected
+from atelier.media.selectors import attach_media_lists, images_of
+from atelier.media.services import MAX_MEDIA_PER_POST, media_upload
 from atelier.moderation import services as moderation_services
 from atelier.moderation.collective_apis import BanInput, CollectiveActionInput, UserIdInput
 from atelier.moderation.selectors import moderation_figures
@@ -67,11 +69,13 @@ from atelier.notification.selectors import notification_list
 from atelier.notification.services import notifications_mark_read
 from atelier.post import services as post_services
 from atelier.post.apis import PostDetailApi, RemarkListCreateApi
+from atelier.post.profile_apis import MAX_BIO, MAX_DISPLAY_NAME, ProfileInputSerializer
 from atelier.post.profiles import get_user_profile
 from atelier.post.selectors import (
     appreciation_kinds_given,
     get_live_remark,
     get_visible_post,
+    pinned_posts,
     posts_by_author,
     posts_in_collective,
     visible_remarks,
@@ -481,8 +485,9 @@ PROFILE_POSTS = 60
 @require_safe
 @login_required
 def profile_page(request, pk: int):
-    """A member's page: their posts as a grid (PROFILE_POSTS a page, `?page=N`), a fellow
-    request button, a block button.
+    """A member's page: their avatar, name and bio, their pinned posts (first page), their
+    posts as a grid (PROFILE_POSTS a page, `?page=N`), a fellow request button, a block
+    button.
 
     The count said is the number of posts the viewer may see, the ones the pages of the
     grid hold. Someone who blocked me (or whom I blocked) is a 404 page, like
@@ -494,7 +499,9 @@ def profile_page(request, pk: int):
         request.GET.get("page")
     )
     posts = list(grid.object_list)
-    attach_media_lists(posts)
+    # The pins go first, on the first page, through the same visibility rule as the grid.
+    pinned = pinned_posts(request.user, profile.id) if grid.number == 1 else []
+    attach_media_lists([*posts, *pinned])
     relation = None
     if profile.id != request.user.id:
         relation = fellow_relation(request.user.id, profile.id)
@@ -502,6 +509,7 @@ def profile_page(request, pk: int):
     context = {
         "profile": profile,
         "tiles": tiles,
+        "pinned_tiles": [{"post": post, "cover": _cover(post)} for post in pinned],
         "relation": relation,
         "grid": grid,
         "show_sensitive": shows_sensitive_content(request.user),
@@ -777,6 +785,55 @@ def settings_page(request):
         "saved": request.GET.get("saved") == "1" and not errors,
     }
     return render(request, "web/settings.html", context, status=400 if errors else 200)
+
+
+AVATAR_CHOICES = 24
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def profile_settings_page(request):
+    """My profile: display name, bio and avatar (an upload, or one of my latest pictures).
+    The form is checked by PATCH /api/users/me/'s serializer and saved by the same
+    services; an uploaded avatar goes through the media pipeline like any upload."""
+    errors: dict[str, list[str]] = {}
+    status = 400
+    if request.method == "POST":
+        fields = {
+            "display_name": request.POST.get("display_name", ""),
+            "bio": request.POST.get("bio", "").replace("\r\n", "\n"),
+        }
+        choice = request.POST.get("avatar", "")
+        if choice == "none":
+            fields["avatar"] = None
+        elif choice.isascii() and choice.isdigit():
+            fields["avatar"] = int(choice)
+        data = ProfileInputSerializer(data=fields)
+        try:
+            data.is_valid(raise_exception=True)
+            values = dict(data.validated_data)
+            upload = request.FILES.get("avatar_upload")
+            if upload is not None:
+                values["avatar"] = media_upload(owner=request.user, upload=upload).id
+            profile_update(user=request.user, **values)
+        except UploadRejected as rejected:
+            errors = {"avatar": [rejected.message]}
+        except NewAccountLimited as limited:  # the API's 429, as a message on the form
+            errors = {"avatar": [str(limited.detail)]}
+            status = 429
+        except (ValidationError, DomainError) as error:
+            errors = _form_errors(error)
+        else:
+            return redirect(f"{reverse('web:profile_settings')}?saved=1")
+    context = {
+        "errors": errors,
+        "images": list(images_of(request.user, limit=AVATAR_CHOICES)),
+        "draft": request.POST if errors else None,
+        "saved": request.GET.get("saved") == "1" and not errors,
+        "max_display_name": MAX_DISPLAY_NAME,
+        "max_bio": MAX_BIO,
+    }
+    return render(request, "web/profile_settings.html", context, status=status if errors else 200)
 
 
 class LoginView(auth_views.LoginView):

@@ -26,7 +26,13 @@ def test_admin_invites_into_private_collective(vault, cleo, ana_client, client_f
     assert response.status_code == 201
     body = response.json()
     assert body == {
-        "user": {"id": cleo.id, "username": "cleo", "artist_type": "musician"},
+        "user": {
+            "id": cleo.id,
+            "username": "cleo",
+            "display_name": None,
+            "artist_type": "musician",
+            "avatar": None,
+        },
         "role": "member",
         "joined_at": body["joined_at"],
     }
@@ -134,7 +140,13 @@ def test_member_list_oldest_first(inkers, ana, ben, cleo_client):
         ("ana", "admin"),
         ("ben", "member"),
     ]
-    assert response.json()[0]["user"] == {"id": ana.id, "username": "ana", "artist_type": "writer"}
+    assert response.json()[0]["user"] == {
+        "id": ana.id,
+        "username": "ana",
+        "display_name": None,
+        "artist_type": "writer",
+        "avatar": None,
+    }
 
 
 def test_member_list_of_private_collective(vault, ben_client, cleo_client):

@@ -18,8 +18,20 @@ def test_list_shows_accepted_fellows_both_ways_by_username(ana_client, ana, ben,
 
     assert response.status_code == 200
     assert response.json() == [
-        {"id": ben.id, "username": "ben", "artist_type": "photographer"},
-        {"id": cleo.id, "username": "cleo", "artist_type": "musician"},
+        {
+            "id": ben.id,
+            "username": "ben",
+            "display_name": None,
+            "artist_type": "photographer",
+            "avatar": None,
+        },
+        {
+            "id": cleo.id,
+            "username": "cleo",
+            "display_name": None,
+            "artist_type": "musician",
+            "avatar": None,
+        },
     ]
 
 

@@ -285,6 +285,14 @@ BAD_LINES = {
     "password and hash": {"kind": "user", "id": 40, "username": "dan", "password": "a",
                           "password_hash": "md5$x$y", "artist_type": "writer",
                           "date_joined": T},
+    "pin of someone else's post": {"kind": "pin", "user": 10, "post": 200, "position": 0},
+    "pin at a fourth position": {"kind": "pin", "user": 10, "post": 100, "position": 3},
+    "pin of an unknown post": {"kind": "pin", "user": 10, "post": 999, "position": 0},
+    "display name too long": {"kind": "user", "id": 40, "username": "dan",
+                              "artist_type": "writer", "date_joined": T,
+                              "display_name": "x" * 51},
+    "bio too long": {"kind": "user", "id": 40, "username": "dan", "artist_type": "writer",
+                     "date_joined": T, "bio": "x" * 1001},
     "deleted_at on a live post": {"kind": "post", "id": 300, "author": 10, "post_type": "poem",
                                   "title": "t", "created_at": T, "deleted_at": T},
 }  # fmt: skip
@@ -513,4 +521,18 @@ def test_a_reply_before_its_top_comment_is_refused(write_dump):
 
     with pytest.raises(CommandError, match="replies to comment 5, which no earlier line"):
         import_dump(write_dump(records))
+
+
+def test_two_pins_at_one_position_are_refused(write_dump):
+    records = community()
+    records.append({"kind": "post", "id": 300, "author": 10, "post_type": "poem",
+                    "title": "t", "created_at": T})  # fmt: skip
+    pins = [
+        {"kind": "pin", "user": 10, "post": 100, "position": 0},
+        {"kind": "pin", "user": 10, "post": 300, "position": 0},
+    ]
+    path = write_dump([*records[:10], records[-1], *records[10:-1], *pins])
+
+    with pytest.raises(CommandError, match=r"two pins at position 0"):
+        import_dump(path)
     assert_nothing_imported()

@@ -16,7 +16,7 @@ from atelier.dump.tests.helpers import empty_the_database, read_dump
 from atelier.feed.tests.factories import AppreciationFactory
 from atelier.moderation import services as moderation
 from atelier.moderation.models import Appeal, AuditEntry, AuditLogImmutable, Decision, Report
-from atelier.post.models import Comment, Critique, Post, SeenPost
+from atelier.post.models import Comment, Critique, PinnedPost, Post, SeenPost
 from atelier.post.tests.factories import CommentFactory, CritiqueFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +75,13 @@ def build_community() -> None:
     BlockFactory(blocker=ana, blocked=cleo)
     BlockFactory(blocker=ben, blocked=cleo)  # a block without a preference row
     SeenPost.objects.create(user=ben, post=public, seen_at=timezone.now())
+    # A profile: display name, a bio with a link and a line break, two pins in order.
+    User.objects.filter(pk=ana.pk).update(
+        display_name="Ana Inkwell", bio="Tides and salt.\nhttps://example.org/ana"
+    )
+    second = PostFactory(author=ana, post_type="image", title="Second")
+    PinnedPost.objects.create(user=ana, post=second, position=0)
+    PinnedPost.objects.create(user=ana, post=public, position=1)
     build_moderation(ana, ben, cleo, inkers)
 
 
@@ -167,7 +174,7 @@ def test_export_writes_every_kind_in_dependency_order(tmp_path):
     # Hearts, praise and trophies come together, by id; every other kind in its block.
     blocks = [
         "user", "collective", "channel", "member", "moderator", "ban", "fellow", "post",
-        "appreciation", "comment", "critique", "preference", "seen", "decision", "report",
+        "appreciation", "comment", "critique", "preference", "seen", "pin", "decision", "report",
         "appeal", "audit_entry",
     ]  # fmt: skip
     position = [blocks.index("appreciation" if k in APPRECIATION_KINDS else k) for k in kinds]
@@ -200,6 +207,13 @@ def test_export_import_export_round_trips(tmp_path):
     replies = dict(Comment.objects.filter(reply_to__isnull=False).values_list("text", "reply_to"))
     tops = dict(Comment.objects.filter(reply_to__isnull=True).values_list("text", "id"))
     assert replies == {"Agreed": tops["Thanks"], "Me too": tops["Lovely\nline two"]}
+    ana = User.objects.get(username="ana")
+    assert (ana.display_name, ana.bio) == (
+        "Ana Inkwell",
+        "Tides and salt.\nhttps://example.org/ana",
+    )
+    pins = PinnedPost.objects.filter(user=ana).order_by("position")
+    assert [pin.post.title for pin in pins] == ["Second", "Tide"]
 
 
 def test_moderation_round_trips_with_its_links_and_states(tmp_path):

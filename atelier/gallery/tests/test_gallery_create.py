@@ -29,7 +29,13 @@ def test_create_with_ordered_posts(ana, ben, ana_client):
     gallery = Gallery.objects.get()
     assert body == {
         "id": gallery.id,
-        "creator": {"id": ana.id, "username": "ana", "artist_type": "writer"},
+        "creator": {
+            "id": ana.id,
+            "username": "ana",
+            "display_name": None,
+            "artist_type": "writer",
+            "avatar": None,
+        },
         "title": "Favourites",
         "description": "Things I love",
         "status": "published",

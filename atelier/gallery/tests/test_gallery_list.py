@@ -34,7 +34,13 @@ def test_item_shape(ana, ana_client):
 
     assert item == {
         "id": gallery.id,
-        "creator": {"id": ana.id, "username": "ana", "artist_type": "writer"},
+        "creator": {
+            "id": ana.id,
+            "username": "ana",
+            "display_name": None,
+            "artist_type": "writer",
+            "avatar": None,
+        },
         "title": "T",
         "description": "D",
         "status": "draft",

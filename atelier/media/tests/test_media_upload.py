@@ -20,6 +20,7 @@ MEDIA_FIELDS = {
     "placeholder",
     "content_type",
     "size",
+    "alt_text",
 }
 
 

@@ -38,7 +38,13 @@ def test_list_shape(ana_client, ana, ben):
         {
             "id": notification.id,
             "kind": "comment",
-            "actor": {"id": ben.id, "username": "ben", "artist_type": "photographer"},
+            "actor": {
+                "id": ben.id,
+                "username": "ben",
+                "display_name": None,
+                "artist_type": "photographer",
+                "avatar": None,
+            },
             "post": post.id,
             "target": None,
             "is_read": False,

@@ -79,9 +79,10 @@ class PostgresPair:
         """Wait until the replica has replayed everything the primary has written."""
         target = self.psql(self.primary_port, "SELECT pg_current_wal_lsn()")
         deadline = time.monotonic() + seconds
-        while self.psql(
-            self.replica_port, f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn"
-        ) != "t":
+        while (
+            self.psql(self.replica_port, f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn")
+            != "t"
+        ):
             if time.monotonic() > deadline:
                 raise AssertionError(f"the replica did not reach {target} in {seconds}s")
             time.sleep(0.05)

@@ -38,7 +38,13 @@ def test_create_answers_201_with_the_post_object(ana, ana_client):
     post = Post.objects.get()
     assert body == {
         "id": post.id,
-        "author": {"id": ana.id, "username": "ana", "artist_type": "writer"},
+        "author": {
+            "id": ana.id,
+            "username": "ana",
+            "display_name": None,
+            "artist_type": "writer",
+            "avatar": None,
+        },
         "post_type": "poem",
         "title": "Dawn",
         "body": "Light, slowly.",

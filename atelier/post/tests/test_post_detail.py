@@ -13,7 +13,13 @@ def test_detail_is_the_post_object(ana_client, ben, bens_post):
 
     assert body == {
         "id": bens_post.id,
-        "author": {"id": ben.id, "username": "ben", "artist_type": "photographer"},
+        "author": {
+            "id": ben.id,
+            "username": "ben",
+            "display_name": None,
+            "artist_type": "photographer",
+            "avatar": None,
+        },
         "post_type": bens_post.post_type,
         "title": bens_post.title,
         "body": "",

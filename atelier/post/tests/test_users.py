@@ -22,9 +22,13 @@ def test_profile_shape_and_counts(ana_client, ana, ben, cleo):
     assert response.json() == {
         "id": ben.id,
         "username": "ben",
+        "display_name": None,
         "artist_type": "photographer",
+        "avatar": None,
+        "bio": "",
         "fellows_count": 2,
         "posts_count": 2,
+        "pinned_posts": [],
     }
 
 
@@ -64,8 +68,8 @@ def test_profile_costs_a_fixed_number_of_queries(ana_client, ben, cleo, django_a
     FellowFactory(user=ben, fellow_user=cleo)
     PostFactory.create_batch(3, author=ben)
 
-    # token, block check, the user with both counts as subqueries
-    with django_assert_num_queries(3):
+    # token, the user with both counts as subqueries, block check, the pins
+    with django_assert_num_queries(4):
         ana_client.get(f"/api/users/{ben.id}/")
 
 
@@ -80,9 +84,14 @@ def test_me_includes_email(client_for, ben):
     assert response.json() == {
         "id": dora.id,
         "username": "dora",
+        "display_name": None,
         "artist_type": "other",
+        "avatar": None,
+        "bio": "",
         "fellows_count": 1,
         "posts_count": 1,
+        "pinned_posts": [],
+        "avatar_media": None,
         "email": "dora@example.com",
     }
 

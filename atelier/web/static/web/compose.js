@@ -1,6 +1,8 @@
 /* The composer: each chosen file is uploaded at once (POST /api/media/) and shown as a
-   preview (the server's thumbnail once it is back); Publish creates the post with the
-   uploaded media in the order shown (POST /api/posts/) and opens it. */
+   preview (the server's thumbnail once it is back), with a field for its alt text and a
+   reminder while that is empty; Publish saves the alt texts (PATCH /api/media/{id}/),
+   creates the post with the uploaded media in the order shown (POST /api/posts/) and
+   opens it. */
 (function () {
   "use strict";
 
@@ -12,7 +14,8 @@
   var errorBox = document.getElementById("composer-error");
   var publish = document.getElementById("publish");
   var maxMedia = Number(form.dataset.maxMedia);
-  var items = []; // {id: media id or null while uploading, li}
+  var items = []; // {id: media id or null while uploading, li, alt: the alt text field}
+  var altCount = 0;
   var queue = Promise.resolve();
 
   function csrfToken() {
@@ -116,6 +119,7 @@
           li.style.backgroundColor = res.body.placeholder;
           if (res.body.thumbnail_url) img.src = res.body.thumbnail_url;
           else img.alt = file.name + " (" + res.body.kind + ")";
+          if (res.body.kind === "image") addAltField(item, file.name);
           if (!items.includes(item)) send(form.dataset.mediaUrl + item.id + "/", "DELETE");
         })
         .catch(function () {
@@ -126,6 +130,54 @@
           li.remove();
         })
         .then(refreshButton);
+    });
+  }
+
+  // An alt text field under a picture, with a gentle reminder while it is empty.
+  function addAltField(item, name) {
+    altCount += 1;
+    var id = "alt-text-" + altCount;
+    var label = document.createElement("label");
+    label.className = "alt-text-field";
+    label.htmlFor = id;
+    label.textContent = "Describe this picture (alt text)";
+    var field = document.createElement("textarea");
+    field.id = id;
+    field.className = "alt-text";
+    field.rows = 2;
+    field.maxLength = 1000;
+    field.setAttribute("aria-describedby", id + "-reminder");
+    var reminder = document.createElement("span");
+    reminder.id = id + "-reminder";
+    reminder.className = "alt-text-reminder";
+    reminder.textContent =
+      "No description yet: someone who cannot see " + name + " will only hear the title.";
+    field.addEventListener("input", function () {
+      reminder.hidden = field.value.trim() !== "";
+    });
+    label.appendChild(field);
+    item.li.appendChild(label);
+    item.li.appendChild(reminder);
+    item.alt = field;
+  }
+
+  // Save every picture's alt text before the post is created (one PATCH each).
+  function saveAltTexts() {
+    return Promise.all(
+      items
+        .filter(function (item) {
+          return item.alt && item.alt.value.trim();
+        })
+        .map(function (item) {
+          return send(form.dataset.mediaUrl + item.id + "/", "PATCH", {
+            alt_text: item.alt.value.trim(),
+          });
+        })
+    ).then(function (answers) {
+      var refused = answers.filter(function (res) {
+        return !res.ok;
+      })[0];
+      if (refused) throw new Error(describe(refused.body, "An alt text was refused."));
     });
   }
 
@@ -171,7 +223,15 @@
       return;
     }
     publish.disabled = true;
-    send(form.dataset.postsUrl, "POST", body)
+    saveAltTexts()
+      .then(
+        function () {
+          return send(form.dataset.postsUrl, "POST", body);
+        },
+        function (error) {
+          return { ok: false, body: { detail: error.message } };
+        }
+      )
       .then(function (res) {
         if (!res.ok) {
           showError(describe(res.body, "The post could not be published."));

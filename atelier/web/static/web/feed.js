@@ -160,7 +160,7 @@
       var img = el("img");
       img.loading = "lazy";
       img.decoding = "async";
-      img.alt = post.title;
+      img.alt = first.alt_text || post.title;
       img.src = first.thumbnail_url;
       img.srcset = first.thumbnail_url + " 480w, " + first.url + " 1600w";
       img.sizes = "(min-width: 720px) 640px, 100vw";
@@ -265,9 +265,19 @@
     card.id = "post-" + post.id;
 
     var avatar = q(".avatar");
-    avatar.textContent = post.author.username.charAt(0).toUpperCase();
     avatar.style.setProperty("--avatar-hue", String(hue(post.author.username)));
-    var authorLink = el("a", "author-link", post.author.username);
+    if (post.author.avatar) {
+      var face = el("img");
+      face.src = post.author.avatar;
+      face.alt = "";
+      face.width = 38;
+      face.height = 38;
+      face.loading = "lazy";
+      avatar.appendChild(face);
+    } else {
+      avatar.textContent = post.author.username.charAt(0).toUpperCase();
+    }
+    var authorLink = el("a", "author-link", post.author.display_name || post.author.username);
     authorLink.href = "/users/" + post.author.id + "/";
     q(".author").appendChild(authorLink);
     q(".artist-type").textContent =
