@@ -42,6 +42,20 @@ class User(AbstractUser):
             # "Ana" cannot pose as "ana": the database decides, so no race can create both.
             models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
         ]
+        indexes = [
+            # The visibility rule reads the few suspended and limited members on every
+            # post query (two NOT IN subqueries): without these, each scans every user.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(suspended_at__isnull=False),
+                name="user_suspended_idx",
+            ),
+            models.Index(
+                fields=["id"],
+                condition=models.Q(limited_at__isnull=False),
+                name="user_limited_idx",
+            ),
+        ]
 
 
 class UserFellow(models.Model):
