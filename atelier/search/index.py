@@ -7,12 +7,13 @@ triggers on `post_post`, so every write reaches it whatever wrote it: the servic
 import), a raw UPDATE, a delete, a cascade.
 
 - **PostgreSQL**: a `tsvector` column `post_post.search_document` (not a model field:
-  SQLite cannot hold it) set by a BEFORE INSERT OR UPDATE OF title, body trigger, with a
-  GIN index. A trigger rather than a generated column because PostgreSQL refuses to
-  change the type of a column a generated column reads (a later migration widening the
-  title would fail). The text search configuration `atelier_english` is English (Snowball
-  stemming: "inks" finds "ink"; English stop words dropped) after `unaccent` ("cafe" finds
-  "café"). `pg_trgm` serves the names of people and collectives (typos included).
+  SQLite cannot hold it) set by a BEFORE INSERT OR UPDATE trigger, with a GIN index. A
+  trigger rather than a generated column, and one without a column list, because
+  PostgreSQL refuses to change the type of a column that a generated column or a
+  trigger's column list names (a later migration widening the title would fail). The
+  text search configuration `atelier_english` is English (Snowball stemming: "inks" finds
+  "ink"; English stop words dropped) after `unaccent` ("cafe" finds "café"). `pg_trgm`
+  serves the names of people and collectives (typos included).
 - **SQLite**: an FTS5 table `search_post_fts` over `post_post`'s title and body
   (external content: the text is not stored twice), with the `porter` stemming tokenizer
   over `unicode61` without diacritics, and three triggers (insert, delete, update of the
@@ -36,10 +37,12 @@ CONFIG = "atelier_english"
 FTS_TABLE = "search_post_fts"
 DOCUMENT_COLUMN = "search_document"
 
+_NEW_ARGS = ", ".join(f"NEW.{column}" for column in WEIGHTS)
 _DOCUMENT_SQL = " || ".join(
-    f"setweight(to_tsvector('{CONFIG}', coalesce(NEW.{column}, '')), '{weight}')"
+    f"setweight(to_tsvector('{CONFIG}', coalesce({column}, '')), '{weight}')"
     for column, weight in WEIGHTS.items()
 )
+_CHANGED_SQL = " OR ".join(f"NEW.{column} IS DISTINCT FROM OLD.{column}" for column in WEIGHTS)
 
 POSTGRESQL_INSTALL = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -48,16 +51,25 @@ POSTGRESQL_INSTALL = [
     f"ALTER TEXT SEARCH CONFIGURATION {CONFIG} "
     "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, english_stem",
     f"ALTER TABLE post_post ADD COLUMN {DOCUMENT_COLUMN} tsvector",
-    f"""CREATE FUNCTION search_post_document() RETURNS trigger LANGUAGE plpgsql AS $$
+    # The document of a post, defined once (the trigger and the backfill below call it).
+    f"""CREATE FUNCTION search_post_document({", ".join(f"{c} text" for c in WEIGHTS)})
+    RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT {_DOCUMENT_SQL} $$""",
+    # No column list (UPDATE OF title, body) nor WHEN: PostgreSQL would record that the
+    # trigger depends on those columns and refuse to change their type in a later
+    # migration. The function itself looks whether the text changed, so an update of the
+    # counters (a heart) costs a comparison, not a new document.
+    f"""CREATE FUNCTION search_post_document_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        NEW.{DOCUMENT_COLUMN} := {_DOCUMENT_SQL};
+        IF TG_OP = 'INSERT' OR NEW.{DOCUMENT_COLUMN} IS NULL OR {_CHANGED_SQL} THEN
+            NEW.{DOCUMENT_COLUMN} := search_post_document({_NEW_ARGS});
+        END IF;
         RETURN NEW;
     END
     $$""",
-    f"""CREATE TRIGGER search_post_document BEFORE INSERT OR UPDATE OF {", ".join(WEIGHTS)}
-    ON post_post FOR EACH ROW EXECUTE FUNCTION search_post_document()""",
-    # The posts already there: the trigger computes their document.
-    "UPDATE post_post SET title = title",
+    """CREATE TRIGGER search_post_document BEFORE INSERT OR UPDATE ON post_post
+    FOR EACH ROW EXECUTE FUNCTION search_post_document_trigger()""",
+    # The posts already there.
+    f"UPDATE post_post SET {DOCUMENT_COLUMN} = search_post_document({', '.join(WEIGHTS)})",
     f"CREATE INDEX post_search_document_idx ON post_post USING gin ({DOCUMENT_COLUMN})",
     "CREATE INDEX user_username_trgm_idx ON core_user USING gin (username gin_trgm_ops)",
     "CREATE INDEX collective_name_trgm_idx ON collective_collective USING gin (name gin_trgm_ops)",
@@ -67,7 +79,8 @@ POSTGRESQL_UNINSTALL = [
     "DROP INDEX IF EXISTS collective_name_trgm_idx",
     "DROP INDEX IF EXISTS user_username_trgm_idx",
     "DROP TRIGGER IF EXISTS search_post_document ON post_post",
-    "DROP FUNCTION IF EXISTS search_post_document()",
+    "DROP FUNCTION IF EXISTS search_post_document_trigger()",
+    f"DROP FUNCTION IF EXISTS search_post_document({', '.join('text' for _ in WEIGHTS)})",
     f"ALTER TABLE post_post DROP COLUMN IF EXISTS {DOCUMENT_COLUMN}",
     f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {CONFIG}",
 ]

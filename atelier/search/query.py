@@ -72,9 +72,11 @@ class SearchText:
         def quoted(t: Term) -> str:
             return '"' + " ".join(w.replace('"', '""') for w in t.words) + '"'
 
+        # FTS5 binds NOT tighter than AND, and AND tighter than OR: `"a" AND "b" NOT "c"`
+        # is a AND (b NOT c), which keeps exactly a and b without c.
         parts = []
         for alternative in self.alternatives:
-            expression = "(" + " AND ".join(quoted(t) for t in alternative.wanted) + ")"
+            expression = " AND ".join(quoted(t) for t in alternative.wanted)
             for t in alternative.terms:
                 if t.negated:
                     expression += f" NOT {quoted(t)}"
