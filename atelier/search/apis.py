@@ -80,12 +80,6 @@ RESULT_SERIALIZERS = {
     "collectives": CollectiveOutputSerializer,
     "tags": TagResultSerializer,
 }
-SEARCHES = {
-    "posts": selectors.search_posts,
-    "people": selectors.search_people,
-    "collectives": selectors.search_collectives,
-    "tags": selectors.search_tags,
-}
 
 
 class SearchPageSerializer(serializers.Serializer):
@@ -141,8 +135,8 @@ class SearchApi(APIView):
             raise Http404("That page is past the end of the results.")
         offset = (p["page"] - 1) * p["page_size"]
         viewer = request.user if request.user.is_authenticated else None
-        page = SEARCHES[kind](viewer, parse(p["q"]), offset=offset, limit=p["page_size"])
-        if p["page"] > 1 and (offset >= page.count or (not page.count_exact and not page.results)):
+        page = selectors.search(kind, viewer, parse(p["q"]), offset=offset, limit=p["page_size"])
+        if p["page"] > 1 and page.is_past_the_end(offset):
             raise Http404("That page is past the end of the results.")
         results = RESULT_SERIALIZERS[kind](page.results, many=True).data
         # A short page is the last, whatever an estimated count says.

@@ -48,6 +48,11 @@ class SearchPage:
     count: int = 0
     count_exact: bool = True
 
+    def is_past_the_end(self, offset: int) -> bool:
+        """True if a page starting at `offset` (not the first) lies past the results:
+        beyond an exact count, or empty under an estimated one (as the feed answers)."""
+        return offset >= self.count or (not self.count_exact and not self.results)
+
 
 def _count(qs: QuerySet, estimate: int | None = None) -> tuple[int, bool]:
     """(count, exact), as the feed counts: exact up to EXACT_COUNT_LIMIT, the planner's
@@ -202,3 +207,14 @@ def search_collectives(viewer, text: SearchText, *, offset: int, limit: int) -> 
 def search_tags(viewer, text: SearchText, *, offset: int, limit: int) -> SearchPage:
     """Tags do not exist yet: always an empty page (docs/search.md)."""
     return SearchPage()
+
+
+def search(kind: str, viewer, text: SearchText, *, offset: int, limit: int) -> SearchPage:
+    """A page of results of `kind` (one of TYPES): what the API and the page both call."""
+    searches = {
+        "posts": search_posts,
+        "people": search_people,
+        "collectives": search_collectives,
+        "tags": search_tags,
+    }
+    return searches[kind](viewer, text, offset=offset, limit=limit)

@@ -1,5 +1,5 @@
 """The pages: the feed (/), a post, the composer, members, collectives, notifications,
-settings, sign-up, log-in and log-out, and the staff dashboard.
+search, settings, sign-up, log-in and log-out, and the staff dashboard.
 
 The feed and the dashboard are thin shells that fetch their data from the JSON API with the
 session (see static/web/*.js). The other pages render server-side through the same
@@ -66,6 +66,9 @@ from atelier.post.selectors import (
     posts_in_collective,
     visible_remarks,
 )
+from atelier.search.apis import MEMBERS_ONLY, SearchQuerySerializer
+from atelier.search.query import parse
+from atelier.search.selectors import search
 from atelier.web.selectors import ranking_weights
 
 REMARK_KINDS = ("comment", "critique")
@@ -325,6 +328,15 @@ def compose_page(request):
     return render(request, "web/compose.html", context)
 
 
+def _post_tiles(posts: list) -> list[dict]:
+    """Posts as the grid's tiles: each with its cover picture (a thumbnail), if any."""
+    attach_media_lists(posts)
+    return [
+        {"post": post, "cover": next((m for m in post.attached_media if m.thumbnail), None)}
+        for post in posts
+    ]
+
+
 PROFILE_POSTS = 60
 
 
@@ -343,15 +355,10 @@ def profile_page(request, pk: int):
     grid = Paginator(posts_by_author(request.user, profile.id), PROFILE_POSTS).get_page(
         request.GET.get("page")
     )
-    posts = list(grid.object_list)
-    attach_media_lists(posts)
+    tiles = _post_tiles(list(grid.object_list))
     relation = None
     if profile.id != request.user.id:
         relation = fellow_relation(request.user.id, profile.id)
-    tiles = [
-        {"post": post, "cover": next((m for m in post.attached_media if m.thumbnail), None)}
-        for post in posts
-    ]
     context = {"profile": profile, "tiles": tiles, "relation": relation, "grid": grid}
     return render(request, "web/profile.html", context)
 
@@ -380,13 +387,66 @@ def collective_page(request, pk: int):
     posts: list = []
     if collective.my_role is not None:
         posts = list(posts_in_collective(request.user, collective.id)[:COLLECTIVE_POSTS])
-        attach_media_lists(posts)
-    tiles = [
-        {"post": post, "cover": next((m for m in post.attached_media if m.thumbnail), None)}
-        for post in posts
-    ]
+    tiles = _post_tiles(posts)
     context = {"collective": collective, "tiles": tiles, "channels": collective.channels.all()}
     return render(request, "web/collective.html", context)
+
+
+SEARCH_PAGE_SIZE = 24
+# The tabs of /search/, in order: the API's types and what the page calls them.
+SEARCH_TABS = {"posts": "Posts", "people": "People", "collectives": "Collectives", "tags": "Tags"}
+SEARCH_NOUNS = {"posts": "post", "people": "member", "collectives": "collective", "tags": "tag"}
+
+
+@require_safe
+def search_page(request):
+    """Search, with a tab per type (`?q=&type=&page=`): the API's parameters, checked by
+    its own serializer, and the same selector, so the page finds what the API finds.
+
+    Without a query it asks for one. People and collectives are for members, as in the API:
+    a visitor on those tabs is asked to log in.
+    """
+    q = request.GET.get("q", "")
+    kind = request.GET.get("type") or "posts"
+    context = {
+        "q": q.strip(),
+        "type": kind if kind in SEARCH_TABS else "posts",
+        "tabs": SEARCH_TABS,
+        "errors": [],
+    }
+    if not q.strip():
+        return render(request, "web/search.html", context)
+    params = SearchQuerySerializer(
+        data={
+            "q": q,
+            "type": kind,
+            "page": request.GET.get("page") or 1,
+            "page_size": SEARCH_PAGE_SIZE,
+        }
+    )
+    if not params.is_valid():
+        context["errors"] = _messages(params.errors)
+        return render(request, "web/search.html", context, status=400)
+    p = params.validated_data
+    if kind in MEMBERS_ONLY and not request.user.is_authenticated:
+        context["log_in_to_search"] = True
+        return render(request, "web/search.html", context)
+    offset = (p["page"] - 1) * SEARCH_PAGE_SIZE
+    viewer = request.user if request.user.is_authenticated else None
+    found = search(kind, viewer, parse(p["q"]), offset=offset, limit=SEARCH_PAGE_SIZE)
+    if p["page"] > 1 and found.is_past_the_end(offset):
+        raise Http404("That page is past the end of the results.")
+    context.update(
+        searched=True,
+        found=found,
+        results=_post_tiles(found.results) if kind == "posts" else found.results,
+        page=p["page"],
+        first=offset + 1,
+        last=offset + len(found.results),
+        has_next=len(found.results) == SEARCH_PAGE_SIZE and offset + SEARCH_PAGE_SIZE < found.count,
+        noun=SEARCH_NOUNS[kind],
+    )
+    return render(request, "web/search.html", context)
 
 
 NOTIFICATIONS_SHOWN = 100

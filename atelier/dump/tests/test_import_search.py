@@ -9,7 +9,6 @@ from django.core.management import call_command
 
 from atelier.dump.longtail import write_longtail_dump
 from atelier.dump.longtail_text import post_texts, vocabulary
-from atelier.post.models import Post
 from atelier.search import selectors
 from atelier.search.query import parse
 
@@ -58,7 +57,9 @@ def test_the_long_tails_words_are_long_tailed():
     words = [w.strip(".").lower() for text in titles + bodies for w in text.split()]
     commonest = vocabulary()[0]
 
-    share = sum(commonest in (t + " " + b).lower().split() for t, b in zip(titles, bodies))
+    share = sum(
+        commonest in (t + " " + b).lower().split() for t, b in zip(titles, bodies, strict=True)
+    )
     assert 0.02 < share / 5_000 < 0.10
     assert len(set(words)) > 5_000
     assert all(2 <= len(t.split()) <= 6 for t in titles)
