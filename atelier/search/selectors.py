@@ -11,10 +11,13 @@ Posts: candidates capped. The CANDIDATES newest matching posts the viewer may se
 ranked by the blend of search/ranking.py; a query matching more continues past them
 newest first (without repeating a post), as the feed's tail does. `count` is exact up to
 EXACT_COUNT_LIMIT and PostgreSQL's planner estimate beyond (`count_exact` false), like the
-feed's. On PostgreSQL, when the planner expects many matches, the candidates are looked
-for among the newest posts first (a window of the time span that should hold
-WINDOW_MARGIN times as many matches, widened to everything if it does not): the same
-candidates, without reading every match. docs/search.md says more.
+feed's; for posts the estimate is taken already when the planner expects more than
+COUNT_WHEN_EXPECTED matches (and at least CANDIDATES were found), since counting
+thousands of rows would cost more than the search. On PostgreSQL, when the planner
+expects many matches, the candidates are looked for among the newest posts first (a
+window of the time span that should hold WINDOW_MARGIN times as many matches, widened to
+everything if it does not): the same candidates, without reading every match.
+docs/search.md says more.
 """
 
 from dataclasses import dataclass, field
@@ -37,6 +40,8 @@ from atelier.search.query import SearchText
 TYPES = ("posts", "people", "collectives", "tags")
 CANDIDATES = 200
 EXACT_COUNT_LIMIT = 10_000
+# Posts: when the planner expects more matches than this, its estimate is the count.
+COUNT_WHEN_EXPECTED = 2_000
 WINDOW_MARGIN = 3
 
 
@@ -58,10 +63,10 @@ def _count(qs: QuerySet, estimate: int | None = None) -> tuple[int, bool]:
     """(count, exact), as the feed counts: exact up to EXACT_COUNT_LIMIT, the planner's
     estimate beyond on PostgreSQL (exact on SQLite, which has none).
 
-    `estimate` (the planner's guess of the matches, given when already known) beyond the
-    limit is trusted at once: counting ten thousand rows to learn that there are more
-    would cost more than the rest of the search."""
-    if estimate is not None and estimate > EXACT_COUNT_LIMIT:
+    `estimate` (the planner's guess of the matches, when already known) above
+    COUNT_WHEN_EXPECTED is taken as the count without counting: an exact count reads
+    every matching row, and thousands of them cost more than the rest of the search."""
+    if estimate is not None and estimate > COUNT_WHEN_EXPECTED:
         return estimate, False
     if connection.vendor == "sqlite":
         return qs.order_by().count(), True
@@ -170,6 +175,18 @@ def search_posts(
 # --- People and collectives ------------------------------------------------------------------
 
 
+def _page_of_names(ordered: QuerySet, *, offset: int, limit: int) -> SearchPage:
+    """A page of people or collectives, and their count: a page that is not full ends the
+    results, so it counts them; otherwise as the posts are counted (the planner's estimate
+    when it expects more than COUNT_WHEN_EXPECTED)."""
+    page = list(ordered[offset : offset + limit])
+    if page and len(page) < limit or not page and offset == 0:
+        return SearchPage(page, offset + len(page), True)
+    matching = ordered.order_by()
+    estimate = backend().planner_rows(*matching.values("pk").query.sql_with_params())
+    return SearchPage(page, *_count(matching, estimate))
+
+
 def search_people(viewer, text: SearchText, *, offset: int, limit: int) -> SearchPage:
     """A page of the members whose username matches `text`: active, not suspended, not
     blocked either way by `viewer`; exact matches first, then prefixes, then the closest."""
@@ -182,9 +199,7 @@ def search_people(viewer, text: SearchText, *, offset: int, limit: int) -> Searc
         .filter(not_suspended("id"), not_blocked(viewer_ref(viewer), "id"))
         .filter(names.filter)
     )
-    count = _count(people)
-    page = list(people.order_by(*names.order, "id")[offset : offset + limit])
-    return SearchPage(page, *count)
+    return _page_of_names(people.order_by(*names.order, "id"), offset=offset, limit=limit)
 
 
 def search_collectives(viewer, text: SearchText, *, offset: int, limit: int) -> SearchPage:
@@ -199,9 +214,7 @@ def search_collectives(viewer, text: SearchText, *, offset: int, limit: int) -> 
         .filter(collective_visible_to(viewer.id))
         .filter(names.filter)
     )
-    count = _count(collectives)
-    page = list(collectives.order_by(*names.order, "id")[offset : offset + limit])
-    return SearchPage(page, *count)
+    return _page_of_names(collectives.order_by(*names.order, "id"), offset=offset, limit=limit)
 
 
 def search_tags(viewer, text: SearchText, *, offset: int, limit: int) -> SearchPage:

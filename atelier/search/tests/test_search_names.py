@@ -80,3 +80,16 @@ def test_collectives_exact_name_first(ana):
     CollectiveFactory(name="Inkwell")
 
     assert collectives(ana, "ink")[:2] == ["Ink", "Inkwell"]
+
+
+def test_people_pages_and_their_count(ana):
+    for i in range(5):
+        UserFactory(username=f"inkling{i}")
+
+    pages = [selectors.search_people(ana, parse("inkling"), offset=o, limit=2) for o in (0, 2, 4)]
+
+    assert [len(p.results) for p in pages] == [2, 2, 1]
+    assert {(p.count, p.count_exact) for p in pages} == {(5, True)}
+    assert len({u.id for p in pages for u in p.results}) == 5
+    past = selectors.search_people(ana, parse("inkling"), offset=6, limit=2)
+    assert past.is_past_the_end(6)

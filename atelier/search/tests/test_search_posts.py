@@ -213,21 +213,26 @@ def test_the_count_is_of_what_the_viewer_may_find(ana, cleo):
     assert (page.count, page.count_exact) == (1, True)
 
 
-def test_beyond_the_exact_limit_the_count_is_an_estimate(ana, monkeypatch):
-    """As the feed counts: exact up to the limit, then PostgreSQL's planner estimate (an
-    estimate already beyond the limit is trusted without counting); SQLite counts."""
+def test_beyond_the_exact_limit_the_count_is_an_estimate(
+    ana, monkeypatch, django_assert_num_queries
+):
+    """As the feed counts: exact up to the limit, then PostgreSQL's planner estimate; an
+    estimate of more than COUNT_WHEN_EXPECTED is trusted without counting. SQLite, which
+    has no estimate, counts."""
     PostFactory.create_batch(3, title="Walnut")
-    monkeypatch.setattr(selectors, "EXACT_COUNT_LIMIT", 2)
     matching = selectors.matching_posts(ana, parse("walnut"))
+    many = selectors.COUNT_WHEN_EXPECTED + 1
 
-    assert selectors._count(matching, estimate=50) == (50, False)
-    count, exact = selectors._count(matching)
-    if connection.vendor == "postgresql":
-        assert (count >= 3, exact) == (True, False)
-    else:
-        assert (count, exact) == (3, True)
+    with django_assert_num_queries(0):
+        assert selectors._count(matching, estimate=many) == (many, False)
     monkeypatch.setattr(selectors, "EXACT_COUNT_LIMIT", 3)
-    assert selectors._count(matching) == (3, True)
+    assert selectors._count(matching, estimate=5) == (3, True)
+    monkeypatch.setattr(selectors, "EXACT_COUNT_LIMIT", 2)
+    if connection.vendor == "postgresql":
+        assert selectors._count(matching, estimate=5) == (5, False)
+        assert selectors._count(matching, estimate=None)[1] is False
+    else:
+        assert selectors._count(matching) == (3, True)
 
 
 @pytest.mark.parametrize("estimate", [None, 20, 10_000])
