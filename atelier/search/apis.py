@@ -26,7 +26,8 @@ from atelier.post.serializers import PostOutputSerializer
 from atelier.search import selectors
 from atelier.search.query import MAX_QUERY_LENGTH, parse
 
-# Pages beyond this are past the end of any search (as the feed's MAX_PAGE): a 404 at once.
+# The last page number accepted (a 400 beyond): no search has that many pages, and an
+# OFFSET too large for the database would otherwise be an error.
 MAX_PAGE = 1_000_000
 MEMBERS_ONLY = ("people", "collectives")
 
@@ -40,7 +41,9 @@ class SearchQuerySerializer(serializers.Serializer):
         ),
     )
     type = serializers.ChoiceField(choices=selectors.TYPES, default="posts")
-    page = serializers.IntegerField(min_value=1, default=1, help_text="Past the end: 404.")
+    page = serializers.IntegerField(
+        min_value=1, max_value=MAX_PAGE, default=1, help_text="Past the end: 404."
+    )
     page_size = serializers.IntegerField(min_value=1, max_value=100, default=20)
 
 
@@ -131,8 +134,6 @@ class SearchApi(APIView):
         kind = p["type"]
         if kind in MEMBERS_ONLY and not request.user.is_authenticated:
             raise NotAuthenticated(f"Log in to search {kind}.")
-        if p["page"] > MAX_PAGE:
-            raise Http404("That page is past the end of the results.")
         offset = (p["page"] - 1) * p["page_size"]
         viewer = request.user if request.user.is_authenticated else None
         page = selectors.search(kind, viewer, parse(p["q"]), offset=offset, limit=p["page_size"])

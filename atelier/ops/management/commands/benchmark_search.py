@@ -270,6 +270,8 @@ class Command(BaseCommand):
                 sql.setdefault(mode, []).append(n)
             return body
 
+        load_before = os.getloadavg()
+        started = time.time()
         turn = 0
         for _ in range(opts["rounds"]):
             for group, ids in groups.items():
@@ -299,7 +301,10 @@ class Command(BaseCommand):
             "mix": {f"{k} word(s)": share for k, share in MIX.items()},
             "plural_share_of_one_word": PLURAL_SHARE,
             "queries": queries,
-            "load_average": os.getloadavg(),
+            "started_at": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(started)),
+            "minutes": round((time.time() - started) / 60, 1),
+            "load_average_before": load_before,
+            "load_average_after": os.getloadavg(),
             "modes": {mode: _summary(values) for mode, values in times.items()},
             "groups": {
                 group: {mode: _summary(values) for mode, values in modes.items()}
@@ -318,7 +323,9 @@ class Command(BaseCommand):
         base = results["modes"]["chronological"]
         self.stdout.write(
             f"{results['posts']} posts, {results['users']} users, page size "
-            f"{results['page_size']}, {results['vendor']}, over HTTP (one worker)"
+            f"{results['page_size']}, {results['vendor']}, over HTTP (one worker); "
+            f"load average {results['load_average_before'][0]:.1f} -> "
+            f"{results['load_average_after'][0]:.1f}"
         )
         self.stdout.write(
             f"{'page':22} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
