@@ -328,15 +328,6 @@ def compose_page(request):
     return render(request, "web/compose.html", context)
 
 
-def _post_tiles(posts: list) -> list[dict]:
-    """Posts as the grid's tiles: each with its cover picture (a thumbnail), if any."""
-    attach_media_lists(posts)
-    return [
-        {"post": post, "cover": next((m for m in post.attached_media if m.thumbnail), None)}
-        for post in posts
-    ]
-
-
 PROFILE_POSTS = 60
 
 
@@ -355,10 +346,15 @@ def profile_page(request, pk: int):
     grid = Paginator(posts_by_author(request.user, profile.id), PROFILE_POSTS).get_page(
         request.GET.get("page")
     )
-    tiles = _post_tiles(list(grid.object_list))
+    posts = list(grid.object_list)
+    attach_media_lists(posts)
     relation = None
     if profile.id != request.user.id:
         relation = fellow_relation(request.user.id, profile.id)
+    tiles = [
+        {"post": post, "cover": next((m for m in post.attached_media if m.thumbnail), None)}
+        for post in posts
+    ]
     context = {"profile": profile, "tiles": tiles, "relation": relation, "grid": grid}
     return render(request, "web/profile.html", context)
 
@@ -387,7 +383,11 @@ def collective_page(request, pk: int):
     posts: list = []
     if collective.my_role is not None:
         posts = list(posts_in_collective(request.user, collective.id)[:COLLECTIVE_POSTS])
-    tiles = _post_tiles(posts)
+        attach_media_lists(posts)
+    tiles = [
+        {"post": post, "cover": next((m for m in post.attached_media if m.thumbnail), None)}
+        for post in posts
+    ]
     context = {"collective": collective, "tiles": tiles, "channels": collective.channels.all()}
     return render(request, "web/collective.html", context)
 
@@ -396,6 +396,15 @@ SEARCH_PAGE_SIZE = 24
 # The tabs of /search/, in order: the API's types and what the page calls them.
 SEARCH_TABS = {"posts": "Posts", "people": "People", "collectives": "Collectives", "tags": "Tags"}
 SEARCH_NOUNS = {"posts": "post", "people": "member", "collectives": "collective", "tags": "tag"}
+
+
+def _search_tiles(posts: list) -> list[dict]:
+    """Posts as the grid's tiles (as on a member's page): each with its cover, if any."""
+    attach_media_lists(posts)
+    return [
+        {"post": post, "cover": next((m for m in post.attached_media if m.thumbnail), None)}
+        for post in posts
+    ]
 
 
 @require_safe
@@ -439,7 +448,7 @@ def search_page(request):
     context.update(
         searched=True,
         found=found,
-        results=_post_tiles(found.results) if kind == "posts" else found.results,
+        results=_search_tiles(found.results) if kind == "posts" else found.results,
         page=p["page"],
         first=offset + 1,
         last=offset + len(found.results),
