@@ -35,6 +35,20 @@ def name_words(text: SearchText) -> list[str]:
     return [w.lstrip("@") for w in text.words() if w.lstrip("@")]
 
 
+# A name word shorter than this must begin the name (`an` finds "ana", not "joan"): a
+# substring of one or two letters matches a good part of every name and no trigram index
+# can serve it. Typos are looked for from TYPO_MIN_LENGTH characters (trigram similarity
+# of shorter strings says little).
+SUBSTRING_MIN_LENGTH = 3
+TYPO_MIN_LENGTH = 4
+
+
+def _name_pattern(word: str) -> str:
+    """The LIKE pattern of one name word: anywhere in the name, or at its start if short."""
+    escaped = _like_pattern(word)
+    return f"%{escaped}%" if len(word) >= SUBSTRING_MIN_LENGTH else f"{escaped}%"
+
+
 def _like_pattern(word: str) -> str:
     """`word` for LIKE, its wildcards escaped (backslash is the escape of both vendors'
     LIKE as written below)."""
@@ -106,12 +120,12 @@ class PostgresBackend:
         column = model._meta.get_field(field).column
         qualified = f'"{model._meta.db_table}"."{column}"'
         every_word = " AND ".join([f"{qualified} ILIKE %s"] * len(words))
-        patterns = [f"%{_like_pattern(w)}%" for w in words]
-        match = RawSQL(
-            f"(({every_word}) OR {qualified} %% %s)",
-            (*patterns, whole),
-            output_field=BooleanField(),
-        )
+        params: list = [_name_pattern(w) for w in words]
+        sql = f"({every_word})"
+        if len(whole) >= TYPO_MIN_LENGTH:
+            sql = f"({sql} OR {qualified} %% %s)"
+            params.append(whole)
+        match = RawSQL(sql, params, output_field=BooleanField())
         return NameOrder(
             filter=match,
             order=[
@@ -161,7 +175,8 @@ class SqliteBackend:
         whole = " ".join(words)
         match = Q()
         for word in words:
-            match &= Q(**{f"{field}__icontains": word})
+            short = len(word) < SUBSTRING_MIN_LENGTH
+            match &= Q(**{f"{field}__{'istartswith' if short else 'icontains'}": word})
         return NameOrder(
             filter=match,
             order=[

@@ -93,3 +93,13 @@ def test_people_pages_and_their_count(ana):
     assert len({u.id for p in pages for u in p.results}) == 5
     past = selectors.search_people(ana, parse("inkling"), offset=6, limit=2)
     assert past.is_past_the_end(6)
+
+
+def test_one_or_two_letters_begin_a_name(ana):
+    for name in ("anouk", "joan", "bo"):
+        UserFactory(username=name)
+
+    assert people(ana, "an")[:2] == ["ana", "anouk"]
+    assert "joan" not in people(ana, "an")
+    assert "joan" in people(ana, "oan")
+    assert people(ana, "b") == ["bo"]
