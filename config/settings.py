@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "atelier.gallery",
     "atelier.media",
     "atelier.moderation",
+    "atelier.search",
     "atelier.analytics",
     "atelier.dump",
     "atelier.web",

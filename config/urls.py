@@ -54,6 +54,7 @@ urlpatterns = [
     path("api/", include("atelier.gallery.urls")),
     path("api/", include("atelier.media.urls")),
     path("api/", include("atelier.moderation.urls")),
+    path("api/", include("atelier.search.urls")),
     path("api/", include("atelier.analytics.urls")),
     path("metrics", metrics_view, name="metrics"),
     # Uploaded files, after an access check (atelier/media/apis.py), in every environment.

@@ -54,12 +54,19 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         indexes = [
-            # The visibility rule reads the suspended and held members on every post
-            # query: a scan of this (nearly always empty) partial index, not of every user.
+            # The visibility rule reads the few suspended, held and limited members on every
+            # post query (NOT IN subqueries): a scan of these (nearly always empty) partial
+            # indexes, not of every user. A query for the suspended alone uses the first
+            # (its condition implies the index's).
             models.Index(
                 fields=["id"],
                 name="user_hidden_idx",
                 condition=models.Q(suspended_at__isnull=False) | models.Q(held_at__isnull=False),
+            ),
+            models.Index(
+                fields=["id"],
+                condition=models.Q(limited_at__isnull=False),
+                name="user_limited_idx",
             ),
         ]
         constraints = [

@@ -4,13 +4,17 @@ Activity is Zipf-like, as on real art sites: a few members hold thousands of fel
 appreciate thousands of authors, a few authors post a great deal, most members do little.
 About 6 dump lines per post: users (posts / 10), fellow pairs (8 per user), posts,
 hearts, praise and trophies (4 per post), comments (1 per post) and memberships of 40
-collectives. Deterministic for a seed.
+collectives. Deterministic for a seed. With `text`, posts get titles and bodies worth
+searching (atelier/dump/longtail_text.py) instead of "Work N"; every other record stays
+the same.
 """
 
 import json
 from datetime import UTC, datetime
 
 import numpy as np
+
+from atelier.dump.longtail_text import post_texts
 
 START = datetime(2025, 1, 1, tzinfo=UTC).timestamp()
 POST_TYPES = ("image", "video", "novel", "poem", "music", "comic")
@@ -30,7 +34,9 @@ def _iso(seconds: np.ndarray) -> list[str]:
     ]
 
 
-def write_longtail_dump(path: str, *, posts: int, seed: int = 1, days: int = 365) -> int:
+def write_longtail_dump(
+    path: str, *, posts: int, seed: int = 1, days: int = 365, text: bool = False
+) -> int:
     """Write the community to `path`; return the number of lines."""
     rng = np.random.default_rng(seed)
     users = max(50, posts // 10)
@@ -84,13 +90,16 @@ def write_longtail_dump(path: str, *, posts: int, seed: int = 1, days: int = 365
         types = rng.integers(0, len(POST_TYPES), posts)
         in_collective = rng.random(posts) < 0.15
         picks = rng.integers(0, COLLECTIVES, posts)
+        titles, bodies = post_texts(posts, seed) if text else (None, None)
         for i in range(posts):
             author = int(authors[i])
             channel = None
             if in_collective[i] and author * COLLECTIVES + int(picks[i]) in membership:
                 channel = int(picks[i]) + 1
             emit({"kind": "post", "id": i + 1, "author": author + 1,
-                  "post_type": POST_TYPES[types[i]], "title": f"Work {i + 1}", "body": "",
+                  "post_type": POST_TYPES[types[i]],
+                  "title": titles[i] if text else f"Work {i + 1}",
+                  "body": bodies[i] if text else "",
                   "channel": channel, "created_at": created_text[i],
                   "is_deleted": False})  # fmt: skip
 

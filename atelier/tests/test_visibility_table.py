@@ -341,6 +341,27 @@ def _profile_pins_page(w, viewer, post):
     return f'id="pinned-{post.id}"' in answer.content.decode()
 
 
+def _search(page_url: str | None = None):
+    """GET /api/search/ (or the /search/ page) for the word every post's title has ("post"),
+    every page walked, two posts a page."""
+
+    def read_api(w, viewer):
+        ids, url = set(), "/api/search/?q=post&page_size=2"
+        while url:
+            answer = w.client(viewer).get(url)
+            assert answer.status_code == 200, answer.content
+            ids |= {p["id"] for p in answer.json()["results"]}
+            url = answer.json()["next"]
+        return ids
+
+    def ask(w, viewer, post):
+        if page_url is None:
+            return post.id in w.once(("search", viewer), lambda: read_api(w, viewer))
+        return _page_contains(lambda w, p: page_url, 'id="tile-{post}"')(w, viewer, post)
+
+    return ask
+
+
 def _post_page(w, viewer, post):
     return _status(w.client(viewer).get(f"/posts/{post.id}/"))
 
@@ -515,6 +536,9 @@ PATHS = {
     "outer_ref_viewer": Path("visible", _outer_ref_viewer),
     # The feed over HTTP (ORM and ranking statement; first page built, the rest cached).
     "feed_chronological": Path("feed", _feed(CHRONOLOGICAL)),
+    # Search finds what the feed may show (visitors too: public posts).
+    "api_search": Path("feed", _search()),
+    "page_search": Path("feed", _search("/search/?q=post")),
     "feed_personalized": Path("feed", _feed(PERSONALIZED)),
     "feed_personalized_cached": Path("feed", _feed(PERSONALIZED, repeat=True)),
     "feed_personalized_tail": Path("feed", _feed(PERSONALIZED, budget=2)),

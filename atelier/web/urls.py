@@ -12,6 +12,7 @@ urlpatterns = [
     path("new/", views.compose_page, name="compose"),
     path("users/<int:pk>/", views.profile_page, name="profile"),
     path("notifications/", views.notifications_page, name="notifications"),
+    path("search/", views.search_page, name="search"),
     path("settings/", views.settings_page, name="settings"),
     path("settings/profile/", views.profile_settings_page, name="profile_settings"),
     path("collectives/", views.collectives_page, name="collectives"),

@@ -1,6 +1,6 @@
 """The pages: the feed (/), a post, the composer, members, collectives, notifications,
-settings, sign-up, log-in and log-out, and the staff dashboard (the moderation pages are
-in moderation_views.py).
+search, settings, sign-up, log-in and log-out, and the staff dashboard (the moderation
+pages are in moderation_views.py).
 
 The feed and the dashboard are thin shells that fetch their data from the JSON API with the
 session (see static/web/*.js). The other pages render server-side through the same
@@ -80,6 +80,9 @@ from atelier.post.selectors import (
     posts_in_collective,
     visible_remarks,
 )
+from atelier.search.apis import MEMBERS_ONLY, SearchQuerySerializer
+from atelier.search.query import parse
+from atelier.search.selectors import search
 from atelier.web.selectors import ranking_weights
 
 REMARK_KINDS = ("comment", "critique")
@@ -652,6 +655,72 @@ def _collective_moderation(user, collective) -> dict:
         "candidates": candidates,
         "bans": list(collective_bans(collective.id)[:COLLECTIVE_MEMBERS_SHOWN]),
     }
+
+
+SEARCH_PAGE_SIZE = 24
+# The tabs of /search/, in order: the API's types and what the page calls them.
+SEARCH_TABS = {"posts": "Posts", "people": "People", "collectives": "Collectives", "tags": "Tags"}
+SEARCH_NOUNS = {"posts": "post", "people": "member", "collectives": "collective", "tags": "tag"}
+
+
+def _search_tiles(posts: list) -> list[dict]:
+    """Posts as the grid's tiles (as on a member's page): each with its cover, if any."""
+    attach_media_lists(posts)
+    return [
+        {"post": post, "cover": next((m for m in post.attached_media if m.thumbnail), None)}
+        for post in posts
+    ]
+
+
+@require_safe
+def search_page(request):
+    """Search, with a tab per type (`?q=&type=&page=`): the API's parameters, checked by
+    its own serializer, and the same selector, so the page finds what the API finds.
+
+    Without a query it asks for one. People and collectives are for members, as in the API:
+    a visitor on those tabs is asked to log in.
+    """
+    q = request.GET.get("q", "")
+    kind = request.GET.get("type") or "posts"
+    context = {
+        "q": q.strip(),
+        "type": kind if kind in SEARCH_TABS else "posts",
+        "tabs": SEARCH_TABS,
+        "errors": [],
+    }
+    if not q.strip():
+        return render(request, "web/search.html", context)
+    params = SearchQuerySerializer(
+        data={
+            "q": q,
+            "type": kind,
+            "page": request.GET.get("page") or 1,
+            "page_size": SEARCH_PAGE_SIZE,
+        }
+    )
+    if not params.is_valid():
+        context["errors"] = _messages(params.errors)
+        return render(request, "web/search.html", context, status=400)
+    p = params.validated_data
+    if kind in MEMBERS_ONLY and not request.user.is_authenticated:
+        context["log_in_to_search"] = True
+        return render(request, "web/search.html", context)
+    offset = (p["page"] - 1) * SEARCH_PAGE_SIZE
+    viewer = request.user if request.user.is_authenticated else None
+    found = search(kind, viewer, parse(p["q"]), offset=offset, limit=SEARCH_PAGE_SIZE)
+    if p["page"] > 1 and found.is_past_the_end(offset):
+        raise Http404("That page is past the end of the results.")
+    context.update(
+        searched=True,
+        found=found,
+        results=_search_tiles(found.results) if kind == "posts" else found.results,
+        page=p["page"],
+        first=offset + 1,
+        last=offset + len(found.results),
+        has_next=len(found.results) == SEARCH_PAGE_SIZE and offset + SEARCH_PAGE_SIZE < found.count,
+        noun=SEARCH_NOUNS[kind],
+    )
+    return render(request, "web/search.html", context)
 
 
 NOTIFICATIONS_SHOWN = 100
