@@ -687,6 +687,7 @@ def search_page(request):
         "type": kind if kind in SEARCH_TABS else "posts",
         "tabs": SEARCH_TABS,
         "errors": [],
+        "show_sensitive": shows_sensitive_content(request.user),
     }
     if not q.strip():
         return render(request, "web/search.html", context)

@@ -268,3 +268,15 @@ def test_a_warning_staff_set_shows_why_and_refuses_the_authors_edit(client, ben,
     assert response.status_code == 403
     assert "Staff marked this post sensitive" in response.content.decode()
     assert _stored(gory) == ("graphic injury", True)
+
+
+def test_the_search_grid_follows_the_preference_too(client, ana, ben, gory):
+    client.force_login(ana)
+
+    tile = _tile(client.get("/search/", {"q": "surgery"}).content.decode(), gory)
+
+    assert 'class="cw-blurred"' in tile
+    _show_sensitive(ana)
+    tile = _tile(client.get("/search/", {"q": "surgery"}).content.decode(), gory)
+    assert "cw-blurred" not in tile
+    assert "blood and wounds" in tile  # still named
