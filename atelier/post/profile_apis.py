@@ -110,7 +110,7 @@ class UserMeApi(APIView):
         responses={200: OutputSerializer, 401: UNAUTHENTICATED},
     )
     def get(self, request):
-        user = user_profile_queryset(request.user.pk).get(pk=request.user.pk)
+        user = user_profile_queryset(request.user).get(pk=request.user.pk)
         return Response(profile_data(request.user, user, self.OutputSerializer))
 
     @extend_schema(

@@ -11,6 +11,7 @@ from atelier.core.api import is_storable_id
 from atelier.core.models import User, UserFellow
 from atelier.core.selectors import is_blocked_either_way
 from atelier.post.models import Post
+from atelier.post.visibility import visible_to
 
 
 def _count_of(queryset) -> Coalesce:
@@ -19,18 +20,16 @@ def _count_of(queryset) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def user_profile_queryset(viewer_id: int | None = None) -> QuerySet[User]:
-    """Users annotated with `fellows_count` (accepted relations) and `posts_count` (live
-    posts: a post held after reports counts for its author alone, `viewer_id`)."""
+def user_profile_queryset(viewer) -> QuerySet[User]:
+    """Users annotated with `fellows_count` (accepted relations) and `posts_count`: the
+    member's posts `viewer` may see, by the one visibility rule (a post in a private
+    collective the viewer is not in, removed, or held after reports is not counted: a
+    count must not tell of a post its reader cannot open)."""
     fellows = UserFellow.objects.filter(
         Q(user_id=OuterRef("pk")) | Q(fellow_user_id=OuterRef("pk")),
         status=UserFellow.Status.ACCEPTED,
     )
-    posts = Post.objects.filter(author_id=OuterRef("pk"), is_deleted=False, removed_at__isnull=True)
-    if viewer_id is None:
-        posts = posts.filter(held_at__isnull=True)
-    else:
-        posts = posts.filter(Q(held_at__isnull=True) | Q(author_id=viewer_id))
+    posts = Post.objects.filter(visible_to(viewer), author_id=OuterRef("pk"))
     return User.objects.annotate(fellows_count=_count_of(fellows), posts_count=_count_of(posts))
 
 
@@ -59,7 +58,7 @@ def get_user_profile(*, viewer: User, user_id: int) -> User:
     """
     if not is_storable_id(user_id):
         raise Http404("No user matches the given query.")
-    user = user_profile_queryset(viewer.id).filter(pk=user_id).first()
+    user = user_profile_queryset(viewer).filter(pk=user_id).first()
     if user is None or not is_member_visible_to(viewer, user):
         raise Http404("No user matches the given query.")
     return user

@@ -99,3 +99,19 @@ def test_me_includes_email(client_for, ben):
 @pytest.mark.django_db
 def test_me_needs_authentication(anon_client):
     assert anon_client.get("/api/users/me/").status_code == 401
+
+
+def test_posts_count_counts_only_what_the_reader_may_see(ana_client, ben, cleo, client_for):
+    """A private collective's post is not counted for someone outside it: a count must not
+    tell of a post its reader cannot open."""
+    from atelier.collective.tests.factories import ChannelFactory, MemberFactory
+
+    channel = ChannelFactory(collective__visibility="private")
+    MemberFactory(collective=channel.collective, user=ben)
+    MemberFactory(collective=channel.collective, user=cleo)
+    PostFactory(author=ben)
+    PostFactory(author=ben, channel=channel)
+
+    assert ana_client.get(f"/api/users/{ben.id}/").json()["posts_count"] == 1
+    assert client_for(cleo).get(f"/api/users/{ben.id}/").json()["posts_count"] == 2
+    assert client_for(ben).get("/api/users/me/").json()["posts_count"] == 2
