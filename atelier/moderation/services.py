@@ -704,6 +704,18 @@ def require_collective_moderator(actor, collective: Collective) -> str:
     return role
 
 
+def _audit_in_collective(actor, action: str, user, collective, *, reason: str = "") -> None:
+    """The audit entry of a collective's moderation of a member (named "ben in Inkers")."""
+    _audit(
+        actor=actor,
+        action=action,
+        target_type=TargetType.USER,
+        target_id=user.pk,
+        name=_in_collective(user, collective),
+        reason=reason,
+    )
+
+
 @transaction.atomic
 def collective_moderator_add(
     *, actor, collective: Collective, user: User
@@ -714,14 +726,7 @@ def collective_moderator_add(
         collective=collective, user=user, appointed_by=actor
     )
     if created:
-        _audit(
-            actor=actor,
-            action=AuditOnlyAction.MODERATOR_ADD,
-            target_type=TargetType.USER,
-            target_id=user.pk,
-            name=_in_collective(user, collective),
-            reason="",
-        )
+        _audit_in_collective(actor, AuditOnlyAction.MODERATOR_ADD, user, collective)
     return moderator, created
 
 
@@ -731,14 +736,7 @@ def collective_moderator_remove(*, actor, collective: Collective, user: User) ->
     require_collective_owner(actor, collective)
     removed = collective_services.moderator_remove(collective=collective, user=user)
     if removed:
-        _audit(
-            actor=actor,
-            action=AuditOnlyAction.MODERATOR_REMOVE,
-            target_type=TargetType.USER,
-            target_id=user.pk,
-            name=_in_collective(user, collective),
-            reason="",
-        )
+        _audit_in_collective(actor, AuditOnlyAction.MODERATOR_REMOVE, user, collective)
     return removed
 
 
@@ -761,14 +759,7 @@ def collective_ban(
         collective=collective, user=user, banned_by=actor, reason=reason
     )
     if created:
-        _audit(
-            actor=actor,
-            action=AuditOnlyAction.BAN,
-            target_type=TargetType.USER,
-            target_id=user.pk,
-            name=_in_collective(user, collective),
-            reason=reason,
-        )
+        _audit_in_collective(actor, AuditOnlyAction.BAN, user, collective, reason=reason)
     return ban, created
 
 
@@ -778,14 +769,7 @@ def collective_unban(*, actor, collective: Collective, user: User) -> bool:
     require_collective_moderator(actor, collective)
     lifted = collective_services.member_unban(collective=collective, user=user)
     if lifted:
-        _audit(
-            actor=actor,
-            action=AuditOnlyAction.UNBAN,
-            target_type=TargetType.USER,
-            target_id=user.pk,
-            name=_in_collective(user, collective),
-            reason="",
-        )
+        _audit_in_collective(actor, AuditOnlyAction.UNBAN, user, collective)
     return lifted
 
 
